@@ -1,0 +1,59 @@
+import type { Logger } from 'pino';
+import type { Env } from './config/env.js';
+import type { DatabaseHandle } from './db/database.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import type { SecretBox } from './platform/secrets.js';
+import { AlertsRepository } from './modules/alerts/alerts.repository.js';
+import { AlertsService } from './modules/alerts/alerts.service.js';
+import { ApiKeysRepository } from './modules/api-keys/api-keys.repository.js';
+import { ApiKeysService } from './modules/api-keys/api-keys.service.js';
+import { AuditRepository } from './modules/audit/audit.repository.js';
+import { AuditService } from './modules/audit/audit.service.js';
+import { AuthRepository } from './modules/auth/auth.repository.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { LoginsRepository } from './modules/logins/logins.repository.js';
+import { LoginsService } from './modules/logins/logins.service.js';
+import { NotificationService, smtpNotifierFactory, type EmailNotifierFactory } from './modules/notifications/notifications.service.js';
+import { OutboxRepository } from './modules/notifications/outbox.repository.js';
+import { RolesRepository } from './modules/roles/roles.repository.js';
+import { RolesService } from './modules/roles/roles.service.js';
+import { SettingsRepository } from './modules/settings/settings.repository.js';
+import { SettingsService } from './modules/settings/settings.service.js';
+
+export interface ContainerOptions {
+  env: Env;
+  database: DatabaseHandle;
+  secrets: SecretBox;
+  log: Logger;
+  clock?: Clock;
+  emailNotifierFactory?: EmailNotifierFactory;
+}
+
+/** The composition root: every dependency is created here and passed explicitly. */
+export function createContainer(options: ContainerOptions) {
+  const { env, database, secrets, log } = options;
+  const clock = options.clock ?? systemClock;
+  const db = database.db;
+
+  const audit = new AuditService(new AuditRepository(db), clock);
+  const settings = new SettingsService(new SettingsRepository(db), secrets, clock, audit);
+  const notifications = new NotificationService(
+    new OutboxRepository(db),
+    settings,
+    clock,
+    log,
+    options.emailNotifierFactory ?? smtpNotifierFactory,
+  );
+  settings.registerTester('email', (values) => notifications.verify(values));
+  const rolesRepo = new RolesRepository(db);
+  const roles = new RolesService(rolesRepo, audit, clock);
+  const authRepo = new AuthRepository(db);
+  const auth = new AuthService(authRepo, rolesRepo, settings, notifications, audit, secrets, clock);
+  const logins = new LoginsService(new LoginsRepository(db), authRepo, auth, rolesRepo, notifications, audit, clock);
+  const apiKeys = new ApiKeysService(new ApiKeysRepository(db), rolesRepo, audit, clock);
+  const alerts = new AlertsService(new AlertsRepository(db), settings, notifications, clock);
+
+  return { env, database, secrets, log, clock, audit, settings, notifications, roles, auth, logins, apiKeys, alerts };
+}
+
+export type Container = ReturnType<typeof createContainer>;

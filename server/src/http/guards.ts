@@ -1,0 +1,28 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthContext } from './auth-context.js';
+import { actorOf } from './auth-context.js';
+import { unauthorized } from './errors.js';
+import { CSRF_COOKIE, SESSION_COOKIE } from './auth-plugin.js';
+import type { IssuedSession } from '../modules/auth/auth.service.js';
+
+export function requireLogin(request: FastifyRequest): Extract<AuthContext, { kind: 'login' }> {
+  if (request.auth.kind !== 'login') throw unauthorized();
+  return request.auth;
+}
+
+export function actor(request: FastifyRequest) {
+  return actorOf(request.auth, request.ip ?? null);
+}
+
+/** Session cookie is HttpOnly; the CSRF cookie is readable so the web app can echo it in a header. */
+export function setSessionCookies(request: FastifyRequest, reply: FastifyReply, issued: IssuedSession): void {
+  const secure = request.protocol === 'https';
+  const expires = new Date(issued.session.expiresAt);
+  void reply.setCookie(SESSION_COOKIE, issued.token, { path: '/', httpOnly: true, sameSite: 'lax', secure, expires });
+  void reply.setCookie(CSRF_COOKIE, issued.session.csrfToken, { path: '/', httpOnly: false, sameSite: 'lax', secure, expires });
+}
+
+export function clearSessionCookies(reply: FastifyReply): void {
+  void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+  void reply.clearCookie(CSRF_COOKIE, { path: '/' });
+}

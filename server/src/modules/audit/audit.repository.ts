@@ -1,0 +1,90 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  details: unknown;
+}
+
+export interface AuditQuery {
+  q?: string;
+  action?: string;
+  actorId?: string;
+  targetType?: string;
+  from?: string;
+  to?: string;
+  offset: number;
+  limit: number;
+  order: 'asc' | 'desc';
+}
+
+export class AuditRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(entry: Omit<AuditEntry, 'id'>): Promise<void> {
+    await this.db
+      .insertInto('audit_log')
+      .values({
+        at: entry.at,
+        actor_type: entry.actorType,
+        actor_id: entry.actorId,
+        actor_label: entry.actorLabel,
+        action: entry.action,
+        target_type: entry.targetType,
+        target_id: entry.targetId,
+        ip: entry.ip,
+        details: entry.details === undefined ? null : JSON.stringify(entry.details),
+      })
+      .execute();
+  }
+
+  async search(query: AuditQuery): Promise<{ items: AuditEntry[]; total: number }> {
+    let base = this.db.selectFrom('audit_log');
+    if (query.action) base = base.where('action', 'like', `${query.action}%`);
+    if (query.actorId) base = base.where('actor_id', '=', query.actorId);
+    if (query.targetType) base = base.where('target_type', '=', query.targetType);
+    if (query.from) base = base.where('at', '>=', query.from);
+    if (query.to) base = base.where('at', '<', query.to);
+    if (query.q) {
+      const like = `%${query.q.toLowerCase()}%`;
+      base = base.where((eb) =>
+        eb.or([
+          eb(eb.fn('lower', ['action']), 'like', like),
+          eb(eb.fn('lower', ['actor_label']), 'like', like),
+          eb(eb.fn('lower', ['target_id']), 'like', like),
+          eb(eb.fn('lower', ['details']), 'like', like),
+        ]),
+      );
+    }
+    const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows = await base
+      .selectAll()
+      .orderBy('id', query.order)
+      .limit(query.limit)
+      .offset(query.offset)
+      .execute();
+    return {
+      total: Number(total.n),
+      items: rows.map((r) => ({
+        id: Number(r.id),
+        at: r.at,
+        actorType: r.actor_type,
+        actorId: r.actor_id,
+        actorLabel: r.actor_label,
+        action: r.action,
+        targetType: r.target_type,
+        targetId: r.target_id,
+        ip: r.ip,
+        details: r.details ? (JSON.parse(r.details) as unknown) : null,
+      })),
+    };
+  }
+}

@@ -1,0 +1,481 @@
+import type { Clock } from '../../platform/clock.js';
+import { addMs, DAY_MS, HOUR_MS, MINUTE_MS } from '../../platform/clock.js';
+import { hashToken, newId, randomDigits, randomToken } from '../../platform/ids.js';
+import type { SecretBox } from '../../platform/secrets.js';
+import { AppError, badRequest, conflict, forbidden, tooManyRequests, unauthorized } from '../../http/errors.js';
+import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { NotificationService } from '../notifications/notifications.service.js';
+import { ADMIN_ROLE_ID, USER_ROLE_ID, type Role, type RolesRepository } from '../roles/roles.repository.js';
+import type { SettingsService } from '../settings/settings.service.js';
+import type { AuthRepository, Login, Session } from './auth.repository.js';
+import { burnPasswordCheck, hashPassword, passwordProblems, verifyPassword } from './password-policy.js';
+import { newTotpSecret, totpUri, verifyTotp } from './totp.js';
+
+export const ACCOUNT_LOCK_FAILURES = 5;
+export const ACCOUNT_LOCK_WINDOW_MS = 15 * MINUTE_MS;
+const RESET_TTL_MS = 30 * MINUTE_MS;
+const CONFIRM_TTL_MS = 48 * HOUR_MS;
+const LOGIN_CODE_TTL_MS = 10 * MINUTE_MS;
+const LOGIN_CODE_MAX_ATTEMPTS = 5;
+const SECOND_FACTOR_TTL_MS = 10 * MINUTE_MS;
+const RECOVERY_CODE_COUNT = 10;
+
+export interface AuthenticatedSession {
+  session: Session;
+  login: Login;
+  role: Role;
+}
+
+export interface IssuedSession {
+  token: string;
+  session: Session;
+}
+
+export type LoginOutcome =
+  | { status: 'ok'; issued: IssuedSession; login: Login }
+  | { status: 'second_factor'; issued: IssuedSession; methods: ('totp' | 'email' | 'recovery')[] };
+
+export interface RequestInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export function assertPasswordAcceptable(password: string): void {
+  const problems = passwordProblems(password);
+  if (problems.length > 0) {
+    throw badRequest('weak_password', `The password needs ${problems.map((p) => p.message).join(', ')}.`, {
+      problems: problems.map((p) => p.code),
+    });
+  }
+}
+
+export function loginActor(login: Pick<Login, 'id' | 'email'>, ip: string | null): Actor {
+  return { type: 'login', id: login.id, label: login.email, ip };
+}
+
+export class AuthService {
+  private setupToken: string | null = null;
+
+  constructor(
+    private readonly repo: AuthRepository,
+    private readonly roles: RolesRepository,
+    private readonly settings: SettingsService,
+    private readonly notifications: NotificationService,
+    private readonly audit: AuditService,
+    private readonly secrets: SecretBox,
+    private readonly clock: Clock,
+  ) {}
+
+  // ---- first run ---------------------------------------------------------------------------
+
+  async needsSetup(): Promise<boolean> {
+    return (await this.repo.countActiveAdmins(ADMIN_ROLE_ID)) === 0;
+  }
+
+  /** A fresh one-time token for this process, printed to the log while no administrator exists. */
+  issueSetupToken(): string {
+    this.setupToken = randomToken(18);
+    return this.setupToken;
+  }
+
+  async completeSetup(input: { token: string; email: string; password: string }, info: RequestInfo): Promise<IssuedSession> {
+    if (!(await this.needsSetup())) throw conflict('setup_done', 'Usher is already set up; log in instead.');
+    if (!this.setupToken || !timingSafeEqualStrings(input.token, this.setupToken)) {
+      await this.audit.record({ type: 'anonymous', id: null, label: input.email, ip: info.ip }, 'setup.refused');
+      throw forbidden('invalid_setup_token', 'The setup token is wrong. Copy it from the server log.');
+    }
+    const login = await this.createLogin({ email: input.email, password: input.password, roleId: ADMIN_ROLE_ID, confirmed: true });
+    this.setupToken = null;
+    await this.audit.record(loginActor(login, info.ip), 'setup.completed', { type: 'login', id: login.id });
+    return this.issueSession(login, 'full', info);
+  }
+
+  /** USHER_ADMIN_EMAIL/PASSWORD: creates the first administrator without the wizard. */
+  async ensureHeadlessAdmin(email: string, password: string): Promise<boolean> {
+    if (!(await this.needsSetup())) return false;
+    const existing = await this.repo.findLoginByEmail(email);
+    if (existing) {
+      const now = this.clock.now().toISOString();
+      await this.repo.updateLogin(existing.id, { role_id: ADMIN_ROLE_ID, disabled: false }, now);
+    } else {
+      await this.createLogin({ email, password, roleId: ADMIN_ROLE_ID, confirmed: true });
+    }
+    await this.audit.record({ type: 'system', id: null, label: 'environment', ip: null }, 'setup.headless_admin', {
+      type: 'login',
+      id: email.toLowerCase(),
+    });
+    return true;
+  }
+
+  // ---- logins ------------------------------------------------------------------------------
+
+  async createLogin(input: {
+    email: string;
+    password: string | null;
+    roleId: string;
+    confirmed: boolean;
+    displayName?: string | null;
+  }): Promise<Login> {
+    const email = input.email.trim().toLowerCase();
+    if (await this.repo.findLoginByEmail(email)) throw conflict('email_taken', 'A login with this email already exists.');
+    if (input.password !== null) assertPasswordAcceptable(input.password);
+    if (!(await this.roles.find(input.roleId))) throw badRequest('unknown_role', 'That role does not exist.');
+    const now = this.clock.now().toISOString();
+    const id = newId();
+    await this.repo.insertLogin({
+      id,
+      email,
+      passwordHash: input.password === null ? null : await hashPassword(input.password),
+      roleId: input.roleId,
+      displayName: input.displayName ?? null,
+      emailConfirmedAt: input.confirmed ? now : null,
+      now,
+    });
+    return (await this.repo.findLogin(id))!;
+  }
+
+  async setPassword(loginId: string, password: string): Promise<void> {
+    assertPasswordAcceptable(password);
+    await this.repo.updateLogin(loginId, { password_hash: await hashPassword(password) }, this.clock.now().toISOString());
+  }
+
+  // ---- login / logout ----------------------------------------------------------------------
+
+  async login(input: { email: string; password: string }, info: RequestInfo): Promise<LoginOutcome> {
+    const email = input.email.trim().toLowerCase();
+    const now = this.clock.now();
+    const failures = await this.repo.recentFailures(email, addMs(now, -ACCOUNT_LOCK_WINDOW_MS).toISOString());
+    if (failures >= ACCOUNT_LOCK_FAILURES) {
+      await this.audit.record({ type: 'anonymous', id: null, label: email, ip: info.ip }, 'auth.login_locked');
+      throw tooManyRequests('Too many failed attempts for this account. Try again in 15 minutes.', ACCOUNT_LOCK_WINDOW_MS / 1000);
+    }
+    const login = await this.repo.findLoginByEmail(email);
+    const passwordOk = login ? await verifyPassword(login.passwordHash, input.password) : (await burnPasswordCheck(input.password), false);
+    if (!login || !passwordOk) {
+      await this.repo.recordAttempt(email, info.ip, false, now.toISOString());
+      await this.audit.record({ type: 'anonymous', id: login?.id ?? null, label: email, ip: info.ip }, 'auth.login_failed');
+      throw unauthorized('invalid_credentials', 'The email or password is wrong.');
+    }
+    if (login.disabled) throw forbidden('login_disabled', 'This login is disabled. Contact the site administrator.');
+    const registration = await this.settings.get('registration');
+    if (!login.emailConfirmedAt && registration.requireEmailConfirmation) {
+      throw forbidden('email_not_confirmed', 'Confirm your email address first: use the link we emailed you.');
+    }
+    await this.repo.recordAttempt(email, info.ip, true, now.toISOString());
+    const methods = this.secondFactorMethods(login);
+    if (methods.length > 0) {
+      const issued = await this.issueSession(login, 'second_factor', info);
+      if (!login.totpEnabled && login.emailOtpEnabled) await this.sendLoginCode(login);
+      await this.audit.record(loginActor(login, info.ip), 'auth.password_ok_awaiting_2fa');
+      return { status: 'second_factor', issued, methods };
+    }
+    await this.repo.updateLogin(login.id, { last_login_at: now.toISOString() }, now.toISOString());
+    await this.audit.record(loginActor(login, info.ip), 'auth.login');
+    return { status: 'ok', issued: await this.issueSession(login, 'full', info), login };
+  }
+
+  secondFactorMethods(login: Login): ('totp' | 'email' | 'recovery')[] {
+    const methods: ('totp' | 'email' | 'recovery')[] = [];
+    if (login.totpEnabled) methods.push('totp', 'recovery');
+    if (login.emailOtpEnabled) methods.push('email');
+    return methods;
+  }
+
+  async sendLoginCode(login: Login): Promise<void> {
+    const now = this.clock.now();
+    await this.repo.invalidateOpenTokens(login.id, 'login_code', now.toISOString());
+    const code = randomDigits(6);
+    const id = newId();
+    await this.repo.insertToken({
+      id,
+      loginId: login.id,
+      purpose: 'login_code',
+      tokenHash: hashToken(`${login.id}:${code}`),
+      now: now.toISOString(),
+      expiresAt: addMs(now, LOGIN_CODE_TTL_MS).toISOString(),
+    });
+    await this.notifications.enqueueEmail({
+      to: login.email,
+      event: 'login_code',
+      vars: { code, expiresMinutes: LOGIN_CODE_TTL_MS / MINUTE_MS },
+      idempotencyKey: `login-code-${id}`,
+    });
+    this.notifications.kick();
+  }
+
+  /** Completes a second-factor session with a TOTP code, a recovery code or an emailed code. */
+  async verifySecondFactor(
+    auth: { session: Session; login: Login },
+    input: { method: 'totp' | 'email' | 'recovery'; code: string },
+    info: RequestInfo,
+  ): Promise<void> {
+    const { session, login } = auth;
+    if (session.stage !== 'second_factor') throw conflict('already_verified', 'This session needs no second factor.');
+    const now = this.clock.now();
+    const failures = await this.repo.recentFailures(`2fa:${login.id}`, addMs(now, -ACCOUNT_LOCK_WINDOW_MS).toISOString());
+    if (failures >= ACCOUNT_LOCK_FAILURES) {
+      throw tooManyRequests('Too many wrong codes. Log in again in 15 minutes.', ACCOUNT_LOCK_WINDOW_MS / 1000);
+    }
+    const code = input.code.replace(/[\s-]/g, '');
+    let ok = false;
+    if (input.method === 'totp' && login.totpEnabled && login.totpSecret) {
+      ok = verifyTotp(this.secrets.decrypt(login.totpSecret), code, now);
+    } else if (input.method === 'recovery' && login.totpEnabled) {
+      ok = await this.repo.useRecoveryCode(login.id, hashToken(code.toLowerCase()), now.toISOString());
+    } else if (input.method === 'email' && login.emailOtpEnabled) {
+      ok = await this.consumeLoginCode(login.id, code);
+    }
+    if (!ok) {
+      await this.repo.recordAttempt(`2fa:${login.id}`, info.ip, false, now.toISOString());
+      await this.audit.record(loginActor(login, info.ip), 'auth.2fa_failed', undefined, { method: input.method });
+      throw unauthorized('invalid_code', 'That code is wrong or has expired.');
+    }
+    await this.repo.recordAttempt(`2fa:${login.id}`, info.ip, true, now.toISOString());
+    await this.repo.promoteSession(session.id);
+    await this.repo.updateLogin(login.id, { last_login_at: now.toISOString() }, now.toISOString());
+    await this.audit.record(loginActor(login, info.ip), 'auth.login', undefined, { secondFactor: input.method });
+  }
+
+  private async consumeLoginCode(loginId: string, code: string): Promise<boolean> {
+    const token = await this.repo.latestOpenToken(loginId, 'login_code');
+    if (!token) return false;
+    const nowIso = this.clock.now().toISOString();
+    if (token.expires_at <= nowIso || token.attempts >= LOGIN_CODE_MAX_ATTEMPTS) return false;
+    if (token.token_hash !== hashToken(`${loginId}:${code}`)) {
+      await this.repo.bumpTokenAttempts(token.id);
+      return false;
+    }
+    return this.repo.consumeToken(token.id, nowIso);
+  }
+
+  async logout(session: Session, login: Login, info: RequestInfo): Promise<void> {
+    await this.repo.deleteSession(session.id);
+    await this.audit.record(loginActor(login, info.ip), 'auth.logout');
+  }
+
+  /** Resolves a session cookie; slides the expiry at most once a minute to spare writes. */
+  async authenticate(token: string): Promise<AuthenticatedSession | null> {
+    const session = await this.repo.findSession(hashToken(token));
+    if (!session) return null;
+    const now = this.clock.now();
+    if (session.expiresAt <= now.toISOString()) {
+      await this.repo.deleteSession(session.id);
+      return null;
+    }
+    if (session.stage === 'second_factor' && addMs(new Date(session.createdAt), SECOND_FACTOR_TTL_MS) <= now) {
+      await this.repo.deleteSession(session.id);
+      return null;
+    }
+    const login = await this.repo.findLogin(session.loginId);
+    if (!login || login.disabled) return null;
+    const role = await this.roles.find(login.roleId);
+    if (!role) return null;
+    if (session.stage === 'full' && now.getTime() - new Date(session.lastSeenAt).getTime() > MINUTE_MS) {
+      const { sessionDays } = await this.settings.get('security');
+      await this.repo.touchSession(session.id, now.toISOString(), addMs(now, sessionDays * DAY_MS).toISOString());
+    }
+    return { session, login, role };
+  }
+
+  private async issueSession(login: Login, stage: Session['stage'], info: RequestInfo): Promise<IssuedSession> {
+    const token = randomToken(32);
+    const now = this.clock.now();
+    const { sessionDays } = await this.settings.get('security');
+    const session: Session = {
+      id: hashToken(token),
+      loginId: login.id,
+      csrfToken: randomToken(24),
+      stage,
+      createdAt: now.toISOString(),
+      expiresAt: addMs(now, stage === 'full' ? sessionDays * DAY_MS : SECOND_FACTOR_TTL_MS).toISOString(),
+      lastSeenAt: now.toISOString(),
+    };
+    await this.repo.insertSession({ ...session, ip: info.ip, userAgent: info.userAgent?.slice(0, 300) ?? null });
+    return { token, session };
+  }
+
+  // ---- registration and email confirmation -------------------------------------------------
+
+  async register(
+    input: { email: string; password: string; displayName?: string | undefined },
+    info: RequestInfo,
+  ): Promise<{ status: 'confirmation_sent' | 'registered' }> {
+    const registration = await this.settings.get('registration');
+    if (!registration.enabled) throw forbidden('registration_closed', 'Registration is closed on this site.');
+    const login = await this.createLogin({
+      email: input.email,
+      password: input.password,
+      roleId: USER_ROLE_ID,
+      confirmed: !registration.requireEmailConfirmation,
+      displayName: input.displayName ?? null,
+    });
+    await this.audit.record(loginActor(login, info.ip), 'auth.register', { type: 'login', id: login.id });
+    if (!registration.requireEmailConfirmation) return { status: 'registered' };
+    await this.sendConfirmation(login);
+    return { status: 'confirmation_sent' };
+  }
+
+  async resendConfirmation(email: string): Promise<void> {
+    const login = await this.repo.findLoginByEmail(email);
+    if (login && !login.emailConfirmedAt) await this.sendConfirmation(login);
+  }
+
+  private async sendConfirmation(login: Login): Promise<void> {
+    const token = await this.issueToken(login.id, 'confirm_email', CONFIRM_TTL_MS);
+    await this.notifications.enqueueEmail({
+      to: login.email,
+      event: 'account_confirmation',
+      vars: { link: await this.link(`/confirm?token=${token.value}`), expiresHours: CONFIRM_TTL_MS / HOUR_MS },
+      idempotencyKey: `confirm-${token.id}`,
+    });
+    this.notifications.kick();
+  }
+
+  async confirmEmail(token: string, info: RequestInfo): Promise<void> {
+    const row = await this.takeToken('confirm_email', token);
+    const now = this.clock.now().toISOString();
+    await this.repo.updateLogin(row.login_id, { email_confirmed_at: now }, now);
+    const login = await this.repo.findLogin(row.login_id);
+    if (login) await this.audit.record(loginActor(login, info.ip), 'auth.email_confirmed');
+  }
+
+  // ---- password reset ----------------------------------------------------------------------
+
+  /** Always succeeds from the caller's view, so it cannot be used to discover accounts. */
+  async requestPasswordReset(email: string, info: RequestInfo): Promise<void> {
+    const login = await this.repo.findLoginByEmail(email.trim());
+    if (!login || login.disabled) return;
+    await this.repo.invalidateOpenTokens(login.id, 'password_reset', this.clock.now().toISOString());
+    const token = await this.issueToken(login.id, 'password_reset', RESET_TTL_MS);
+    await this.notifications.enqueueEmail({
+      to: login.email,
+      event: 'password_reset',
+      vars: { link: await this.link(`/reset-password?token=${token.value}`), expiresMinutes: RESET_TTL_MS / MINUTE_MS },
+      idempotencyKey: `reset-${token.id}`,
+    });
+    this.notifications.kick();
+    await this.audit.record(loginActor(login, info.ip), 'auth.password_reset_requested');
+  }
+
+  async resetPassword(input: { token: string; password: string }, info: RequestInfo): Promise<void> {
+    assertPasswordAcceptable(input.password);
+    const row = await this.takeToken('password_reset', input.token);
+    const now = this.clock.now().toISOString();
+    // A reset proves control of the mailbox, so it also confirms the address.
+    await this.repo.updateLogin(
+      row.login_id,
+      { password_hash: await hashPassword(input.password), email_confirmed_at: now },
+      now,
+    );
+    await this.repo.deleteSessionsOf(row.login_id);
+    const login = await this.repo.findLogin(row.login_id);
+    if (login) await this.audit.record(loginActor(login, info.ip), 'auth.password_reset');
+  }
+
+  async changeOwnPassword(login: Login, input: { currentPassword: string; newPassword: string }, session: Session, info: RequestInfo) {
+    if (!(await verifyPassword(login.passwordHash, input.currentPassword))) {
+      throw badRequest('wrong_password', 'The current password is wrong.');
+    }
+    await this.setPassword(login.id, input.newPassword);
+    await this.repo.deleteSessionsOf(login.id, session.id);
+    await this.audit.record(loginActor(login, info.ip), 'auth.password_changed');
+  }
+
+  private async issueToken(loginId: string, purpose: 'confirm_email' | 'password_reset', ttlMs: number) {
+    const value = randomToken(32);
+    const id = newId();
+    const now = this.clock.now();
+    await this.repo.insertToken({
+      id,
+      loginId,
+      purpose,
+      tokenHash: hashToken(value),
+      now: now.toISOString(),
+      expiresAt: addMs(now, ttlMs).toISOString(),
+    });
+    return { id, value };
+  }
+
+  /** Validates and consumes a single-use token; reuse, expiry and unknown tokens are one error each. */
+  private async takeToken(purpose: 'confirm_email' | 'password_reset', token: string) {
+    const row = await this.repo.findTokenByHash(purpose, hashToken(token));
+    if (!row) throw badRequest('invalid_token', 'This link is not valid. Ask for a new one.');
+    if (row.used_at) throw badRequest('token_used', 'This link was already used. Ask for a new one.');
+    const now = this.clock.now().toISOString();
+    if (row.expires_at <= now) throw badRequest('token_expired', 'This link has expired. Ask for a new one.');
+    if (!(await this.repo.consumeToken(row.id, now))) {
+      throw badRequest('token_used', 'This link was already used. Ask for a new one.');
+    }
+    return row;
+  }
+
+  private async link(path: string): Promise<string> {
+    const { siteUrl } = await this.settings.get('general');
+    return `${(siteUrl || 'http://localhost:8080').replace(/\/$/, '')}${path}`;
+  }
+
+  // ---- two-factor management ---------------------------------------------------------------
+
+  async beginTotp(login: Login): Promise<{ secret: string; uri: string }> {
+    if (login.totpEnabled) throw conflict('totp_enabled', 'An authenticator app is already set up; turn it off first.');
+    const secret = newTotpSecret();
+    await this.repo.updateLogin(login.id, { totp_secret: this.secrets.encrypt(secret) }, this.clock.now().toISOString());
+    const { siteName } = await this.settings.get('general');
+    return { secret, uri: totpUri(secret, login.email, siteName) };
+  }
+
+  async enableTotp(login: Login, code: string, info: RequestInfo): Promise<{ recoveryCodes: string[] }> {
+    if (login.totpEnabled) throw conflict('totp_enabled', 'An authenticator app is already set up.');
+    if (!login.totpSecret) throw badRequest('totp_not_started', 'Start the authenticator setup first.');
+    if (!verifyTotp(this.secrets.decrypt(login.totpSecret), code.replace(/\s/g, ''), this.clock.now())) {
+      throw badRequest('invalid_code', 'That code is wrong; check the time on your phone and try again.');
+    }
+    await this.repo.updateLogin(login.id, { totp_enabled: true }, this.clock.now().toISOString());
+    const recoveryCodes = await this.regenerateRecoveryCodes(login.id);
+    await this.audit.record(loginActor(login, info.ip), 'auth.2fa_enabled', { type: 'login', id: login.id }, { method: 'totp' });
+    return { recoveryCodes };
+  }
+
+  async regenerateRecoveryCodes(loginId: string): Promise<string[]> {
+    const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
+      const raw = randomToken(8).toLowerCase().replace(/[^a-z0-9]/g, '').padEnd(10, '0').slice(0, 10);
+      return `${raw.slice(0, 5)}-${raw.slice(5)}`;
+    });
+    await this.repo.replaceRecoveryCodes(
+      loginId,
+      codes.map((c) => ({ id: newId(), hash: hashToken(c.replace('-', '')) })),
+    );
+    return codes;
+  }
+
+  async setEmailOtp(login: Login, enabled: boolean, info: RequestInfo): Promise<void> {
+    if (enabled && !(await this.notifications.emailConfigured())) {
+      throw badRequest('email_not_configured', 'Emailed codes need working email settings first.');
+    }
+    await this.repo.updateLogin(login.id, { email_otp_enabled: enabled }, this.clock.now().toISOString());
+    await this.audit.record(loginActor(login, info.ip), enabled ? 'auth.2fa_enabled' : 'auth.2fa_disabled', { type: 'login', id: login.id }, { method: 'email' });
+  }
+
+  /** Turns every second factor off: by the login itself (password required) or an admin. */
+  async disableTwoFactor(target: Login, actor: Actor): Promise<void> {
+    await this.repo.updateLogin(
+      target.id,
+      { totp_enabled: false, totp_secret: null, email_otp_enabled: false },
+      this.clock.now().toISOString(),
+    );
+    await this.repo.replaceRecoveryCodes(target.id, []);
+    await this.audit.record(actor, 'auth.2fa_disabled', { type: 'login', id: target.id }, { method: 'all' });
+  }
+
+  async verifyOwnPassword(login: Login, password: string): Promise<void> {
+    if (!(await verifyPassword(login.passwordHash, password))) throw new AppError(400, 'wrong_password', 'The password is wrong.');
+  }
+
+  remainingRecoveryCodes(loginId: string): Promise<number> {
+    return this.repo.countUnusedRecoveryCodes(loginId);
+  }
+}
+
+function timingSafeEqualStrings(a: string, b: string): boolean {
+  return hashToken(a) === hashToken(b);
+}

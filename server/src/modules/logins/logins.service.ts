@@ -1,0 +1,90 @@
+import type { Clock } from '../../platform/clock.js';
+import { badRequest, conflict, notFound } from '../../http/errors.js';
+import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuthRepository, Login } from '../auth/auth.repository.js';
+import type { AuthService } from '../auth/auth.service.js';
+import type { NotificationService } from '../notifications/notifications.service.js';
+import { ADMIN_ROLE_ID, type RolesRepository } from '../roles/roles.repository.js';
+import type { LoginSort, LoginsRepository } from './logins.repository.js';
+
+/** The admin's Site Logins panel. The last enabled administrator can never be removed or demoted. */
+export class LoginsService {
+  constructor(
+    private readonly repo: LoginsRepository,
+    private readonly authRepo: AuthRepository,
+    private readonly auth: AuthService,
+    private readonly roles: RolesRepository,
+    private readonly notifications: NotificationService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  search(query: { q?: string | undefined; roleId?: string | undefined; sort: LoginSort; order: 'asc' | 'desc'; offset: number; limit: number }) {
+    return this.repo.search(query);
+  }
+
+  async get(id: string): Promise<Login> {
+    const login = await this.authRepo.findLogin(id);
+    if (!login) throw notFound('login_not_found', 'No login has that id.');
+    return login;
+  }
+
+  async create(input: { email: string; password: string; roleId: string; displayName?: string | undefined }, actor: Actor) {
+    const login = await this.auth.createLogin({ ...input, confirmed: true });
+    await this.audit.record(actor, 'login.create', { type: 'login', id: login.id }, { email: login.email, roleId: input.roleId });
+    return login;
+  }
+
+  async setPassword(id: string, password: string, actor: Actor): Promise<void> {
+    await this.get(id);
+    await this.auth.setPassword(id, password);
+    await this.authRepo.deleteSessionsOf(id);
+    await this.audit.record(actor, 'login.set_password', { type: 'login', id });
+  }
+
+  async setRole(id: string, roleId: string, actor: Actor): Promise<void> {
+    const login = await this.get(id);
+    const role = await this.roles.find(roleId);
+    if (!role) throw badRequest('unknown_role', 'That role does not exist.');
+    if (login.roleId === roleId) return;
+    if (login.roleId === ADMIN_ROLE_ID) await this.assertNotLastAdmin(login);
+    await this.authRepo.updateLogin(id, { role_id: roleId }, this.clock.now().toISOString());
+    await this.audit.record(actor, 'login.set_role', { type: 'login', id }, { from: login.roleId, to: roleId });
+  }
+
+  async setDisabled(id: string, disabled: boolean, actor: Actor): Promise<void> {
+    const login = await this.get(id);
+    if (disabled && login.roleId === ADMIN_ROLE_ID) await this.assertNotLastAdmin(login);
+    await this.authRepo.updateLogin(id, { disabled }, this.clock.now().toISOString());
+    if (disabled) await this.authRepo.deleteSessionsOf(id);
+    await this.audit.record(actor, disabled ? 'login.disable' : 'login.enable', { type: 'login', id });
+  }
+
+  /** Admins can turn on emailed codes for a login (the reference's action) or turn all 2FA off. */
+  async setTwoFactor(id: string, enabled: boolean, actor: Actor): Promise<void> {
+    const login = await this.get(id);
+    if (enabled) {
+      if (!(await this.notifications.emailConfigured())) {
+        throw badRequest('email_not_configured', 'Emailed codes need working email settings first.');
+      }
+      await this.authRepo.updateLogin(id, { email_otp_enabled: true }, this.clock.now().toISOString());
+      await this.audit.record(actor, 'auth.2fa_enabled', { type: 'login', id }, { method: 'email' });
+    } else {
+      await this.auth.disableTwoFactor(login, actor);
+    }
+  }
+
+  async delete(id: string, actor: Actor): Promise<void> {
+    const login = await this.get(id);
+    if (login.roleId === ADMIN_ROLE_ID) await this.assertNotLastAdmin(login);
+    await this.authRepo.deleteLogin(id);
+    await this.audit.record(actor, 'login.delete', { type: 'login', id }, { email: login.email });
+  }
+
+  private async assertNotLastAdmin(login: Login): Promise<void> {
+    if (login.disabled) return;
+    if ((await this.authRepo.countActiveAdmins(ADMIN_ROLE_ID)) <= 1) {
+      throw conflict('last_admin', 'This is the last administrator; make another login an administrator first.');
+    }
+  }
+}

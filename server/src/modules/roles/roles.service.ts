@@ -1,0 +1,67 @@
+import type { Clock } from '../../platform/clock.js';
+import { newId } from '../../platform/ids.js';
+import { badRequest, conflict, notFound } from '../../http/errors.js';
+import type { Actor, AuditService } from '../audit/audit.service.js';
+import { isPermission } from './permissions.js';
+import type { Role, RolesRepository } from './roles.repository.js';
+
+/** Custom roles; Administrator and User are built in and cannot be changed or deleted. */
+export class RolesService {
+  constructor(
+    private readonly repo: RolesRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  list(): Promise<Role[]> {
+    return this.repo.list();
+  }
+
+  async get(id: string): Promise<Role> {
+    const role = await this.repo.find(id);
+    if (!role) throw notFound('role_not_found', 'No role has that id.');
+    return role;
+  }
+
+  async create(input: { name: string; permissions: string[] }, actor: Actor): Promise<Role> {
+    const permissions = this.checkPermissions(input.permissions);
+    if (await this.repo.findByName(input.name)) throw conflict('role_name_taken', 'A role with this name exists.');
+    const id = newId();
+    await this.repo.insert({ id, name: input.name, permissions, now: this.clock.now().toISOString() });
+    await this.audit.record(actor, 'role.create', { type: 'role', id }, { name: input.name, permissions });
+    return this.get(id);
+  }
+
+  async update(id: string, input: { name?: string | undefined; permissions?: string[] | undefined }, actor: Actor): Promise<Role> {
+    const role = await this.get(id);
+    if (role.builtin) throw conflict('role_builtin', `The ${role.name} role is built in and cannot be changed.`);
+    const permissions = input.permissions && this.checkPermissions(input.permissions);
+    if (input.name && input.name !== role.name && (await this.repo.findByName(input.name))) {
+      throw conflict('role_name_taken', 'A role with this name exists.');
+    }
+    await this.repo.update(id, {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(permissions ? { permissions } : {}),
+      now: this.clock.now().toISOString(),
+    });
+    await this.audit.record(actor, 'role.update', { type: 'role', id }, { name: input.name, permissions });
+    return this.get(id);
+  }
+
+  async delete(id: string, actor: Actor): Promise<void> {
+    const role = await this.get(id);
+    if (role.builtin) throw conflict('role_builtin', `The ${role.name} role is built in and cannot be deleted.`);
+    const usage = await this.repo.usage(id);
+    if (usage.logins > 0 || usage.apiKeys > 0) {
+      throw conflict('role_in_use', 'Move the logins and API keys using this role to another role first.', usage);
+    }
+    await this.repo.delete(id);
+    await this.audit.record(actor, 'role.delete', { type: 'role', id }, { name: role.name });
+  }
+
+  private checkPermissions(permissions: string[]): string[] {
+    const unknown = permissions.filter((p) => !isPermission(p));
+    if (unknown.length > 0) throw badRequest('unknown_permission', `Unknown permissions: ${unknown.join(', ')}.`, { unknown });
+    return [...new Set(permissions)].sort();
+  }
+}

@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+
+export class SettingsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async read(section: string): Promise<Record<string, unknown>> {
+    const row = await this.db.selectFrom('settings').select('value').where('section', '=', section).executeTakeFirst();
+    return row ? (JSON.parse(row.value) as Record<string, unknown>) : {};
+  }
+
+  async readAll(): Promise<Map<string, Record<string, unknown>>> {
+    const rows = await this.db.selectFrom('settings').selectAll().execute();
+    return new Map(rows.map((r) => [r.section, JSON.parse(r.value) as Record<string, unknown>]));
+  }
+
+  async write(section: string, diff: Record<string, unknown>, now: string): Promise<void> {
+    const value = JSON.stringify(diff);
+    await this.db
+      .insertInto('settings')
+      .values({ section, value, updated_at: now })
+      .onConflict((oc) => oc.column('section').doUpdateSet({ value, updated_at: now }))
+      .execute();
+  }
+}

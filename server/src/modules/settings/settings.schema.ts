@@ -1,0 +1,212 @@
+import { z } from 'zod';
+
+/**
+ * The typed settings tree: one zod object per tab of the admin Settings page, every field with a
+ * default. Stored as a diff from these defaults, so a new default reaches every install that never
+ * changed the field. Fields listed in `secrets` are sealed at rest and write-only over the API.
+ * `live` marks the sections whose behaviour exists; the admin page shows only those.
+ */
+const optionalUrl = z.union([z.url(), z.literal('')]);
+const optionalEmail = z.union([z.email(), z.literal('')]);
+const snowflake = z.union([z.string().regex(/^\d{15,21}$/, 'a numeric Discord ID'), z.literal('')]);
+
+export const settingsSections = {
+  general: {
+    title: 'General',
+    live: true,
+    secrets: [] as const,
+    schema: z.object({
+      siteName: z.string().trim().min(1).max(100).default('Usher'),
+      siteUrl: optionalUrl.default(''),
+      adminEmail: optionalEmail.default(''),
+      adminDiscordId: snowflake.default(''),
+      contactPageEnabled: z.boolean().default(false),
+      homePagePublic: z.boolean().default(true),
+      faqPagePublic: z.boolean().default(true),
+      showPricingSection: z.boolean().default(true),
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
+        .default('USD'),
+      timeZone: z
+        .string()
+        .refine((tz) => isTimeZone(tz), 'an IANA time zone such as Europe/Paris')
+        .default('UTC'),
+    }),
+  },
+  email: {
+    title: 'Email',
+    live: true,
+    secrets: ['password'] as const,
+    schema: z.object({
+      enabled: z.boolean().default(false),
+      host: z.string().trim().max(255).default(''),
+      port: z.number().int().min(1).max(65535).default(587),
+      security: z.enum(['none', 'starttls', 'tls']).default('starttls'),
+      username: z.string().max(255).default(''),
+      password: z.string().max(1024).default(''),
+      fromName: z.string().max(100).default('Usher'),
+      fromAddress: optionalEmail.default(''),
+      allowSelfSigned: z.boolean().default(false),
+    }),
+  },
+  registration: {
+    title: 'Registration',
+    live: true,
+    secrets: [] as const,
+    schema: z.object({
+      enabled: z.boolean().default(true),
+      publicEnabled: z.boolean().default(true),
+      requireEmailConfirmation: z.boolean().default(true),
+      requireDiscord: z.boolean().default(false),
+    }),
+  },
+  security: {
+    title: 'Security',
+    live: true,
+    secrets: [] as const,
+    schema: z.object({
+      requireTwoFactorForAdmins: z.boolean().default(false),
+      sessionDays: z.number().int().min(1).max(365).default(30),
+    }),
+  },
+  discord: {
+    title: 'Discord notifications',
+    live: false,
+    secrets: ['botToken', 'adminWebhookUrl'] as const,
+    schema: z.object({
+      enabled: z.boolean().default(false),
+      botToken: z.string().default(''),
+      guildId: snowflake.default(''),
+      adminChannelId: snowflake.default(''),
+      adminWebhookUrl: z.string().default(''),
+    }),
+  },
+  paymentGateways: {
+    title: 'Payment gateways',
+    live: false,
+    secrets: [] as const,
+    schema: z.object({
+      defaultGateway: z.enum(['stripe', 'paypal', 'plisio', 'manual']).default('manual'),
+    }),
+  },
+  reminders: {
+    title: 'Payment reminders',
+    live: false,
+    secrets: [] as const,
+    schema: z.object({
+      enabled: z.boolean().default(true),
+      daysPrior: z.array(z.number().int().min(0).max(60)).max(10).default([3, 1]),
+    }),
+  },
+  subscriptions: {
+    title: 'Subscriptions & trials',
+    live: false,
+    secrets: [] as const,
+    schema: z.object({
+      subscriptionEnabled: z.boolean().default(true),
+      trialEnabled: z.boolean().default(false),
+      forceTrialBeforeSubscription: z.boolean().default(false),
+      maxTrialUsers: z.number().int().min(0).default(0),
+      advancedExpirationEnabled: z.boolean().default(false),
+      deleteAfterDays: z.number().int().min(0).max(365).default(0),
+    }),
+  },
+  requestApps: {
+    title: 'Request apps',
+    live: false,
+    secrets: [] as const,
+    schema: z.object({
+      syncEnabled: z.boolean().default(false),
+    }),
+  },
+  discordIntegration: {
+    title: 'Discord integration',
+    live: false,
+    secrets: [] as const,
+    schema: z.object({
+      syncEnabled: z.boolean().default(false),
+      subscriberRoleName: z.string().default('Subscriber'),
+      trialRoleName: z.string().default('Trial'),
+      kickUsers: z.boolean().default(false),
+      kickAfterDays: z.number().int().min(0).default(0),
+    }),
+  },
+  mediaServer: {
+    title: 'Media server integration',
+    live: false,
+    secrets: [] as const,
+    schema: z.object({
+      syncFromRemote: z.boolean().default(true),
+      importNewUsersAsPermanent: z.boolean().default(false),
+      syncSharedLibraries: z.boolean().default(true),
+      deleteExpiredAfterDays: z.number().int().min(0).default(0),
+      refreshLibraryStatistics: z.boolean().default(true),
+      defaultTemplateUser: z.string().default(''),
+      requireEmbyConnect: z.boolean().default(false),
+      ignoredPlexServers: z.array(z.string()).default([]),
+    }),
+  },
+  referrals: {
+    title: 'Referrals',
+    live: false,
+    secrets: [] as const,
+    schema: z.object({
+      allowReferralRegistrations: z.boolean().default(false),
+      bonusEnabled: z.boolean().default(false),
+      bonusPercent: z.number().min(0).max(100).default(20),
+      bonusMinMinor: z.number().int().min(0).default(0),
+      bonusMaxMinor: z.number().int().min(0).default(0),
+    }),
+  },
+  content: {
+    title: 'Custom content',
+    live: false,
+    secrets: [] as const,
+    schema: z.object({
+      primaryColor: z
+        .string()
+        .regex(/^#[0-9a-fA-F]{6}$/)
+        .default('#7048e8'),
+      defaultColorScheme: z.enum(['light', 'dark', 'auto']).default('auto'),
+      homeSection1: z.string().max(20000).default(''),
+      homeSection2: z.string().max(20000).default(''),
+    }),
+  },
+  misc: {
+    title: 'Miscellaneous',
+    live: false,
+    secrets: [] as const,
+    schema: z.object({
+      reinviteButtonEnabled: z.boolean().default(true),
+      plexAccountChangeProcessing: z.boolean().default(false),
+    }),
+  },
+} as const;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type SettingsSections = typeof settingsSections;
+export type SectionName = keyof SettingsSections;
+export type SectionValues<S extends SectionName> = z.output<SettingsSections[S]['schema']>;
+export const SECTION_NAMES = Object.keys(settingsSections) as SectionName[];
+
+export function isSectionName(value: string): value is SectionName {
+  return Object.hasOwn(settingsSections, value);
+}
+
+export function secretFieldsOf(section: SectionName): readonly string[] {
+  return settingsSections[section].secrets;
+}
+
+/** Every secret field of every section, for the canary sweep and the key rotation. */
+export const ALL_SECRET_FIELDS: { section: SectionName; field: string }[] = SECTION_NAMES.flatMap((section) =>
+  secretFieldsOf(section).map((field) => ({ section, field })),
+);

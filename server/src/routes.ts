@@ -1,0 +1,32 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Container } from './container.js';
+import type { RouteModule } from './http/route-module.js';
+import { alertsRoutes } from './modules/alerts/alerts.routes.js';
+import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { loginsRoutes } from './modules/logins/logins.routes.js';
+import { rolesRoutes } from './modules/roles/roles.routes.js';
+import { settingsRoutes } from './modules/settings/settings.routes.js';
+import { systemRoutes } from './modules/system/system.routes.js';
+
+const modules: ((container: Container) => RouteModule)[] = [
+  systemRoutes,
+  authRoutes,
+  loginsRoutes,
+  rolesRoutes,
+  apiKeysRoutes,
+  settingsRoutes,
+  auditRoutes,
+  alertsRoutes,
+];
+
+/** Every feature's routes, mounted under /api. */
+export function registerRoutes(container: Container): FastifyPluginAsync {
+  return (parent) => {
+    const app = parent.withTypeProvider<ZodTypeProvider>();
+    for (const routes of modules) routes(container)(app);
+    return Promise.resolve();
+  };
+}

@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from './app.js';
+import type { Env } from './config/env.js';
+import { createContainer, type Container } from './container.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createLogger } from './http/logger.js';
+import { loadSecretBox } from './platform/secret-key.js';
+
+export interface RunningUsher {
+  app: FastifyInstance;
+  container: Container;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** env → db → migrate → container → app → listen. Used by `npm start`, the demo and process tests. */
+export async function startUsher(env: Env, log: Logger = createLogger(env.LOG_LEVEL)): Promise<RunningUsher> {
+  const secrets = loadSecretBox(env);
+  const database = openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
+  const applied = await migrateToLatest(database);
+  if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
+  const container = createContainer({ env, database, secrets, log });
+
+  if (env.USHER_ADMIN_EMAIL && env.USHER_ADMIN_PASSWORD) {
+    if (await container.auth.ensureHeadlessAdmin(env.USHER_ADMIN_EMAIL, env.USHER_ADMIN_PASSWORD)) {
+      log.info({ email: env.USHER_ADMIN_EMAIL }, 'created the first administrator from USHER_ADMIN_EMAIL');
+    }
+  }
+
+  const app = await buildApp(container, { serveWeb: true });
+  await app.listen({ port: env.PORT, host: env.HOST });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  const url = env.SITE_URL ?? `http://localhost:${port}`;
+
+  if (await container.auth.needsSetup()) {
+    const token = container.auth.issueSetupToken();
+    // Printed plainly (not only as JSON) so an operator reading the console finds it at once.
+    process.stdout.write(
+      `\nUsher has no administrator yet. Open ${url}/setup and enter this one-time setup token:\n\n    ${token}\n\n`,
+    );
+  } else {
+    process.stdout.write(`\nUsher is running at ${url}\n\n`);
+  }
+
+  let stopped = false;
+  return {
+    app,
+    container,
+    url,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await app.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+
+// One run covers every workspace; the summary reporter ends it with the plain line CI reads.
+export default defineConfig({
+  test: {
+    reporters: ['default', './vitest.summary-reporter.ts'],
+    projects: [
+      {
+        test: {
+          name: 'server',
+          root: './server',
+          include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['./test/support/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
