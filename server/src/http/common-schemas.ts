@@ -27,3 +27,6 @@ export function offsetOf(query: { page: number; pageSize: number }) {
 
 export const okSchema = z.object({ ok: z.literal(true) });
 export const idParams = z.object({ id: z.string().min(1).max(100) });
+
+/** For actions that take no input: an absent body or `{}`; anything else is a 400, not ignored. */
+export const emptyBody = z.object({}).strict().optional();

@@ -3,7 +3,7 @@ import type { RouteModule } from '../../http/route-module.js';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
 import { requestInfo } from '../../http/auth-plugin.js';
-import { errorBodySchema, okSchema } from '../../http/common-schemas.js';
+import { emptyBody, errorBodySchema, okSchema } from '../../http/common-schemas.js';
 import { unauthorized } from '../../http/errors.js';
 import { actor, clearSessionCookies, requireLogin, setSessionCookies } from '../../http/guards.js';
 import { ADMIN_ROLE_ID } from '../roles/roles.repository.js';
@@ -100,7 +100,7 @@ export function authRoutes(container: Container): RouteModule {
 
     app.post(
       '/auth/logout',
-      { config: { allowSecondFactor: true }, schema: { tags: ['auth'], summary: 'Log out', response: { 200: okSchema } } },
+      { config: { allowSecondFactor: true }, schema: { tags: ['auth'], summary: 'Log out', body: emptyBody, response: { 200: okSchema, 400: errorBodySchema } } },
       async (request, reply) => {
         const a = request.auth;
         if (a.kind === 'login' || a.kind === 'second_factor') await auth.logout(a.session, a.login, requestInfo(request));
@@ -134,7 +134,7 @@ export function authRoutes(container: Container): RouteModule {
       '/auth/2fa/email-code',
       {
         config: { allowSecondFactor: true, rateLimit: RATE.mail },
-        schema: { tags: ['auth'], summary: 'Email a fresh login code', response: { 200: okSchema, ...errors } },
+        schema: { tags: ['auth'], summary: 'Email a fresh login code', body: emptyBody, response: { 200: okSchema, ...errors } },
       },
       async (request) => {
         const a = request.auth;
@@ -241,6 +241,7 @@ export function authRoutes(container: Container): RouteModule {
         schema: {
           tags: ['auth'],
           summary: 'Start setting up an authenticator app',
+          body: emptyBody,
           response: { 200: z.object({ secret: z.string(), uri: z.string() }), ...errors },
         },
       },

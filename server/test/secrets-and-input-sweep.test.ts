@@ -1,0 +1,134 @@
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachDb, trackDisposables } from './support/db.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestUsher, setupAdmin, TestClient, type TestUsher } from './support/app.js';
+import { ALL_SECRET_FIELDS } from '../src/modules/settings/settings.schema.js';
+import type { RouteEntry } from '../src/app.js';
+
+const CANARY = 'canary-5ecret-9f3a7c21';
+
+function concrete(url: string): string {
+  return url.replace(/:[A-Za-z]+/g, 'sweep-id');
+}
+
+// Routes that end the sweeping session; they are exercised on their own elsewhere.
+const SESSION_ENDING = new Set(['POST /api/auth/logout']);
+
+describeEachDb('secrets never leave the server', (dialect) => {
+  const track = trackDisposables();
+  let usher: TestUsher;
+  let admin: TestClient;
+  beforeAll(async () => {
+    usher = track(await createTestUsher(dialect));
+    admin = await setupAdmin(usher);
+  });
+
+  it('a canary stored in every secret field appears in no response and no log line', async () => {
+    expect(ALL_SECRET_FIELDS.length).toBeGreaterThan(0);
+    const bySection = new Map<string, Record<string, string>>();
+    for (const { section, field } of ALL_SECRET_FIELDS) {
+      bySection.set(section, { ...(bySection.get(section) ?? {}), [field]: `${CANARY}-${section}-${field}` });
+    }
+    for (const [section, secrets] of bySection) {
+      const res = await admin.put(`/api/admin/settings/${section}`, { secrets });
+      expect(res.statusCode, `${section}: ${res.body}`).toBe(200);
+      expect(res.body).not.toContain(CANARY);
+      for (const field of Object.keys(secrets)) expect(res.json().secrets[field]).toEqual({ set: true });
+    }
+    // The stored rows are sealed, not plain text.
+    const rows = await usher.db.handle.db.selectFrom('settings').select('value').execute();
+    expect(JSON.stringify(rows)).not.toContain(CANARY);
+    // …but the server can still read them.
+    expect((await usher.container.settings.get('email')).password).toBe(`${CANARY}-email-password`);
+
+    const bodies: string[] = [];
+    for (const route of usher.app.routeList) {
+      if (SESSION_ENDING.has(`${route.method} ${route.url}`) || route.url.includes('*')) continue;
+      const res = await admin.request({
+        method: route.method as 'GET',
+        url: concrete(route.url),
+        ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: {} }),
+      });
+      bodies.push(`${route.method} ${route.url} ${res.statusCode} ${res.body} ${JSON.stringify(res.headers)}`);
+    }
+    bodies.push((await admin.get('/api/openapi.json')).body);
+    for (const body of bodies) expect(body).not.toContain(CANARY);
+    expect(usher.logs.length).toBeGreaterThan(0);
+    for (const line of usher.logs) expect(line).not.toContain(CANARY);
+  });
+
+  it('passwords and tokens sent in requests are not logged', async () => {
+    const client = new TestClient(usher.app, '10.30.0.1');
+    await client.post('/api/auth/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+    await client.post('/api/auth/login', { email: ADMIN_EMAIL, password: `${CANARY}-wrong` });
+    const joined = usher.logs.join('\n');
+    expect(joined).not.toContain(ADMIN_PASSWORD);
+    expect(joined).not.toContain(CANARY);
+    expect(joined).not.toMatch(/usher_session=[\w-]{20,}/);
+  });
+});
+
+describeEachDb('malformed input is a 4xx on every route', (dialect) => {
+  const track = trackDisposables();
+  let usher: TestUsher;
+  let admin: TestClient;
+  beforeAll(async () => {
+    usher = track(await createTestUsher(dialect));
+    admin = await setupAdmin(usher);
+  });
+
+  function mutating(): RouteEntry[] {
+    return usher.app.routeList.filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method) && !SESSION_ENDING.has(`${r.method} ${r.url}`));
+  }
+
+  it('broken JSON, wrong JSON types and wrong content types never reach a 5xx', async () => {
+    const routes = mutating();
+    expect(routes.length).toBeGreaterThan(15);
+    const variants: { label: string; payload: string; type: string }[] = [
+      { label: 'broken json', payload: '{"email": ', type: 'application/json' },
+      { label: 'array', payload: '[1,2,3]', type: 'application/json' },
+      { label: 'string', payload: '"just a string"', type: 'application/json' },
+      { label: 'null', payload: 'null', type: 'application/json' },
+      { label: 'wrong field types', payload: '{"email":42,"password":[],"name":{},"values":"x","secrets":7,"enabled":"yes","ids":"x"}', type: 'application/json' },
+      { label: 'text/plain', payload: 'email=a', type: 'text/plain' },
+      { label: 'huge', payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }), type: 'application/json' },
+    ];
+    for (const route of routes) {
+      for (const v of variants) {
+        const res = await admin.request({
+          method: route.method as 'POST',
+          url: concrete(route.url),
+          payload: v.payload,
+          headers: { 'content-type': v.type },
+        });
+        const label = `${v.label}: ${route.method} ${route.url} → ${res.statusCode} ${res.body.slice(0, 200)}`;
+        expect(res.statusCode, label).toBeGreaterThanOrEqual(400);
+        expect(res.statusCode, label).toBeLessThan(500);
+        expect(res.json().error.code, label).toEqual(expect.any(String));
+        expect(res.json().error.message, label).toEqual(expect.any(String));
+      }
+    }
+  });
+
+  it('bad query strings are 4xx too', async () => {
+    for (const route of usher.app.routeList.filter((r) => r.method === 'GET' && r.url.startsWith('/api/admin/'))) {
+      const res = await admin.get(`${concrete(route.url)}?page=-3&pageSize=100000&order=sideways&sort=nonsense&from=yesterday`);
+      const label = `${route.url} → ${res.statusCode} ${res.body.slice(0, 200)}`;
+      expect(res.statusCode, label).not.toBeGreaterThanOrEqual(500);
+    }
+    const paged = await admin.get('/api/admin/logins?page=0');
+    expect(paged.statusCode).toBe(400);
+    expect(paged.json().error.code).toBe('validation_failed');
+  });
+
+  it('an invalid settings change is refused with the field and changes nothing', async () => {
+    const before = (await admin.get('/api/admin/settings/general')).json();
+    const res = await admin.put('/api/admin/settings/general', { values: { siteName: 'New name', siteUrl: 'not a url' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('invalid_settings');
+    expect(JSON.stringify(res.json().error.details)).toContain('siteUrl');
+    expect((await admin.get('/api/admin/settings/general')).json()).toEqual(before);
+    const unknown = await admin.put('/api/admin/settings/general', { values: { notAField: 1 } });
+    expect(unknown.statusCode).toBe(400);
+    expect((await admin.get('/api/admin/settings/nonsense')).statusCode).toBe(404);
+  });
+});
