@@ -7,13 +7,17 @@ import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { loginsRoutes } from './modules/logins/logins.routes.js';
+import { portalRoutes } from './modules/portal/portal.routes.js';
+import { publicRoutes } from './modules/public/public.routes.js';
 import { rolesRoutes } from './modules/roles/roles.routes.js';
 import { settingsRoutes } from './modules/settings/settings.routes.js';
 import { systemRoutes } from './modules/system/system.routes.js';
 
 const modules: ((container: Container) => RouteModule)[] = [
   systemRoutes,
+  publicRoutes,
   authRoutes,
+  portalRoutes,
   loginsRoutes,
   rolesRoutes,
   apiKeysRoutes,

@@ -74,6 +74,13 @@ export class LoginsService {
     }
   }
 
+  async updateProfile(id: string, patch: { displayName: string | null }, actor: Actor): Promise<Login> {
+    await this.get(id);
+    await this.authRepo.updateLogin(id, { display_name: patch.displayName }, this.clock.now().toISOString());
+    await this.audit.record(actor, 'login.update_profile', { type: 'login', id });
+    return this.get(id);
+  }
+
   async delete(id: string, actor: Actor): Promise<void> {
     const login = await this.get(id);
     if (login.roleId === ADMIN_ROLE_ID) await this.assertNotLastAdmin(login);
