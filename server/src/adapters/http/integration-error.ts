@@ -9,15 +9,41 @@ export type IntegrationErrorKind =
   | 'invalid_response'
   | 'tls';
 
+export interface IntegrationErrorExtras {
+  /** What the admin should do about it, shown next to the error. */
+  fix?: string;
+  /** HTTP status of the remote answer, when there was one. */
+  status?: number;
+  /** The start of the remote body, for diagnostics (never contains our secrets). */
+  body?: string;
+  /** A stable cause adapters recognise (e.g. 'plex_stale_libraries', 'server_full'). */
+  cause?: string;
+}
+
 export class IntegrationError extends Error {
+  readonly fix: string | undefined;
+  readonly status: number | undefined;
+  readonly body: string | undefined;
+  readonly reason: string | undefined;
+
   constructor(
     readonly service: string,
     readonly kind: IntegrationErrorKind,
     message: string,
     readonly retryable: boolean,
-    readonly fix?: string,
+    extras: IntegrationErrorExtras | string = {},
   ) {
     super(message);
     this.name = 'IntegrationError';
+    const e = typeof extras === 'string' ? { fix: extras } : extras;
+    this.fix = e.fix;
+    this.status = e.status;
+    this.body = e.body;
+    this.reason = e.cause;
+  }
+
+  /** A copy with a recognised cause and the fix the admin should apply. */
+  withCause(cause: string, message: string, fix: string, retryable = this.retryable): IntegrationError {
+    return new IntegrationError(this.service, this.kind, message, retryable, { fix, status: this.status, body: this.body, cause });
   }
 }
