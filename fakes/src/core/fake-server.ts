@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
  */
 
 export interface FakeRequest {
+  socket: Socket;
   method: string;
   path: string;
   query: URLSearchParams;
@@ -137,7 +138,6 @@ export class FakeHttpServer {
     const listener = (req: IncomingMessage, res: ServerResponse) => void this.dispatch(req, res);
     this.server = this.options.tls ? createHttpsServer(this.options.tls, listener) : createHttpServer(listener);
     this.server.on('connection', (socket: Socket) => {
-      if (this.down) socket.destroy();
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
@@ -178,11 +178,12 @@ export class FakeHttpServer {
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (this.down) {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    // While down, only the control surface answers (so a test or the demo can bring it back up).
+    if (this.down && !url.pathname.startsWith('/__control/')) {
       req.socket.destroy();
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://fake');
     const rawBody = await readBody(req);
     const method = (req.method ?? 'GET').toUpperCase();
     const match = this.match(method, url.pathname);
@@ -209,6 +210,7 @@ export class FakeHttpServer {
       }
     }
     const request: FakeRequest = {
+      socket: req.socket,
       method,
       path: url.pathname,
       query: url.searchParams,
@@ -260,8 +262,8 @@ export class FakeHttpServer {
     });
     this.route('POST', '/__control/down', (req) => {
       const b = (req.body ?? {}) as { down?: boolean };
-      // The control call itself must answer, so going down takes effect after the reply.
-      setTimeout(() => this.setDown(b.down !== false), 10);
+      this.setDown(b.down !== false);
+      if (this.down) for (const socket of this.sockets) if (socket !== req.socket) socket.destroy();
       return empty();
     });
   }
