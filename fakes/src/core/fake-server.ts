@@ -75,6 +75,11 @@ export class FakeHttpServer {
   private server: Server | null = null;
   private down = false;
   readonly wss = new WebSocketServer({ noServer: true });
+  /**
+   * Maps a request path onto the routes before matching (e.g. Emby also answers every route under
+   * `/emby/`); counts and faults are kept under the route the rewritten path matches.
+   */
+  rewritePath: ((path: string) => string) | null = null;
   /** Decides whether an upgrade is accepted; fakes with websockets replace it. */
   onUpgrade: ((req: IncomingMessage, accept: (onSocket: (ws: WebSocket) => void) => void, reject: (status: number) => void) => void) | null = null;
 
@@ -186,12 +191,13 @@ export class FakeHttpServer {
     }
     const rawBody = await readBody(req);
     const method = (req.method ?? 'GET').toUpperCase();
-    const match = this.match(method, url.pathname);
+    const isControl = url.pathname.startsWith('/__control/');
+    const path = !isControl && this.rewritePath ? this.rewritePath(url.pathname) : url.pathname;
+    const match = this.match(method, path);
     if (!match) {
       send(res, text(404, `${this.serviceName} fake: no route ${method} ${url.pathname}`));
       return;
     }
-    const isControl = url.pathname.startsWith('/__control/');
     if (!isControl) {
       this.counts.set(match.route.name, (this.counts.get(match.route.name) ?? 0) + 1);
       const fault = this.takeFault(match.route.name);
@@ -212,7 +218,7 @@ export class FakeHttpServer {
     const request: FakeRequest = {
       socket: req.socket,
       method,
-      path: url.pathname,
+      path,
       query: url.searchParams,
       headers: req.headers,
       params: match.params,
