@@ -1,0 +1,21 @@
+export { MediaBrowserFake, startEmbyFake, startJellyfinFake } from './mediabrowser/fake.js';
+export { demoSeed, startMediaBrowserFakes, TEMPLATE_USER_NAME, type MediaBrowserFakesOptions, type MediaBrowserSeedOptions, type StartedMediaBrowserFake } from './mediabrowser/demo.js';
+export type { SeedInput as MediaBrowserSeed } from './mediabrowser/control.js';
+export type { FakeSettings as MediaBrowserFakeSettings } from './mediabrowser/http.js';
+export type { MediaBrowserState } from './mediabrowser/state.js';
+export type {
+  ConnectAccount as EmbyConnectAccount,
+  FakeDevice as MediaBrowserDevice,
+  FakeItem as MediaBrowserItem,
+  FakeLibrary as MediaBrowserLibrary,
+  FakeSession as MediaBrowserSession,
+  FakeUser as MediaBrowserUser,
+  Flavor as MediaBrowserFlavor,
+  MediaBrowserFakeOptions,
+  ReceivedCommand as MediaBrowserReceivedCommand,
+  ReceivedMessage as MediaBrowserReceivedMessage,
+  ReceivedPolicy as MediaBrowserReceivedPolicy,
+  SeedLibrary as MediaBrowserSeedLibrary,
+  SeedUser as MediaBrowserSeedUser,
+  StartPlaybackInput as MediaBrowserPlaybackInput,
+} from './mediabrowser/types.js';
