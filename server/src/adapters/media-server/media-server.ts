@@ -69,6 +69,11 @@ export interface RemoteAccount {
   shareId?: string;
   invitedAt?: string | null;
   acceptedAt?: string | null;
+  /**
+   * Jellyfin/Emby: this is the configured template ("default") user new accounts are copied
+   * from. Sync never imports or touches it, whatever its role.
+   */
+  isTemplate?: boolean;
 }
 
 export interface AccessGrant {
@@ -128,6 +133,16 @@ export interface RemoteDevice {
   lastActiveAt: string | null;
 }
 
+/** An original-file download the server logged (Jellyfin/Emby activity log, integrations.md §9.4). */
+export interface RemoteDownload {
+  accountRemoteId: string;
+  /** Jellyfin logs the item id; Emby does not. */
+  itemId: string | null;
+  /** The server's (localized) log line, e.g. "bob is downloading Movie". */
+  description: string | null;
+  at: string;
+}
+
 export interface MediaServerAdapter {
   readonly kind: MediaServerKind;
   readonly capabilities: MediaServerCapabilities;
@@ -148,5 +163,7 @@ export interface MediaServerAdapter {
   listDevices?(): Promise<RemoteDevice[]>;
   deleteDevice?(deviceId: string): Promise<void>;
   setAllowAllDevices?(account: AccountRef, allow: boolean, deviceIds?: string[]): Promise<void>;
+  /** Downloads logged since the given instant, oldest first (Jellyfin/Emby). */
+  listDownloads?(since: Date): Promise<RemoteDownload[]>;
   close(): Promise<void>;
 }
