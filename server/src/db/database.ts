@@ -87,7 +87,8 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
   return { db, dialect: 'sqlite', sqlitePath: path, close: () => db.destroy() };
 }
 
-function sqlitePathFrom(url: string | undefined, dataDir: string): string {
+/** Where the SQLite file lives for this configuration (the CLI backs it up without opening Kysely). */
+export function sqlitePathFrom(url: string | undefined, dataDir: string): string {
   if (!url) return join(dataDir, 'usher.db');
   const stripped = url.replace(/^(sqlite|file):(\/\/)?/, '');
   return stripped === '' ? join(dataDir, 'usher.db') : stripped;
