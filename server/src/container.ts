@@ -9,8 +9,13 @@ import { ApiKeysRepository } from './modules/api-keys/api-keys.repository.js';
 import { ApiKeysService } from './modules/api-keys/api-keys.service.js';
 import { AuditRepository } from './modules/audit/audit.repository.js';
 import { AuditService } from './modules/audit/audit.service.js';
+import { CronJobRunner } from './jobs/cron-runner.js';
+import { registerUsherJobs } from './jobs/schedule.js';
+import { AuthCleanupService } from './modules/auth/auth-cleanup.service.js';
 import { AuthRepository } from './modules/auth/auth.repository.js';
 import { AuthService } from './modules/auth/auth.service.js';
+import { JobsRepository } from './modules/jobs/jobs.repository.js';
+import { JobsService } from './modules/jobs/jobs.service.js';
 import { LoginsRepository } from './modules/logins/logins.repository.js';
 import { LoginsService } from './modules/logins/logins.service.js';
 import { NotificationService, smtpNotifierFactory, type EmailNotifierFactory } from './modules/notifications/notifications.service.js';
@@ -52,8 +57,12 @@ export function createContainer(options: ContainerOptions) {
   const logins = new LoginsService(new LoginsRepository(db), authRepo, auth, rolesRepo, notifications, audit, clock);
   const apiKeys = new ApiKeysService(new ApiKeysRepository(db), rolesRepo, audit, clock);
   const alerts = new AlertsService(new AlertsRepository(db), settings, notifications, clock);
+  const jobsRepo = new JobsRepository(db);
+  const jobs = new JobsService(new CronJobRunner({ store: jobsRepo, clock, log }), jobsRepo, clock);
+  // Registered here so every instance lists the same jobs; they only run once startUsher starts them.
+  registerUsherJobs({ jobs, notifications, authCleanup: new AuthCleanupService(authRepo, clock) });
 
-  return { env, database, secrets, log, clock, audit, settings, notifications, roles, auth, logins, apiKeys, alerts };
+  return { env, database, secrets, log, clock, audit, settings, notifications, roles, auth, logins, apiKeys, alerts, jobs };
 }
 
 export type Container = ReturnType<typeof createContainer>;

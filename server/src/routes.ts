@@ -6,6 +6,7 @@ import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { jobsRoutes } from './modules/jobs/jobs.routes.js';
 import { loginsRoutes } from './modules/logins/logins.routes.js';
 import { portalRoutes } from './modules/portal/portal.routes.js';
 import { publicRoutes } from './modules/public/public.routes.js';
@@ -24,6 +25,7 @@ const modules: ((container: Container) => RouteModule)[] = [
   settingsRoutes,
   auditRoutes,
   alertsRoutes,
+  jobsRoutes,
 ];
 
 /** Every feature's routes, mounted under /api. */

@@ -15,7 +15,7 @@ export interface RunningUsher {
   stop(): Promise<void>;
 }
 
-/** env → db → migrate → container → app → listen. Used by `npm start`, the demo and process tests. */
+/** env → db → migrate → container → app → listen → jobs. Used by `npm start`, the demo and process tests. */
 export async function startUsher(env: Env, log: Logger = createLogger(env.LOG_LEVEL)): Promise<RunningUsher> {
   const secrets = loadSecretBox(env);
   const database = openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
@@ -34,6 +34,8 @@ export async function startUsher(env: Env, log: Logger = createLogger(env.LOG_LE
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   const url = env.SITE_URL ?? `http://localhost:${port}`;
+  if (env.USHER_DISABLE_JOBS) log.info('scheduled jobs are disabled on this instance (USHER_DISABLE_JOBS)');
+  else container.jobs.start();
 
   if (await container.auth.needsSetup()) {
     const token = container.auth.issueSetupToken();
@@ -54,6 +56,8 @@ export async function startUsher(env: Env, log: Logger = createLogger(env.LOG_LE
       if (stopped) return;
       stopped = true;
       await app.close();
+      // After the HTTP server, so no request starts a run; before the database, so runs can finish.
+      await container.jobs.stop();
       await database.close();
     },
   };

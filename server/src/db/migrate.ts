@@ -1,18 +1,31 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { DatabaseHandle } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
+import * as m0002 from './migrations/0002_jobs.js';
 
 /** Migrations are listed here (not read from disk) so src/ and dist/ behave the same. */
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0002_jobs': m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
 export const latestMigration = Object.keys(migrations).sort().at(-1)!;
 
+/**
+ * On PostgreSQL, Kysely looks for its bookkeeping tables in every schema unless told which one, so
+ * another schema's (another app's, or a parallel test's) would make it skip creating Usher's own.
+ */
+async function migratorFor(handle: DatabaseHandle): Promise<Migrator> {
+  if (handle.dialect !== 'postgres') return new Migrator({ db: handle.db, provider });
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(handle.db);
+  const schema = rows[0]?.schema;
+  return new Migrator({ db: handle.db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+}
+
 export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
-  const migrator = new Migrator({ db: handle.db, provider });
+  const migrator = await migratorFor(handle);
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
@@ -20,7 +33,7 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
 
 /** True when every known migration has run (the readiness probe uses it). */
 export async function isMigrated(handle: DatabaseHandle): Promise<boolean> {
-  const migrator = new Migrator({ db: handle.db, provider });
+  const migrator = await migratorFor(handle);
   const list = await migrator.getMigrations();
   return list.every((m) => m.executedAt !== undefined);
 }

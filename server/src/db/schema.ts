@@ -140,6 +140,7 @@ export interface JobRunsTable {
   message: string | null;
   error: string | null;
   instance_id: string | null;
+  tick: string | null; // scheduled instant served (0002); null for manual runs
 }
 
 export interface JobLocksTable {

@@ -66,6 +66,7 @@ export async function createTestUsher(dialect: Dialect): Promise<TestUsher> {
     setupToken,
     async dispose() {
       await app.close();
+      await container.jobs.stop();
       await smtp.close();
       await db.dispose();
     },

@@ -7,18 +7,27 @@ export interface ReceivedMail {
   subject: string;
   text: string;
   headers: ParsedMail['headers'];
+  /** Whether the session was encrypted (implicit TLS or after STARTTLS). */
+  secure: boolean;
+  /** The authenticated user, when the client logged in. */
+  user: string | null;
 }
 
 export interface TestSmtp {
   port: number;
   messages: ReceivedMail[];
+  /** Connection-level errors the server saw (failed TLS handshakes, dropped clients). */
+  errors: Error[];
   /** Resolves with the first message (already received or arriving later) that matches. */
   waitFor(predicate: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   close(): Promise<void>;
 }
 
-/** A real SMTP server on loopback that keeps every message it accepts. */
-export async function startTestSmtp(options: Partial<SMTPServerOptions> = {}): Promise<TestSmtp> {
+/**
+ * A real SMTP server on loopback that keeps every message it accepts. `port` 0 picks a free port; a
+ * test that takes the server down and brings it back passes the old port.
+ */
+export async function startTestSmtp(options: Partial<SMTPServerOptions> = {}, port = 0): Promise<TestSmtp> {
   const messages: ReceivedMail[] = [];
   const waiters: { predicate: (m: ReceivedMail) => boolean; resolve: (m: ReceivedMail) => void }[] = [];
   const server = new SMTPServer({
@@ -35,6 +44,8 @@ export async function startTestSmtp(options: Partial<SMTPServerOptions> = {}): P
             subject: parsed.subject ?? '',
             text: parsed.text ?? '',
             headers: parsed.headers,
+            secure: session.secure,
+            user: typeof session.user === 'string' ? session.user : null,
           };
           messages.push(mail);
           for (const w of [...waiters]) {
@@ -48,11 +59,20 @@ export async function startTestSmtp(options: Partial<SMTPServerOptions> = {}): P
         .catch((error: Error) => callback(error));
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
+  const errors: Error[] = [];
+  // Without a listener, a client's failed TLS handshake would surface as an uncaught 'error'.
+  server.on('error', (error: Error) => errors.push(error));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   return {
-    port,
+    port: (server.server.address() as AddressInfo).port,
     messages,
+    errors,
     waitFor(predicate, timeoutMs = 5000) {
       const found = messages.find(predicate);
       if (found) return Promise.resolve(found);

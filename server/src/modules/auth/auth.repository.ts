@@ -311,7 +311,8 @@ export class AuthRepository {
     return Number(row.n);
   }
 
-  async pruneAttempts(before: string): Promise<void> {
-    await this.db.deleteFrom('login_attempts').where('at', '<', before).execute();
+  async pruneAttempts(before: string): Promise<number> {
+    const res = await this.db.deleteFrom('login_attempts').where('at', '<', before).executeTakeFirst();
+    return Number(res.numDeletedRows);
   }
 }

@@ -63,6 +63,35 @@ export class SmtpNotifier implements Notifier {
 
 function smtpError(error: unknown): IntegrationError {
   const e = error as { code?: string; responseCode?: number; message?: string };
+  const detail = `(${(e.message ?? 'unknown error').trim()})`;
+  // TLS problems are settings problems: the message is kept (retryable) until an administrator fixes them.
+  if (e.code === 'ETLS') {
+    return new IntegrationError(
+      'smtp',
+      'tls',
+      `The SMTP server did not accept STARTTLS, so Usher sent nothing unencrypted. ${detail}`,
+      true,
+      'Use security "tls" if the server expects TLS from the first byte (usually port 465); use "none" only for a server on a trusted network.',
+    );
+  }
+  if (/certificate|self[- ]signed|unable to verify/i.test(e.message ?? '')) {
+    return new IntegrationError(
+      'smtp',
+      'tls',
+      `The SMTP server's TLS certificate is not trusted. ${detail}`,
+      true,
+      'If the server uses a self-signed certificate you trust, turn on "Allow self-signed certificates".',
+    );
+  }
+  if (/wrong version number|packet length too long|unknown protocol/i.test(e.message ?? '')) {
+    return new IntegrationError(
+      'smtp',
+      'tls',
+      `The SMTP server did not answer with TLS. ${detail}`,
+      true,
+      'Security "tls" is for servers that expect TLS at once (usually port 465); for port 587 or 25 use "starttls".',
+    );
+  }
   const permanent = e.code === 'EAUTH' || (e.responseCode !== undefined && e.responseCode >= 500 && e.responseCode < 600);
   const hint =
     e.code === 'EAUTH'
@@ -70,5 +99,5 @@ function smtpError(error: unknown): IntegrationError {
       : e.code === 'ESOCKET' || e.code === 'ECONNECTION' || e.code === 'ETIMEDOUT'
         ? 'Usher could not reach the SMTP server: check host, port and security mode.'
         : 'The SMTP server refused the message.';
-  return new IntegrationError('smtp', permanent ? 'rejected' : 'unavailable', `${hint} (${e.message ?? 'unknown error'})`, !permanent);
+  return new IntegrationError('smtp', permanent ? 'rejected' : 'unavailable', `${hint} ${detail}`, !permanent);
 }

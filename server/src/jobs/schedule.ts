@@ -1,0 +1,60 @@
+import type { AuthCleanupService } from '../modules/auth/auth-cleanup.service.js';
+import type { JobsService } from '../modules/jobs/jobs.service.js';
+import type { NotificationService } from '../modules/notifications/notifications.service.js';
+import type { JobHandler } from './job-runner.js';
+
+/**
+ * Usher's jobs: name, cron (UTC; 5 fields, or 6 with seconds first), and a handler that only calls a
+ * service. Later features add their jobs here.
+ */
+export interface JobDefinition {
+  name: string;
+  cron: string;
+  description: string;
+  handler: JobHandler;
+}
+
+export interface UsherJobDeps {
+  notifications: NotificationService;
+  authCleanup: AuthCleanupService;
+  jobs: JobsService;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function usherJobs(deps: UsherJobDeps): JobDefinition[] {
+  return [
+    {
+      name: 'email.deliver',
+      cron: '* * * * *',
+      description: 'Sends the emails waiting in the outbox and retries failed ones with backoff.',
+      handler: async () => {
+        if (!(await deps.notifications.emailConfigured())) return 'Email is not configured; nothing was sent.';
+        const sent = await deps.notifications.deliverDue();
+        return sent === 0 ? 'No email was due.' : `Sent ${plural(sent, 'email')}.`;
+      },
+    },
+    {
+      name: 'auth.cleanup',
+      cron: '30 3 * * *',
+      description: 'Deletes expired sessions and login attempts older than 30 days.',
+      handler: async () => {
+        const { sessions, attempts } = await deps.authCleanup.run();
+        return `Deleted ${plural(sessions, 'expired session')} and ${plural(attempts, 'old login attempt')}.`;
+      },
+    },
+    {
+      name: 'jobs.prune',
+      cron: '45 3 * * *',
+      description: 'Keeps 30 days of job history and closes runs left behind by an instance that stopped.',
+      handler: async () => {
+        const { abandoned, runs, locks } = await deps.jobs.prune();
+        return `Deleted ${plural(runs, 'old run')} and ${plural(locks, 'tick claim')}; closed ${plural(abandoned, 'abandoned run')}.`;
+      },
+    },
+  ];
+}
+
+export function registerUsherJobs(deps: UsherJobDeps): void {
+  for (const job of usherJobs(deps)) deps.jobs.register(job.name, job.cron, job.description, job.handler);
+}
