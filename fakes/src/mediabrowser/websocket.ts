@@ -23,7 +23,10 @@ interface Client {
  */
 export class SessionSocket {
   private readonly clients = new Set<Client>();
-  private sessionsStartsSeen = 0;
+  /** SessionsStart frames received, counting an ignored one. */
+  sessionsStartsReceived = 0;
+  /** KeepAlive frames clients sent (tests check the client answers ForceKeepAlive). */
+  keepAlivesReceived = 0;
 
   constructor(
     http: FakeHttpServer,
@@ -81,11 +84,12 @@ export class SessionSocket {
     }
     switch (message.MessageType) {
       case 'KeepAlive':
+        this.keepAlivesReceived++;
         this.send(client, { MessageType: 'KeepAlive' });
         return;
       case 'SessionsStart': {
-        this.sessionsStartsSeen++;
-        if (this.sessionsStartsSeen === 1 && this.settings.ignoreFirstSessionsStart) return;
+        this.sessionsStartsReceived++;
+        if (this.sessionsStartsReceived === 1 && this.settings.ignoreFirstSessionsStart) return;
         const [initialDelay] = String(message.Data ?? '0,1500').split(',').map(Number);
         client.sessions = true;
         client.timers.push(setTimeout(() => this.sendSessions(client), Math.max(0, initialDelay ?? 0)));

@@ -1,0 +1,153 @@
+import { IntegrationError } from '../../http/integration-error.js';
+import type { AccountRef, MediaServerCapabilities, RemoteDevice, ServerIdentity } from '../media-server.js';
+import { isNotFound, USHER_CLIENT } from '../mediabrowser/client.js';
+import { MediaBrowserAdapter, type LibraryFolder, type MediaBrowserAdapterOptions } from '../mediabrowser/mediabrowser-adapter.js';
+import { passwordRejected } from '../mediabrowser/provision.js';
+import { libraryType, sameId } from '../mediabrowser/sessions.js';
+import type { WireConnectLinkResult, WireDevice, WireMediaFolder, WireQueryResult, WireUser } from '../mediabrowser/wire.js';
+
+export type EmbyConnectCheck = { valid: true; pending: boolean } | { valid: false; reason: string };
+
+/** The throw-away account the Connect check links and deletes (reference §2.5.10). */
+export const EMBY_CONNECT_TEST_USER = 'EmbyConnectLinkTest';
+
+/** Emby 4.8 (integrations.md §2): the MediaBrowser base with Emby's routes, plus devices and Connect. */
+export class EmbyAdapter extends MediaBrowserAdapter {
+  readonly kind = 'emby' as const;
+  readonly capabilities: MediaServerCapabilities = {
+    stopSessions: true,
+    sessionMessages: true,
+    serverSideSessionCap: true,
+    devices: true,
+    events: true,
+    localPasswords: true,
+  };
+
+  constructor(options: MediaBrowserAdapterOptions) {
+    super('emby', options);
+  }
+
+  /** Adds the Emby Premiere flag from the undocumented but served `/Plugins/SecurityInfo`. */
+  override async identity(): Promise<ServerIdentity> {
+    const identity = await super.identity();
+    try {
+      const security = await this.client.getJson<{ IsMBSupporter?: boolean }>('/Plugins/SecurityInfo');
+      return { ...identity, premium: security.IsMBSupporter === true };
+    } catch (error) {
+      if (isNotFound(error)) return identity;
+      throw error;
+    }
+  }
+
+  /** Emby 4.8 documents only the paged query; without Limit it returns every user. */
+  protected async fetchUsers(): Promise<WireUser[]> {
+    const result = await this.client.getJson<WireQueryResult<WireUser>>('/Users/Query');
+    return result.Items ?? [];
+  }
+
+  /** `EnabledFolders` takes the folder's Guid on Emby, while item queries take its Id (§2.3). */
+  protected async fetchLibraryFolders(): Promise<LibraryFolder[]> {
+    const result = await this.client.getJson<WireQueryResult<WireMediaFolder>>('/Library/MediaFolders', { IsHidden: false });
+    return (result.Items ?? [])
+      .filter((f): f is WireMediaFolder & { Guid: string; Id: string } => Boolean(f.Guid) && Boolean(f.Id))
+      .map((f) => ({ remoteId: f.Guid, key: f.Guid, parentId: f.Id, title: f.Name ?? '', type: libraryType(f.CollectionType) }));
+  }
+
+  /** Emby creates users by name only; the password is a second call, and the user goes if it fails. */
+  protected async createUser(name: string, password: string | undefined): Promise<WireUser> {
+    const user = (await this.client.post('/Users/New', { json: { Name: name } })).json<WireUser>();
+    if (password) {
+      try {
+        await this.setPassword({ remoteId: user.Id }, password);
+      } catch (error) {
+        await this.deleteAccount({ remoteId: user.Id }).catch(() => undefined);
+        throw error;
+      }
+    }
+    return user;
+  }
+
+  async setPassword(account: AccountRef, password: string): Promise<void> {
+    try {
+      await this.client.post(`/Users/${encodeURIComponent(account.remoteId)}/Password`, {
+        json: { Id: account.remoteId, CurrentPw: '', NewPw: password, ResetPassword: false },
+        idempotent: true,
+      });
+    } catch (error) {
+      if (error instanceof IntegrationError && error.status === 400) throw passwordRejected(error, this.service);
+      throw error;
+    }
+  }
+
+  protected async postConfiguration(userId: string, configuration: Record<string, unknown>): Promise<void> {
+    await this.client.post(`/Users/${encodeURIComponent(userId)}/Configuration`, { json: configuration, idempotent: true });
+  }
+
+  protected displayPreferencesQuery(userId: string): Record<string, string> {
+    return { UserId: userId, Client: 'emby' };
+  }
+
+  /** Emby 4.8 takes Text, Header and TimeoutMs as query parameters, not a body. */
+  protected async sendMessage(sessionId: string, header: string, text: string): Promise<void> {
+    await this.client.post(`/Sessions/${encodeURIComponent(sessionId)}/Message`, { query: { Header: header, Text: text, TimeoutMs: 10_000 } });
+  }
+
+  protected eventTarget(): { url: string; headers: Record<string, string> } {
+    const query = new URLSearchParams({ api_key: this.options.apiKey, deviceId: USHER_CLIENT.deviceId });
+    return { url: `${this.client.root.replace(/^http/i, 'ws')}/embywebsocket?${query.toString()}`, headers: { 'x-emby-token': this.options.apiKey } };
+  }
+
+  // ---- devices (reference §2.15) ----
+
+  async listDevices(): Promise<RemoteDevice[]> {
+    const result = await this.client.getJson<WireQueryResult<WireDevice>>('/Devices');
+    return (result.Items ?? [])
+      .filter((d): d is WireDevice & { Id: string } => Boolean(d.Id))
+      .map((d) => ({ id: d.Id, name: d.Name ?? '', app: d.AppName ?? null, lastUserId: d.LastUserId ?? null, lastActiveAt: d.DateLastActivity ?? null }));
+  }
+
+  async deleteDevice(deviceId: string): Promise<void> {
+    try {
+      await this.client.delete('/Devices', { Id: deviceId });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  /**
+   * On: new devices may log in. Off: only `deviceIds` (by default the devices the user has used)
+   * keep working. Full-object policy write, skipped when nothing changes.
+   */
+  async setAllowAllDevices(account: AccountRef, allow: boolean, deviceIds?: string[]): Promise<void> {
+    let allowed = deviceIds;
+    if (!allow && !allowed) {
+      allowed = (await this.listDevices()).filter((d) => d.lastUserId !== null && sameId(d.lastUserId, account.remoteId)).map((d) => d.id);
+    }
+    await this.updatePolicy(account.remoteId, (p) => ({ ...p, EnableAllDevices: allow, EnabledDevices: allow ? [] : [...(allowed ?? [])] }));
+  }
+
+  // ---- Emby Connect (reference §2.5.10, integrations.md §9.8) ----
+
+  /**
+   * Validates an Emby Connect name or email the way the reference product does: link it to a
+   * throw-away local user, then delete that user. Emby emails the Connect user a link request,
+   * which they can ignore. Refusals (unknown, disabled, already linked) are a result, not an error.
+   */
+  async checkEmbyConnect(connectUsername: string): Promise<EmbyConnectCheck> {
+    const leftover = (await this.fetchUsers()).find((u) => u.Name === EMBY_CONNECT_TEST_USER);
+    if (leftover) await this.deleteAccount({ remoteId: leftover.Id });
+    const user = (await this.client.post('/Users/New', { json: { Name: EMBY_CONNECT_TEST_USER } })).json<WireUser>();
+    try {
+      const res = await this.client.post(`/Users/${encodeURIComponent(user.Id)}/Connect/Link`, { query: { ConnectUsername: connectUsername } });
+      const result = res.text ? res.json<WireConnectLinkResult>() : {};
+      return { valid: true, pending: result.IsPending === true };
+    } catch (error) {
+      if (error instanceof IntegrationError && (error.status === 400 || error.status === 500)) {
+        return { valid: false, reason: error.body?.trim() || `Emby refused to link "${connectUsername}".` };
+      }
+      throw error;
+    } finally {
+      await this.deleteAccount({ remoteId: user.Id });
+    }
+  }
+}
