@@ -28,5 +28,8 @@ export function offsetOf(query: { page: number; pageSize: number }) {
 export const okSchema = z.object({ ok: z.literal(true) });
 export const idParams = z.object({ id: z.string().min(1).max(100) });
 
-/** For actions that take no input: an absent body or `{}`; anything else is a 400, not ignored. */
-export const emptyBody = z.object({}).strict().optional();
+/**
+ * For actions that take no input: no body (which Fastify hands over as null), `null` or `{}`;
+ * anything else is a 400, not silently ignored.
+ */
+export const emptyBody = z.object({}).strict().nullish();
