@@ -24,6 +24,18 @@ import { RolesRepository } from './modules/roles/roles.repository.js';
 import { RolesService } from './modules/roles/roles.service.js';
 import { SettingsRepository } from './modules/settings/settings.repository.js';
 import { SettingsService } from './modules/settings/settings.service.js';
+import { MediaServerRegistry } from './adapters/media-server/registry.js';
+import { LibrariesRepository } from './modules/libraries/libraries.repository.js';
+import { LibrariesService } from './modules/libraries/libraries.service.js';
+import { MembersRepository } from './modules/members/members.repository.js';
+import { MembersService } from './modules/members/members.service.js';
+import { PlexAccountsRepository } from './modules/servers/plex-accounts.repository.js';
+import { PlexAccountsService } from './modules/servers/plex-accounts.service.js';
+import { RegistryConnector } from './modules/servers/registry-connector.js';
+import type { ServerConnector } from './modules/servers/server-connector.js';
+import { ServersRepository } from './modules/servers/servers.repository.js';
+import { ServersService } from './modules/servers/servers.service.js';
+import { SyncService } from './modules/sync/sync.service.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -32,6 +44,8 @@ export interface ContainerOptions {
   log: Logger;
   clock?: Clock;
   emailNotifierFactory?: EmailNotifierFactory;
+  /** Replaces how stored servers become adapters (tests that count or break connections). */
+  serverConnector?: ServerConnector;
 }
 
 /** The composition root: every dependency is created here and passed explicitly. */
@@ -59,10 +73,50 @@ export function createContainer(options: ContainerOptions) {
   const alerts = new AlertsService(new AlertsRepository(db), settings, notifications, clock);
   const jobsRepo = new JobsRepository(db);
   const jobs = new JobsService(new CronJobRunner({ store: jobsRepo, clock, log }), jobsRepo, clock);
-  // Registered here so every instance lists the same jobs; they only run once startUsher starts them.
-  registerUsherJobs({ jobs, notifications, authCleanup: new AuthCleanupService(authRepo, clock) });
 
-  return { env, database, secrets, log, clock, audit, settings, notifications, roles, auth, logins, apiKeys, alerts, jobs };
+  const mediaRegistry = new MediaServerRegistry({
+    plexTvUrl: env.PLEX_TV_URL,
+    clientsUrl: env.PLEX_CLIENTS_URL,
+    appUrl: env.PLEX_APP_URL,
+    clientIdentifier: secrets.derive('plex-client-identifier'),
+  });
+  const plexAccountsRepo = new PlexAccountsRepository(db);
+  const serversRepo = new ServersRepository(db);
+  const librariesRepo = new LibrariesRepository(db);
+  const membersRepo = new MembersRepository(db);
+  const registryConnector = new RegistryConnector(mediaRegistry, plexAccountsRepo, secrets);
+  const connector = options.serverConnector ?? registryConnector;
+  const plexAccounts = new PlexAccountsService(plexAccountsRepo, registryConnector, secrets, audit, alerts, clock);
+  const servers = new ServersService(serversRepo, connector, plexAccounts, secrets, audit, clock);
+  const libraries = new LibrariesService(librariesRepo, audit, clock);
+  const members = new MembersService(membersRepo, serversRepo, audit, clock);
+  const sync = new SyncService(serversRepo, librariesRepo, membersRepo, connector, settings, alerts, clock);
+
+  // Registered here so every instance lists the same jobs; they only run once startUsher starts them.
+  registerUsherJobs({ jobs, notifications, authCleanup: new AuthCleanupService(authRepo, clock), sync, plexAccounts, settings });
+
+  return {
+    env,
+    database,
+    secrets,
+    log,
+    clock,
+    audit,
+    settings,
+    notifications,
+    roles,
+    auth,
+    logins,
+    apiKeys,
+    alerts,
+    jobs,
+    mediaRegistry,
+    plexAccounts,
+    servers,
+    libraries,
+    members,
+    sync,
+  };
 }
 
 export type Container = ReturnType<typeof createContainer>;

@@ -7,7 +7,11 @@ import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { jobsRoutes } from './modules/jobs/jobs.routes.js';
+import { librariesRoutes } from './modules/libraries/libraries.routes.js';
 import { loginsRoutes } from './modules/logins/logins.routes.js';
+import { membersRoutes } from './modules/members/members.routes.js';
+import { plexAccountsRoutes } from './modules/servers/plex-accounts.routes.js';
+import { serversRoutes } from './modules/servers/servers.routes.js';
 import { portalRoutes } from './modules/portal/portal.routes.js';
 import { publicRoutes } from './modules/public/public.routes.js';
 import { rolesRoutes } from './modules/roles/roles.routes.js';
@@ -26,6 +30,10 @@ const modules: ((container: Container) => RouteModule)[] = [
   auditRoutes,
   alertsRoutes,
   jobsRoutes,
+  plexAccountsRoutes,
+  serversRoutes,
+  librariesRoutes,
+  membersRoutes,
 ];
 
 /** Every feature's routes, mounted under /api. */

@@ -111,7 +111,10 @@ describeEachDb('malformed input is a 4xx on every route', (dialect) => {
   it('a JSON null body is refused or treated as no input, never a 5xx', async () => {
     for (const route of mutating()) {
       const res = await admin.request({ method: route.method as 'POST', url: concrete(route.url), payload: 'null', headers: { 'content-type': 'application/json' } });
-      expect(res.statusCode, `${route.method} ${route.url} → ${res.body.slice(0, 200)}`).toBeLessThan(500);
+      const label = `${route.method} ${route.url} → ${res.body.slice(0, 200)}`;
+      // Accepted as "no input", an action may go on to call a remote service that is not there (502).
+      if (res.statusCode === 502) expect(res.json().error.code, label).toMatch(/^integration_/);
+      else expect(res.statusCode, label).toBeLessThan(500);
     }
   });
 

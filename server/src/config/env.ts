@@ -27,6 +27,9 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((v) => parseTrustProxy(v)),
+  PLEX_TV_URL: z.url().default('https://plex.tv'),
+  PLEX_CLIENTS_URL: z.url().default('https://clients.plex.tv'),
+  PLEX_APP_URL: z.url().default('https://app.plex.tv'),
   USHER_DISABLE_JOBS: z
     .enum(['0', '1', 'true', 'false'])
     .optional()

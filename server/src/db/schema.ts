@@ -4,6 +4,7 @@
  * repositories read them through `toBool`; JSON is stored as text.
  */
 import type { Generated } from 'kysely';
+import type { MediaTables } from './schema-media.js';
 
 type Bool = boolean | number;
 
@@ -155,7 +156,7 @@ export interface MetaTable {
   value: string;
 }
 
-export interface Database {
+export interface Database extends MediaTables {
   roles: RolesTable;
   logins: LoginsTable;
   sessions: SessionsTable;

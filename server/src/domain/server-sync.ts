@@ -59,9 +59,13 @@ export interface AccountChanges {
   gone: StoredAccount[];
 }
 
-/** Roles Usher never imports or touches: the owner, administrators, Plex Home and managed users. */
-export function isManageable(account: RemoteAccount, templateRemoteId: string | null): boolean {
-  return account.role === 'member' && account.remoteId !== templateRemoteId;
+/**
+ * Usher never imports or touches the owner, administrators, Plex Home and managed users, nor the
+ * Jellyfin/Emby template user (flagged by the adapter, or named in the settings).
+ */
+export function isManageable(account: RemoteAccount, templateUsername: string): boolean {
+  if (account.role !== 'member' || account.isTemplate) return false;
+  return !(templateUsername && account.username?.toLowerCase() === templateUsername.toLowerCase());
 }
 
 export function diffAccounts(stored: StoredAccount[], remote: RemoteAccount[]): AccountChanges {

@@ -1,6 +1,9 @@
 import type { AuthCleanupService } from '../modules/auth/auth-cleanup.service.js';
 import type { JobsService } from '../modules/jobs/jobs.service.js';
 import type { NotificationService } from '../modules/notifications/notifications.service.js';
+import type { PlexAccountsService } from '../modules/servers/plex-accounts.service.js';
+import type { SettingsService } from '../modules/settings/settings.service.js';
+import type { SyncService } from '../modules/sync/sync.service.js';
 import type { JobHandler } from './job-runner.js';
 
 /**
@@ -18,6 +21,9 @@ export interface UsherJobDeps {
   notifications: NotificationService;
   authCleanup: AuthCleanupService;
   jobs: JobsService;
+  sync: SyncService;
+  plexAccounts: PlexAccountsService;
+  settings: SettingsService;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -41,6 +47,31 @@ export function usherJobs(deps: UsherJobDeps): JobDefinition[] {
       handler: async () => {
         const { sessions, attempts } = await deps.authCleanup.run();
         return `Deleted ${plural(sessions, 'expired session')} and ${plural(attempts, 'old login attempt')}.`;
+      },
+    },
+    {
+      name: 'servers.sync',
+      cron: '7 * * * *',
+      description: 'Reads every server: name, version, libraries, members and shares; imports new members after the first confirmed import.',
+      handler: async (context) => {
+        if (context.trigger === 'schedule' && !(await deps.settings.get('mediaServer')).syncFromRemote) {
+          return 'Sync from remote servers is turned off in Settings → Media server integration.';
+        }
+        const results = await deps.sync.syncAll((fraction, message) => context.reportProgress(fraction, message));
+        const failed = results.filter((r) => !r.ok);
+        const imported = results.reduce((n, r) => n + r.accounts.imported, 0);
+        const summary = `Synced ${plural(results.length - failed.length, 'server')}; imported ${plural(imported, 'member')}.`;
+        if (failed.length > 0) throw new Error(`${summary} Failed: ${failed.map((f) => `${f.serverName} (${f.error})`).join('; ')}`);
+        return summary;
+      },
+    },
+    {
+      name: 'plex.token_check',
+      cron: '17 4 * * *',
+      description: 'Checks every Plex account token with plex.tv and alerts at once when one is rejected.',
+      handler: async () => {
+        const { checked, invalid } = await deps.plexAccounts.checkTokens();
+        return `Checked ${plural(checked, 'Plex account')}; ${plural(invalid, 'token')} rejected.`;
       },
     },
     {

@@ -28,7 +28,7 @@ export interface TestUsher {
 }
 
 /** A complete Usher on a fresh database, with a manual clock, captured logs and a real SMTP server. */
-export async function createTestUsher(dialect: Dialect): Promise<TestUsher> {
+export async function createTestUsher(dialect: Dialect, envOverrides: Record<string, string> = {}): Promise<TestUsher> {
   const db = await freshDatabase(dialect);
   const smtp = await startTestSmtp();
   const logs: string[] = [];
@@ -38,7 +38,16 @@ export async function createTestUsher(dialect: Dialect): Promise<TestUsher> {
       done();
     },
   });
-  const env = loadEnv({ USHER_DATA_DIR: db.dataDir, LOG_LEVEL: 'debug', NODE_ENV: 'test' });
+  // Tests talk to loopback only: unless a test points them at fakes, Plex URLs refuse at once.
+  const env = loadEnv({
+    USHER_DATA_DIR: db.dataDir,
+    LOG_LEVEL: 'debug',
+    NODE_ENV: 'test',
+    PLEX_TV_URL: 'http://127.0.0.1:9',
+    PLEX_CLIENTS_URL: 'http://127.0.0.1:9',
+    PLEX_APP_URL: 'http://127.0.0.1:9',
+    ...envOverrides,
+  });
   const clock = new ManualClock('2026-03-01T12:00:00.000Z');
   const container = createContainer({
     env,
@@ -67,6 +76,7 @@ export async function createTestUsher(dialect: Dialect): Promise<TestUsher> {
     async dispose() {
       await app.close();
       await container.jobs.stop();
+      await container.mediaRegistry.close();
       await smtp.close();
       await db.dispose();
     },

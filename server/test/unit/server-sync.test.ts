@@ -72,9 +72,10 @@ describe('diffAccounts', () => {
 
 describe('account rules', () => {
   it('never manages owners, admins, Home or managed users, nor the template user', () => {
-    for (const role of ['owner', 'admin', 'home', 'managed'] as const) expect(isManageable(remoteAccount({ role }), null)).toBe(false);
-    expect(isManageable(remoteAccount({ remoteId: 'tpl' }), 'tpl')).toBe(false);
-    expect(isManageable(remoteAccount(), 'tpl')).toBe(true);
+    for (const role of ['owner', 'admin', 'home', 'managed'] as const) expect(isManageable(remoteAccount({ role }), '')).toBe(false);
+    expect(isManageable(remoteAccount({ isTemplate: true }), '')).toBe(false);
+    expect(isManageable(remoteAccount({ username: 'Template' }), 'template')).toBe(false);
+    expect(isManageable(remoteAccount(), 'template')).toBe(true);
   });
 
   it('matches members by email first, then username, case-insensitively', () => {

@@ -1,0 +1,118 @@
+/** Tables of media servers, libraries and the remote accounts Usher tracks (migration 0003). */
+type Bool = boolean | number;
+
+export interface PlexAccountsTable {
+  id: string;
+  email: string | null;
+  username: string | null;
+  plex_user_id: string | null;
+  token: string; // sealed
+  password: string | null; // sealed
+  proxy_url: string | null;
+  proxy_username: string | null;
+  proxy_password: string | null; // sealed
+  has_plex_pass: Bool;
+  /** null = detected value; 1/0 = the admin's override */
+  plex_pass_override: Bool | null;
+  token_status: string; // 'valid' | 'invalid' | 'unchecked'
+  token_checked_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ServerLocationsTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ServersTable {
+  id: string;
+  kind: string; // 'plex' | 'jellyfin' | 'emby'
+  name: string;
+  machine_id: string | null;
+  version: string | null;
+  plex_account_id: string | null;
+  url: string;
+  api_key: string | null; // sealed
+  allow_self_signed: Bool;
+  location_id: string | null;
+  enabled: Bool;
+  allow_new_subscriptions: Bool;
+  allow_trials: Bool;
+  max_users: number; // 0 = unlimited
+  allow_4k_transcoding: Bool;
+  log_streaming: Bool;
+  log_downloads: Bool;
+  has_emby_premiere: Bool;
+  status: string; // 'unknown' | 'ok' | 'unreachable' | 'unauthorized' | 'machine_id_changed'
+  status_message: string | null;
+  members_imported_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LibraryGroupsTable {
+  id: string;
+  name: string;
+  builtin: string | null; // 'private' | 'standard' | 'premium4k'
+  locked: Bool;
+  created_at: string;
+}
+
+export interface LibrariesTable {
+  id: string;
+  server_id: string;
+  remote_id: string;
+  key: string;
+  title: string;
+  type: string;
+  group_id: string;
+  item_count: number | null;
+  removed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MembersTable {
+  id: string;
+  email: string | null;
+  username: string | null;
+  display_name: string | null;
+  login_id: string | null;
+  permanent: Bool;
+  source: string; // 'import' | 'invite' | 'subscription'
+  import_expires_at: string | null;
+  deleted_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MemberAccountsTable {
+  id: string;
+  server_id: string;
+  /** null while the account is known on the server but not (yet) imported as a member. */
+  member_id: string | null;
+  remote_id: string;
+  username: string | null;
+  email: string | null;
+  display_name: string | null;
+  state: string; // 'active' | 'pending' | 'disabled'
+  libraries: string; // JSON: string[] | "all"
+  allow_downloads: Bool;
+  share_id: string | null;
+  invited_at: string | null;
+  accepted_at: string | null;
+  first_seen_at: string;
+  updated_at: string;
+}
+
+export interface MediaTables {
+  plex_accounts: PlexAccountsTable;
+  server_locations: ServerLocationsTable;
+  servers: ServersTable;
+  library_groups: LibraryGroupsTable;
+  libraries: LibrariesTable;
+  members: MembersTable;
+  member_accounts: MemberAccountsTable;
+}

@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import type { Container } from '../../container.js';
+import { errorBodySchema, idParams, offsetOf, okSchema, pageOf, pageQuery } from '../../http/common-schemas.js';
+import { actor } from '../../http/guards.js';
+import type { RouteModule } from '../../http/route-module.js';
+import { MEMBER_SORTS } from './members.repository.js';
+
+const sharedServerSchema = z
+  .object({
+    id: z.string(),
+    serverId: z.string(),
+    serverName: z.string(),
+    memberId: z.string().nullable(),
+    remoteId: z.string(),
+    username: z.string().nullable(),
+    email: z.string().nullable(),
+    state: z.string(),
+    libraries: z.union([z.array(z.string()), z.literal('all')]),
+    allowDownloads: z.boolean(),
+    invitedAt: z.string().nullable(),
+    acceptedAt: z.string().nullable(),
+    firstSeenAt: z.string(),
+  })
+  .meta({ id: 'SharedServer' });
+
+const memberItem = z
+  .object({
+    id: z.string(),
+    email: z.string().nullable(),
+    username: z.string().nullable(),
+    displayName: z.string().nullable(),
+    permanent: z.boolean(),
+    source: z.string(),
+    createdAt: z.string(),
+    servers: z.array(z.object({ serverId: z.string(), serverName: z.string(), state: z.string() })),
+  })
+  .meta({ id: 'MemberListItem' });
+
+const memberDetail = z
+  .object({
+    id: z.string(),
+    email: z.string().nullable(),
+    username: z.string().nullable(),
+    displayName: z.string().nullable(),
+    permanent: z.boolean(),
+    source: z.string(),
+    importExpiresAt: z.string().nullable(),
+    createdAt: z.string(),
+    accounts: z.array(sharedServerSchema),
+  })
+  .meta({ id: 'MemberDetail' });
+
+const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
+
+export function membersRoutes(container: Container): RouteModule {
+  const { members } = container;
+  return (app) => {
+    app.get(
+      '/admin/members',
+      {
+        config: { permission: 'members.read' },
+        schema: {
+          tags: ['members'],
+          summary: 'Members (remote accounts Usher tracks) with the servers they share',
+          querystring: pageQuery(MEMBER_SORTS, 'email').extend({ serverId: z.string().max(100).optional() }),
+          response: { 200: pageOf(memberItem), ...errors },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const result = await members.search({ q: q.q, serverId: q.serverId, sort: q.sort, order: q.order, ...offsetOf(q) });
+        return { ...result, page: q.page, pageSize: q.pageSize };
+      },
+    );
+
+    app.get(
+      '/admin/members/:id',
+      { config: { permission: 'members.read' }, schema: { tags: ['members'], summary: 'A member with the remote state of each account', params: idParams, response: { 200: memberDetail, ...errors } } },
+      (request) => members.detail(request.params.id),
+    );
+
+    app.put(
+      '/admin/members/:id/permanent',
+      { config: { permission: 'members.write' }, schema: { tags: ['members'], summary: 'Make a member permanent (never expires, exempt from limits) or not', params: idParams, body: z.object({ permanent: z.boolean() }), response: { 200: okSchema, ...errors } } },
+      async (request) => {
+        await members.setPermanent(request.params.id, request.body.permanent, actor(request));
+        return { ok: true as const };
+      },
+    );
+
+    app.delete(
+      '/admin/members/:id',
+      { config: { permission: 'members.write' }, schema: { tags: ['members'], summary: 'Stop tracking a member (sync will not import them again)', params: idParams, response: { 200: okSchema, ...errors } } },
+      async (request) => {
+        await members.delete(request.params.id, actor(request));
+        return { ok: true as const };
+      },
+    );
+
+    app.get(
+      '/admin/shared-servers',
+      {
+        config: { permission: 'members.read' },
+        schema: {
+          tags: ['members'],
+          summary: 'Who shares which server: accepted shares and pending invites',
+          querystring: z.object({ serverId: z.string().max(100).optional() }),
+          response: { 200: z.object({ items: z.array(sharedServerSchema) }), ...errors },
+        },
+      },
+      async (request) => ({ items: await members.sharedServers(request.query) }),
+    );
+
+    app.get(
+      '/admin/members/import/preview',
+      {
+        config: { permission: 'members.read' },
+        schema: {
+          tags: ['members'],
+          summary: 'Accounts found by the first sync of each server, waiting for the admin to import them',
+          response: {
+            200: z.object({
+              items: z.array(
+                z.object({
+                  serverId: z.string(),
+                  serverName: z.string(),
+                  kind: z.string(),
+                  accounts: z.array(z.object({ remoteId: z.string(), username: z.string().nullable(), email: z.string().nullable(), state: z.string() })),
+                }),
+              ),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async () => ({ items: await members.importPreview() }),
+    );
+
+    app.post(
+      '/admin/members/import',
+      {
+        config: { permission: 'members.write' },
+        schema: {
+          tags: ['members'],
+          summary: 'Import the waiting accounts of these servers, as permanent or expiring members',
+          body: z.object({ serverIds: z.array(z.string().max(100)).min(1).max(500), mode: z.enum(['permanent', 'expiring']), expiresAt: z.iso.datetime().optional() }),
+          response: { 200: z.object({ imported: z.number().int() }), ...errors },
+        },
+      },
+      (request) => members.confirmImport(request.body, actor(request)),
+    );
+  };
+}

@@ -1,0 +1,7 @@
+import type { MediaServerAdapter } from '../../adapters/media-server/media-server.js';
+import type { ServerRecord } from './servers.repository.js';
+
+/** Turns a stored server into a live adapter (decrypting its credentials). Tests may swap it. */
+export interface ServerConnector {
+  adapterFor(server: ServerRecord): Promise<MediaServerAdapter>;
+}

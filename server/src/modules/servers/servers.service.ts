@@ -1,0 +1,294 @@
+import type { MediaServerKind, ServerIdentity } from '../../adapters/media-server/media-server.js';
+import { badRequest, conflict, notFound } from '../../http/errors.js';
+import type { Clock } from '../../platform/clock.js';
+import { newId } from '../../platform/ids.js';
+import type { SecretBox } from '../../platform/secrets.js';
+import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { PlexAccountsService } from './plex-accounts.service.js';
+import type { ServerConnector } from './server-connector.js';
+import type { ServerPatch, ServerRecord, ServersRepository } from './servers.repository.js';
+
+/** Fields of reference §2.9 an admin edits on any server. */
+export interface ServerOptions {
+  name?: string | undefined;
+  locationId?: string | null | undefined;
+  enabled?: boolean | undefined;
+  allowNewSubscriptions?: boolean | undefined;
+  allowTrials?: boolean | undefined;
+  maxUsers?: number | undefined;
+  allow4kTranscoding?: boolean | undefined;
+  logStreaming?: boolean | undefined;
+  logDownloads?: boolean | undefined;
+  hasEmbyPremiere?: boolean | undefined;
+}
+
+export interface ConnectionInput {
+  kind: MediaServerKind;
+  url: string;
+  apiKey?: string | undefined;
+  allowSelfSigned?: boolean | undefined;
+  plexAccountId?: string | undefined;
+  /** Plex: the machine identifier of the server chosen from the account's server list. */
+  machineId?: string | undefined;
+}
+
+export interface ServerView {
+  id: string;
+  kind: MediaServerKind;
+  name: string;
+  machineId: string | null;
+  version: string | null;
+  plexAccountId: string | null;
+  url: string;
+  apiKeySet: boolean;
+  allowSelfSigned: boolean;
+  locationId: string | null;
+  enabled: boolean;
+  allowNewSubscriptions: boolean;
+  allowTrials: boolean;
+  maxUsers: number;
+  allow4kTranscoding: boolean;
+  logStreaming: boolean;
+  logDownloads: boolean;
+  hasEmbyPremiere: boolean;
+  status: string;
+  statusMessage: string | null;
+  members: number;
+  membersImported: boolean;
+  createdAt: string;
+}
+
+export class ServersService {
+  constructor(
+    private readonly repo: ServersRepository,
+    private readonly connector: ServerConnector,
+    private readonly plexAccounts: PlexAccountsService,
+    private readonly secrets: SecretBox,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(): Promise<ServerView[]> {
+    const [servers, counts] = await Promise.all([this.repo.list(), this.repo.memberCounts()]);
+    return servers.map((s) => this.view(s, counts.get(s.id) ?? 0));
+  }
+
+  async get(id: string): Promise<ServerRecord> {
+    const server = await this.repo.find(id);
+    if (!server) throw notFound('server_not_found', 'No server has that id.');
+    return server;
+  }
+
+  async view1(id: string): Promise<ServerView> {
+    const counts = await this.repo.memberCounts();
+    return this.view(await this.get(id), counts.get(id) ?? 0);
+  }
+
+  /** Connects with the given settings and reports what the server says it is, saving nothing. */
+  async testConnection(input: ConnectionInput): Promise<ServerIdentity> {
+    if (input.kind === 'plex') {
+      if (!input.plexAccountId) throw badRequest('plex_account_required', 'Choose the Plex account that owns this server.');
+      if (!input.machineId) throw badRequest('machine_id_required', 'Choose the Plex server from the account’s server list.');
+      await this.plexAccounts.get(input.plexAccountId);
+    } else if (!input.apiKey) {
+      throw badRequest('api_key_required', 'Enter the server’s API key (Dashboard → API Keys).');
+    }
+    const probe = this.draftRecord(input);
+    const adapter = await this.connector.adapterFor(probe);
+    try {
+      return await adapter.testConnection();
+    } finally {
+      await adapter.close();
+    }
+  }
+
+  async add(input: ConnectionInput & ServerOptions, actor: Actor): Promise<ServerView> {
+    const identity = await this.testConnection(input);
+    if (await this.repo.findByMachineId(input.kind, identity.machineId)) {
+      throw conflict('server_exists', `${identity.name} is already added.`);
+    }
+    if (input.locationId) await this.assertLocation(input.locationId);
+    const record: ServerRecord = {
+      ...this.draftRecord(input),
+      id: newId(),
+      name: input.name?.trim() || identity.name,
+      machineId: identity.machineId,
+      version: identity.version,
+      hasEmbyPremiere: input.hasEmbyPremiere ?? identity.premium ?? false,
+      status: 'ok',
+    };
+    const options = this.optionsPatch({ ...input, enabled: input.enabled ?? false });
+    await this.repo.insert({ ...this.toRow(record), ...options });
+    await this.audit.record(actor, 'server.add', { type: 'server', id: record.id }, { kind: input.kind, name: record.name });
+    return this.view1(record.id);
+  }
+
+  async update(id: string, input: ServerOptions & Partial<Pick<ConnectionInput, 'url' | 'apiKey' | 'allowSelfSigned'>>, actor: Actor): Promise<ServerView> {
+    const server = await this.get(id);
+    if (input.locationId) await this.assertLocation(input.locationId);
+    const patch: ServerPatch = { ...this.optionsPatch(input), updated_at: this.now() };
+    if (input.url !== undefined || input.apiKey !== undefined || input.allowSelfSigned !== undefined) {
+      const connection: ConnectionInput = {
+        kind: server.kind,
+        url: input.url ?? server.url,
+        apiKey: input.apiKey ?? (server.apiKeySealed ? this.secrets.decrypt(server.apiKeySealed) : undefined),
+        allowSelfSigned: input.allowSelfSigned ?? server.allowSelfSigned,
+        plexAccountId: server.plexAccountId ?? undefined,
+        machineId: server.machineId ?? undefined,
+      };
+      const identity = await this.testConnection(connection);
+      if (server.machineId && identity.machineId !== server.machineId) {
+        throw conflict('different_server', `That address answers as ${identity.name}, a different server. Add it as a new server instead.`);
+      }
+      patch.url = connection.url.replace(/\/+$/, '');
+      patch.allow_self_signed = connection.allowSelfSigned ?? false;
+      if (input.apiKey !== undefined) patch.api_key = this.secrets.encrypt(input.apiKey);
+      patch.status = 'ok';
+      patch.status_message = null;
+    }
+    await this.repo.update(id, patch);
+    const fields = Object.keys(input).map((k) => (k === 'apiKey' ? 'apiKey (replaced)' : k));
+    await this.audit.record(actor, 'server.update', { type: 'server', id }, { fields });
+    return this.view1(id);
+  }
+
+  async delete(id: string, actor: Actor): Promise<void> {
+    const server = await this.get(id);
+    await this.repo.delete(id);
+    await this.audit.record(actor, 'server.delete', { type: 'server', id }, { name: server.name });
+  }
+
+  async listLocations() {
+    return this.repo.listLocations();
+  }
+
+  async addLocation(name: string, actor: Actor) {
+    if (await this.repo.findLocationByName(name)) throw conflict('location_exists', 'A location with this name exists.');
+    const id = newId();
+    await this.repo.insertLocation({ id, name, created_at: this.now() });
+    await this.audit.record(actor, 'location.add', { type: 'location', id }, { name });
+    return { id, name };
+  }
+
+  async renameLocation(id: string, name: string, actor: Actor) {
+    await this.assertLocation(id);
+    const other = await this.repo.findLocationByName(name);
+    if (other && other.id !== id) throw conflict('location_exists', 'A location with this name exists.');
+    await this.repo.renameLocation(id, name);
+    await this.audit.record(actor, 'location.rename', { type: 'location', id }, { name });
+  }
+
+  async deleteLocation(id: string, actor: Actor) {
+    await this.assertLocation(id);
+    await this.repo.deleteLocation(id);
+    await this.audit.record(actor, 'location.delete', { type: 'location', id });
+  }
+
+  private async assertLocation(id: string) {
+    if (!(await this.repo.findLocation(id))) throw badRequest('unknown_location', 'That server location does not exist.');
+  }
+
+  private draftRecord(input: ConnectionInput): ServerRecord {
+    const now = this.now();
+    return {
+      id: 'draft',
+      kind: input.kind,
+      name: '',
+      machineId: input.kind === 'plex' ? (input.machineId ?? null) : null,
+      version: null,
+      plexAccountId: input.kind === 'plex' ? (input.plexAccountId ?? null) : null,
+      url: input.url.replace(/\/+$/, ''),
+      apiKeySealed: input.apiKey ? this.secrets.encrypt(input.apiKey) : null,
+      allowSelfSigned: input.allowSelfSigned ?? false,
+      locationId: null,
+      enabled: false,
+      allowNewSubscriptions: true,
+      allowTrials: true,
+      maxUsers: 0,
+      allow4kTranscoding: true,
+      logStreaming: true,
+      logDownloads: true,
+      hasEmbyPremiere: false,
+      status: 'unknown',
+      statusMessage: null,
+      membersImportedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  private toRow(r: ServerRecord) {
+    return {
+      id: r.id,
+      kind: r.kind,
+      name: r.name,
+      machine_id: r.machineId,
+      version: r.version,
+      plex_account_id: r.plexAccountId,
+      url: r.url,
+      api_key: r.apiKeySealed,
+      allow_self_signed: r.allowSelfSigned,
+      location_id: r.locationId,
+      enabled: r.enabled,
+      allow_new_subscriptions: r.allowNewSubscriptions,
+      allow_trials: r.allowTrials,
+      max_users: r.maxUsers,
+      allow_4k_transcoding: r.allow4kTranscoding,
+      log_streaming: r.logStreaming,
+      log_downloads: r.logDownloads,
+      has_emby_premiere: r.hasEmbyPremiere,
+      status: r.status,
+      status_message: r.statusMessage,
+      members_imported_at: r.membersImportedAt,
+      created_at: r.createdAt,
+      updated_at: r.updatedAt,
+    };
+  }
+
+  private optionsPatch(o: ServerOptions): ServerPatch {
+    const patch: ServerPatch = {};
+    if (o.name !== undefined) patch.name = o.name.trim();
+    if (o.locationId !== undefined) patch.location_id = o.locationId;
+    if (o.enabled !== undefined) patch.enabled = o.enabled;
+    if (o.allowNewSubscriptions !== undefined) patch.allow_new_subscriptions = o.allowNewSubscriptions;
+    if (o.allowTrials !== undefined) patch.allow_trials = o.allowTrials;
+    if (o.maxUsers !== undefined) patch.max_users = o.maxUsers;
+    if (o.allow4kTranscoding !== undefined) patch.allow_4k_transcoding = o.allow4kTranscoding;
+    if (o.logStreaming !== undefined) patch.log_streaming = o.logStreaming;
+    if (o.logDownloads !== undefined) patch.log_downloads = o.logDownloads;
+    if (o.hasEmbyPremiere !== undefined) patch.has_emby_premiere = o.hasEmbyPremiere;
+    return patch;
+  }
+
+  private view(s: ServerRecord, members: number): ServerView {
+    return {
+      id: s.id,
+      kind: s.kind,
+      name: s.name,
+      machineId: s.machineId,
+      version: s.version,
+      plexAccountId: s.plexAccountId,
+      url: s.url,
+      apiKeySet: s.apiKeySealed !== null,
+      allowSelfSigned: s.allowSelfSigned,
+      locationId: s.locationId,
+      enabled: s.enabled,
+      allowNewSubscriptions: s.allowNewSubscriptions,
+      allowTrials: s.allowTrials,
+      maxUsers: s.maxUsers,
+      allow4kTranscoding: s.allow4kTranscoding,
+      logStreaming: s.logStreaming,
+      logDownloads: s.logDownloads,
+      hasEmbyPremiere: s.hasEmbyPremiere,
+      status: s.status,
+      statusMessage: s.statusMessage,
+      members,
+      membersImported: s.membersImportedAt !== null,
+      createdAt: s.createdAt,
+    };
+  }
+
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
+}
