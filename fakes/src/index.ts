@@ -19,3 +19,4 @@ export type {
   SeedUser as MediaBrowserSeedUser,
   StartPlaybackInput as MediaBrowserPlaybackInput,
 } from './mediabrowser/types.js';
+export * from './plex/index.js';

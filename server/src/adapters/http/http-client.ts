@@ -140,6 +140,23 @@ export class HttpClient {
     const service = this.options.service;
     const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
     const code = err.cause?.code ?? '';
+    // undici reports the proxy's own refusal as a connection error ("Proxy response (407) !== 200
+    // when HTTP Tunneling"); it is the proxy credentials, not the remote service, that are wrong.
+    const proxyStatus = /Proxy (?:response \((\d{3})\)|Authentication Required \((\d{3})\))/.exec(causeMessages(error));
+    if (proxyStatus) {
+      const status = Number(proxyStatus[1] ?? proxyStatus[2]);
+      if (status === 407) {
+        return new IntegrationError(service, 'unauthorized', `The proxy refused Usher's credentials (407) before reaching ${service}.`, false, {
+          status,
+          fix: 'Check the proxy username and password.',
+          cause: 'proxy_auth',
+        });
+      }
+      return new IntegrationError(service, 'unavailable', `The proxy could not connect Usher to ${service} (${status}).`, true, {
+        status,
+        fix: 'Check the proxy URL and that the proxy can reach the internet.',
+      });
+    }
     if (err.name === 'TimeoutError' || err.name === 'AbortError') {
       return new IntegrationError(service, 'timeout', `${service} did not answer in time.`, true, {
         fix: `Check that ${service} is running and reachable from Usher.`,
@@ -176,6 +193,17 @@ export class HttpClient {
     if (status >= 500) return new IntegrationError(service, 'unavailable', `${service} failed (${status} on ${what}).`, true, extras);
     return new IntegrationError(service, 'rejected', `${service} refused the request (${status} on ${what}).`, false, extras);
   }
+}
+
+/** The messages of an error and its causes (undici nests the interesting one two levels down). */
+function causeMessages(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    parts.push(String((current as { message?: unknown }).message ?? ''));
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.join(' | ');
 }
 
 function sleep(ms: number): Promise<void> {
