@@ -134,17 +134,14 @@ export const settingsSections = {
   },
   mediaServer: {
     title: 'Media server integration',
-    live: false,
+    live: true,
     secrets: [] as const,
     schema: z.object({
       syncFromRemote: z.boolean().default(true),
       importNewUsersAsPermanent: z.boolean().default(false),
-      syncSharedLibraries: z.boolean().default(true),
-      deleteExpiredAfterDays: z.number().int().min(0).default(0),
-      refreshLibraryStatistics: z.boolean().default(true),
-      defaultTemplateUser: z.string().default(''),
+      defaultTemplateUser: z.string().trim().max(100).default(''),
       requireEmbyConnect: z.boolean().default(false),
-      ignoredPlexServers: z.array(z.string()).default([]),
+      ignoredPlexServers: z.array(z.string().trim().min(1).max(200)).max(200).default([]),
     }),
   },
   referrals: {

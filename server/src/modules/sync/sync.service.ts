@@ -42,7 +42,10 @@ export class SyncService {
 
   async syncAll(progress?: SyncProgress, options: { onlyServerId?: string } = {}): Promise<ServerSyncResult[]> {
     const all = await this.servers.list();
-    const targets = options.onlyServerId ? all.filter((s) => s.id === options.onlyServerId) : all;
+    // Plex servers on the ignore list (by name or machine id) are left alone, e.g. beyond a licence's count.
+    const ignored = new Set((await this.settings.get('mediaServer')).ignoredPlexServers.map((s) => s.toLowerCase()));
+    const isIgnored = (s: ServerRecord) => s.kind === 'plex' && (ignored.has(s.name.toLowerCase()) || (!!s.machineId && ignored.has(s.machineId.toLowerCase())));
+    const targets = (options.onlyServerId ? all.filter((s) => s.id === options.onlyServerId) : all).filter((s) => !isIgnored(s));
     const results: ServerSyncResult[] = [];
     let done = 0;
     // A few servers at a time: remote latency dominates, and SQLite serialises the writes anyway.
