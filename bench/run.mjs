@@ -2,61 +2,29 @@
 // Benchmarks that print figures (not timed tests). Each ends with one JSON line, so scripts can
 // read the last line of the output. Usage: npm run bench -- <name>
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, repoRoot, rssMegabytes, waitReady } from './lib.mjs';
+import { sync } from './sync.mjs';
 
-const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const IDLE_MS = 10_000;
-const READY_TIMEOUT_MS = 30_000;
 
 const benches = {
   startup: {
     summary: 'time from spawning `npm start`\'s process to the first 200 from /api/ready, then RSS after 10 s idle',
     run: startup,
   },
+  sync: {
+    summary: 'Usher against 50 fake Jellyfin servers × 200 accounts: first full sync + import, remote calls, peak RSS, writes of a second pass',
+    run: sync,
+  },
 };
 
 function usage() {
   const lines = Object.entries(benches).map(([name, b]) => `  ${name.padEnd(10)} ${b.summary}`);
   return `Usage: npm run bench -- <name>\n\nBenchmarks:\n${lines.join('\n')}`;
-}
-
-/** A port nobody listens on right now (the OS picks it). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function rssMegabytes(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-  if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);
-  return Math.round((Number(match[1]) / 1024) * 10) / 10;
-}
-
-async function waitReady(url, child, startedAt) {
-  while (performance.now() - startedAt < READY_TIMEOUT_MS) {
-    if (child.exitCode !== null) throw new Error(`Usher exited with code ${child.exitCode} before it was ready`);
-    try {
-      const res = await fetch(url);
-      if (res.status === 200) return performance.now() - startedAt;
-      await res.body?.cancel();
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(10);
-  }
-  throw new Error(`Usher was not ready within ${READY_TIMEOUT_MS} ms`);
 }
 
 async function startup() {
