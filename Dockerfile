@@ -36,8 +36,11 @@ COPY e2e/package.json e2e/
 COPY bench/package.json bench/
 # --workspace=server leaves out the web app's and the tests' packages; --ignore-scripts again skips
 # the root `prepare` build, and `npm rebuild` then runs the one install script the server needs.
+# server/node_modules holds any package npm could not hoist; created empty so the COPY below
+# works either way.
 RUN npm ci --omit=dev --workspace=server --ignore-scripts --no-audit --no-fund \
   && npm rebuild better-sqlite3 \
+  && mkdir -p server/node_modules \
   && npm cache clean --force
 
 # ---- runtime ------------------------------------------------------------------------------------
@@ -49,6 +52,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 # Application files stay owned by root: the `node` user can read them but not change them.
 COPY --from=deps /app/node_modules ./node_modules
+COPY --from=deps /app/server/node_modules ./server/node_modules
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/server/package.json ./server/package.json
 COPY --from=build /app/server/dist ./server/dist
