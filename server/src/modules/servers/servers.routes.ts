@@ -94,9 +94,9 @@ export function serversRoutes(container: Container): RouteModule {
         config: { permission: 'servers.write' },
         schema: {
           tags: ['servers'],
-          summary: 'Edit a server; a new URL or API key is tested before it is saved',
+          summary: 'Edit a server; a new URL, API key or (Plex, after a reinstall) machine id is tested before it is saved',
           params: idParams,
-          body: options.extend({ url: connection.shape.url.optional(), apiKey: connection.shape.apiKey, allowSelfSigned: z.boolean().optional() }).strict(),
+          body: options.extend({ url: connection.shape.url.optional(), apiKey: connection.shape.apiKey, allowSelfSigned: z.boolean().optional(), machineId: connection.shape.machineId }).strict(),
           response: { 200: serverSchema, ...errors },
         },
       },

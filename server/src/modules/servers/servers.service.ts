@@ -123,21 +123,29 @@ export class ServersService {
     return this.view1(record.id);
   }
 
-  async update(id: string, input: ServerOptions & Partial<Pick<ConnectionInput, 'url' | 'apiKey' | 'allowSelfSigned'>>, actor: Actor): Promise<ServerView> {
+  /**
+   * Edits a server. A new URL or API key is tested first. For Plex, a new `machineId` adopts a
+   * re-installed server (same libraries, new identity) after the admin picked it from the account.
+   */
+  async update(id: string, input: ServerOptions & Partial<Pick<ConnectionInput, 'url' | 'apiKey' | 'allowSelfSigned' | 'machineId'>>, actor: Actor): Promise<ServerView> {
     const server = await this.get(id);
     if (input.locationId) await this.assertLocation(input.locationId);
     const patch: ServerPatch = { ...this.optionsPatch(input), updated_at: this.now() };
-    if (input.url !== undefined || input.apiKey !== undefined || input.allowSelfSigned !== undefined) {
+    if (input.machineId !== undefined && server.kind !== 'plex') throw badRequest('machine_id_plex_only', 'Only Plex servers are chosen by machine id.');
+    if (input.url !== undefined || input.apiKey !== undefined || input.allowSelfSigned !== undefined || input.machineId !== undefined) {
       const connection: ConnectionInput = {
         kind: server.kind,
         url: input.url ?? server.url,
         apiKey: input.apiKey ?? (server.apiKeySealed ? this.secrets.decrypt(server.apiKeySealed) : undefined),
         allowSelfSigned: input.allowSelfSigned ?? server.allowSelfSigned,
         plexAccountId: server.plexAccountId ?? undefined,
-        machineId: server.machineId ?? undefined,
+        machineId: input.machineId ?? server.machineId ?? undefined,
       };
       const identity = await this.testConnection(connection);
-      if (server.machineId && identity.machineId !== server.machineId) {
+      if (input.machineId !== undefined) {
+        if (identity.machineId !== input.machineId) throw conflict('different_server', 'That address answers as another server than the one chosen.');
+        patch.machine_id = input.machineId;
+      } else if (server.machineId && identity.machineId !== server.machineId) {
         throw conflict('different_server', `That address answers as ${identity.name}, a different server. Add it as a new server instead.`);
       }
       patch.url = connection.url.replace(/\/+$/, '');

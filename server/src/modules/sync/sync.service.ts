@@ -182,16 +182,16 @@ export class SyncService {
 
   private async recordFailure(server: ServerRecord, error: unknown) {
     const integration = error instanceof IntegrationError ? error : null;
-    const status = integration?.kind === 'unauthorized' ? 'unauthorized' : 'unreachable';
+    const status =
+      integration?.reason === 'plex_machine_id_changed' ? 'machine_id_changed' : integration?.kind === 'unauthorized' ? 'unauthorized' : 'unreachable';
     const message = integration ? [integration.message, integration.fix].filter(Boolean).join(' ') : String(error);
     await this.setStatus(server, status, message);
-    await this.alerts.raise({
-      kind: status === 'unauthorized' ? 'token_invalid' : 'server_unreachable',
-      severity: 'error',
-      title: status === 'unauthorized' ? `${server.name}: credentials refused` : `${server.name} is unreachable`,
-      message,
-      dedupeKey: `server-${status}-${server.id}`,
-    });
+    const alert = {
+      machine_id_changed: { kind: 'machine_id_changed', title: `${server.name}: the server's identity changed` },
+      unauthorized: { kind: 'token_invalid', title: `${server.name}: credentials refused` },
+      unreachable: { kind: 'server_unreachable', title: `${server.name} is unreachable` },
+    }[status];
+    await this.alerts.raise({ ...alert, severity: 'error', message, dedupeKey: `server-${status}-${server.id}` });
   }
 
   private now(): string {
