@@ -25,6 +25,15 @@ export default defineConfig({
           testTimeout: 30_000,
         },
       },
+      {
+        test: {
+          name: 'web',
+          root: './web',
+          include: ['test/**/*.test.tsx'],
+          environment: 'happy-dom',
+          setupFiles: ['./test/setup.ts'],
+        },
+      },
     ],
   },
 });

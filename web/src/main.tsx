@@ -1,21 +1,11 @@
 import '@mantine/core/styles.css';
-import { MantineProvider, Title, Text, Container } from '@mantine/core';
+import '@mantine/notifications/styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-
-function App() {
-  return (
-    <Container py="xl">
-      <Title>Usher</Title>
-      <Text>Loading…</Text>
-    </Container>
-  );
-}
+import { App } from './app/App';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider defaultColorScheme="auto">
-      <App />
-    </MantineProvider>
+    <App />
   </StrictMode>,
 );

@@ -1,0 +1,140 @@
+import { Code, Group, Select, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, unwrap, type Schemas } from '../../api/client';
+import { can, useSession } from '../../app/session';
+import { DataTable, type DataTableColumn, type DataTableQuery } from '../../components/data-table';
+import { PageHeader } from '../../components/PageHeader';
+import { formatDateTime } from '../../lib/format';
+
+type Entry = Schemas['AuditEntry'];
+export const AUDIT_KEY = ['admin', 'audit'] as const;
+
+interface AuditFilters {
+  action: string;
+  actorId: string | null;
+  from: string;
+  to: string;
+}
+
+/** A calendar day in the viewer's zone, as the instant it starts (plus `days`). */
+function dayStart(day: string, days = 0): string | undefined {
+  if (!day) return undefined;
+  const date = new Date(`${day}T00:00:00`);
+  if (Number.isNaN(date.getTime())) return undefined;
+  date.setDate(date.getDate() + days);
+  return date.toISOString();
+}
+
+export function fetchAudit(query: DataTableQuery, filters: AuditFilters) {
+  const from = dayStart(filters.from);
+  const to = dayStart(filters.to, 1);
+  return unwrap(
+    api.GET('/api/admin/audit', {
+      params: {
+        query: {
+          page: query.page,
+          pageSize: query.pageSize,
+          order: query.order,
+          ...(query.q ? { q: query.q } : {}),
+          ...(filters.action ? { action: filters.action } : {}),
+          ...(filters.actorId ? { actorId: filters.actorId } : {}),
+          ...(from ? { from } : {}),
+          ...(to ? { to } : {}),
+        },
+      },
+    }),
+  );
+}
+
+function details(entry: Entry): string {
+  return entry.details === null || entry.details === undefined ? '' : JSON.stringify(entry.details);
+}
+
+const columns: DataTableColumn<Entry>[] = [
+  { key: 'at', header: 'When', sortable: true, value: (e) => e.at, render: (e) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.at)}</Text> },
+  {
+    key: 'actor',
+    header: 'Actor',
+    value: (e) => e.actorLabel ?? e.actorType,
+    render: (e) => (
+      <Stack gap={0}>
+        <Text size="sm">{e.actorLabel ?? '—'}</Text>
+        <Text size="xs" c="dimmed">
+          {e.actorType}
+        </Text>
+      </Stack>
+    ),
+  },
+  { key: 'action', header: 'Action', value: (e) => e.action, render: (e) => <Code style={{ whiteSpace: 'nowrap' }}>{e.action}</Code> },
+  { key: 'target', header: 'Target', value: (e) => (e.targetType ? `${e.targetType}:${e.targetId ?? ''}` : ''), visibleFrom: 'sm' },
+  { key: 'ip', header: 'IP', value: (e) => e.ip, visibleFrom: 'md' },
+  {
+    key: 'details',
+    header: 'Details',
+    value: details,
+    visibleFrom: 'lg',
+    render: (e) =>
+      details(e) ? (
+        <Tooltip label={<Code block>{JSON.stringify(e.details, null, 2)}</Code>} multiline maw={480}>
+          <Text size="xs" ff="monospace" lineClamp={1} maw={260}>
+            {details(e)}
+          </Text>
+        </Tooltip>
+      ) : (
+        '—'
+      ),
+  },
+];
+
+export function AuditPage() {
+  const login = useSession().data?.login;
+  const [action, setAction] = useState('');
+  const [debouncedAction] = useDebouncedValue(action.trim(), 300);
+  const [actorId, setActorId] = useState<string | null>(null);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const filters: AuditFilters = { action: debouncedAction, actorId, from, to };
+  const actors = useQuery({
+    queryKey: ['admin', 'logins', 'actors'],
+    queryFn: () => unwrap(api.GET('/api/admin/logins', { params: { query: { pageSize: 100, sort: 'email', order: 'asc' } } })),
+    enabled: can(login, 'logins.read'),
+  });
+
+  return (
+    <>
+      <PageHeader title="Audit log" description="Who did what and when: every admin, member and system action." />
+      <DataTable
+        queryKey={[...AUDIT_KEY, filters]}
+        fetchPage={(query) => fetchAudit(query, filters)}
+        columns={columns}
+        rowKey={(e) => String(e.id)}
+        searchPlaceholder="Search"
+        toolbar={
+          <Group gap="xs" align="flex-end" wrap="wrap">
+            <TextInput aria-label="Action" placeholder="Action, e.g. auth.login" value={action} onChange={(e) => setAction(e.currentTarget.value)} w={190} />
+            {can(login, 'logins.read') && (
+              <Select
+                aria-label="Actor"
+                placeholder="Any actor"
+                data={(actors.data?.items ?? []).map((l) => ({ value: l.id, label: l.email }))}
+                value={actorId}
+                onChange={setActorId}
+                searchable
+                clearable
+                w={210}
+              />
+            )}
+            <TextInput type="date" aria-label="From date" value={from} onChange={(e) => setFrom(e.currentTarget.value)} w={150} />
+            <TextInput type="date" aria-label="To date" value={to} onChange={(e) => setTo(e.currentTarget.value)} w={150} />
+          </Group>
+        }
+        initialSort={{ key: 'at', order: 'desc' }}
+        initialPageSize={50}
+        exportName="audit-log"
+        emptyMessage="No audit entries match these filters."
+      />
+    </>
+  );
+}

@@ -1,0 +1,67 @@
+import {
+  IconActivity,
+  IconBell,
+  IconCreditCard,
+  IconGauge,
+  IconHistory,
+  IconServer,
+  IconSettings,
+  IconUsers,
+  type Icon,
+} from '@tabler/icons-react';
+
+export interface NavPage {
+  label: string;
+  to: string;
+  permission?: string;
+  /** The alerts item carries the unread count. */
+  badge?: 'alerts';
+}
+
+export interface NavEntry {
+  label: string;
+  icon: Icon;
+  /** A single page, or a group that opens to its pages. */
+  to?: string;
+  permission?: string;
+  badge?: 'alerts';
+  pages?: NavPage[];
+}
+
+/**
+ * The admin menu, in the reference's groups. A group with no page the login may open is hidden, so
+ * Payments & Plans and Servers & Libraries appear only once their panels exist.
+ */
+export const ADMIN_NAV: NavEntry[] = [
+  { label: 'Dashboard', icon: IconGauge, to: '/admin' },
+  {
+    label: 'Users',
+    icon: IconUsers,
+    pages: [
+      { label: 'Logins', to: '/admin/logins', permission: 'logins.read' },
+      { label: 'Roles', to: '/admin/roles', permission: 'roles.read' },
+    ],
+  },
+  { label: 'Payments & Plans', icon: IconCreditCard, pages: [] },
+  { label: 'Servers & Libraries', icon: IconServer, pages: [] },
+  {
+    label: 'Settings',
+    icon: IconSettings,
+    pages: [
+      { label: 'Site settings', to: '/admin/settings', permission: 'settings.read' },
+      { label: 'API keys', to: '/admin/api-keys', permission: 'apikeys.read' },
+    ],
+  },
+  { label: 'Jobs', icon: IconActivity, to: '/admin/jobs', permission: 'jobs.read' },
+  { label: 'Alerts', icon: IconBell, to: '/admin/alerts', permission: 'alerts.read', badge: 'alerts' },
+  { label: 'Audit log', icon: IconHistory, to: '/admin/audit', permission: 'audit.read' },
+];
+
+export function visibleNav(allowed: (permission: string) => boolean): NavEntry[] {
+  const ok = (permission?: string) => !permission || allowed(permission);
+  return ADMIN_NAV.flatMap((entry) => {
+    if (!entry.pages) return ok(entry.permission) ? [entry] : [];
+    const pages = entry.pages.filter((page) => ok(page.permission));
+    return pages.length > 0 ? [{ ...entry, pages }] : [];
+  });
+}

@@ -1,0 +1,92 @@
+import { humanize } from '../../../lib/format';
+
+export type FieldKind = 'boolean' | 'number' | 'string' | 'enum' | 'list';
+
+export interface FieldSpec {
+  key: string;
+  kind: FieldKind;
+  label: string;
+  description?: string;
+  options?: { value: string; label: string }[];
+  /** For lists: the items are numbers (sent back as numbers). */
+  numeric?: boolean;
+}
+
+/** Fields whose values form a closed set; the API only says they are strings. */
+const ENUMS: Record<string, { value: string; label: string }[]> = {
+  'email.security': [
+    { value: 'none', label: 'None (plain SMTP, port 25)' },
+    { value: 'starttls', label: 'STARTTLS (usually port 587)' },
+    { value: 'tls', label: 'TLS (usually port 465)' },
+  ],
+  'content.defaultColorScheme': [
+    { value: 'auto', label: 'Follow the device' },
+    { value: 'light', label: 'Light' },
+    { value: 'dark', label: 'Dark' },
+  ],
+  'paymentGateways.defaultGateway': [
+    { value: 'stripe', label: 'Stripe' },
+    { value: 'paypal', label: 'PayPal' },
+    { value: 'plisio', label: 'Plisio' },
+    { value: 'manual', label: 'Manual' },
+  ],
+};
+
+// Where the generated label ("Site url") reads badly or needs context.
+const LABELS: Record<string, string> = {
+  'general.siteUrl': 'Site URL',
+  'general.adminEmail': 'Administrator email',
+  'general.adminDiscordId': 'Administrator Discord ID',
+  'general.contactPageEnabled': 'Contact page',
+  'general.homePagePublic': 'Home page is public',
+  'general.faqPagePublic': 'FAQ page is public',
+  'general.showPricingSection': 'Show the pricing section',
+  'email.enabled': 'Send email',
+  'email.host': 'SMTP host',
+  'email.port': 'SMTP port',
+  'email.security': 'Connection security',
+  'email.username': 'SMTP username',
+  'email.password': 'SMTP password',
+  'email.fromName': 'Sender name',
+  'email.fromAddress': 'Sender address',
+  'email.allowSelfSigned': 'Accept a self-signed server certificate',
+  'registration.enabled': 'Visitors can register',
+  'registration.publicEnabled': 'Show registration on public pages',
+  'registration.requireEmailConfirmation': 'Require email confirmation',
+  'registration.requireDiscord': 'Require Discord details at registration',
+  'security.requireTwoFactorForAdmins': 'Require two-factor authentication for administrators',
+  'security.sessionDays': 'Session length (days)',
+  'mediaServer.syncFromRemote': 'Sync from the media servers',
+  'mediaServer.ignoredPlexServers': 'Ignored Plex servers',
+  'mediaServer.requireEmbyConnect': 'Require Emby Connect',
+  'mediaServer.defaultTemplateUser': 'Default template user (Jellyfin/Emby)',
+};
+
+const DESCRIPTIONS: Record<string, string> = {
+  'general.siteUrl': 'The address customers use, such as https://watch.example.com. Every emailed link starts with it.',
+  'general.currency': 'ISO 4217 code, such as USD or EUR.',
+  'general.timeZone': 'IANA time zone, such as Europe/Paris. Used for dates shown to people.',
+  'general.adminEmail': 'Where admin alerts are emailed.',
+  'email.enabled': 'Confirmations, password resets, login codes and alerts go out by email.',
+  'email.fromAddress': 'The From address of every email.',
+  'security.requireTwoFactorForAdmins': 'Administrators without a second factor are asked to set one up before using the admin panel.',
+  'security.sessionDays': 'How long a login stays logged in without activity.',
+  'registration.requireEmailConfirmation': 'New customers must open a link we email them before they can log in.',
+};
+
+export function fieldSpecs(section: string, values: Record<string, unknown>): FieldSpec[] {
+  return Object.entries(values).map(([key, value]) => {
+    const id = `${section}.${key}`;
+    const base = { key, label: LABELS[id] ?? humanize(key), ...(DESCRIPTIONS[id] ? { description: DESCRIPTIONS[id] } : {}) };
+    const options = ENUMS[id];
+    if (options) return { ...base, kind: 'enum', options };
+    if (typeof value === 'boolean') return { ...base, kind: 'boolean' };
+    if (typeof value === 'number') return { ...base, kind: 'number' };
+    if (Array.isArray(value)) return { ...base, kind: 'list', numeric: value.length > 0 && value.every((v) => typeof v === 'number') };
+    return { ...base, kind: 'string' };
+  });
+}
+
+export function secretLabel(section: string, key: string): string {
+  return LABELS[`${section}.${key}`] ?? humanize(key);
+}

@@ -1,0 +1,81 @@
+import { Alert, Anchor, Button, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { isEmail, useForm } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { api, ApiError, unwrap } from '../../api/client';
+import { usePublicSite } from '../../app/session';
+import { FormError } from '../../components/FormError';
+import { NewPasswordField } from '../../components/PasswordField';
+
+export function RegisterPage() {
+  const site = usePublicSite();
+  const form = useForm({
+    initialValues: { email: '', displayName: '', password: '', confirm: '' },
+    validate: {
+      email: isEmail('Enter a valid email address'),
+      password: (v) => (v.length >= 8 ? null : 'At least 8 characters'),
+      confirm: (v, values) => (v === values.password ? null : 'The two passwords differ'),
+    },
+  });
+  const mutation = useMutation({
+    mutationFn: (v: typeof form.values) =>
+      unwrap(
+        api.POST('/api/auth/register', {
+          body: { email: v.email.trim(), password: v.password, ...(v.displayName.trim() ? { displayName: v.displayName.trim() } : {}) },
+        }),
+      ),
+    onError: (error) => {
+      if (error instanceof ApiError) form.setErrors(error.fieldErrors());
+    },
+  });
+
+  if (mutation.data) {
+    return (
+      <Stack>
+        <Title order={2}>{mutation.data.status === 'confirmation_sent' ? 'Check your email' : 'Account created'}</Title>
+        <Text>
+          {mutation.data.status === 'confirmation_sent'
+            ? `We sent a confirmation link to ${form.values.email}. Open it to activate your account, then log in.`
+            : 'Your account is ready. You can log in now.'}
+        </Text>
+        <Button component={Link} to="/login">
+          Go to log in
+        </Button>
+      </Stack>
+    );
+  }
+
+  if (site.data && !site.data.registrationEnabled) {
+    return (
+      <Stack>
+        <Title order={2}>Create an account</Title>
+        <Alert color="yellow">Registration is closed on this site. Ask the site owner for an invitation.</Alert>
+        <Anchor component={Link} to="/login" size="sm">
+          Back to log in
+        </Anchor>
+      </Stack>
+    );
+  }
+
+  return (
+    <form onSubmit={form.onSubmit((values) => mutation.mutate(values))} noValidate>
+      <Stack>
+        <Title order={2}>Create an account</Title>
+        <TextInput label="Email" type="email" required autoComplete="email" {...form.getInputProps('email')} />
+        <TextInput label="Name" description="Optional: how we greet you" autoComplete="name" {...form.getInputProps('displayName')} />
+        <NewPasswordField label="Password" required {...form.getInputProps('password')} />
+        <PasswordInput label="Repeat the password" required autoComplete="new-password" {...form.getInputProps('confirm')} />
+        <FormError error={mutation.error} />
+        <Button type="submit" loading={mutation.isPending} fullWidth>
+          Create account
+        </Button>
+        <Text size="sm" ta="center" c="dimmed">
+          Already have an account?{' '}
+          <Anchor component={Link} to="/login">
+            Log in
+          </Anchor>
+        </Text>
+      </Stack>
+    </form>
+  );
+}
