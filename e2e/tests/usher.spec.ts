@@ -248,3 +248,34 @@ test('the second factor is asked at the next login, and a recovery code passes i
   await expect(page).toHaveURL(/\/portal\/account$/);
   await expect(page.getByText('9 recovery codes left.')).toBeVisible();
 });
+
+test('the logged-out pages work: home, register, confirm, forgot and reset password', async () => {
+  await logOut();
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Welcome to Usher E2E' })).toBeVisible();
+  await shot('public-home');
+
+  await page.getByRole('link', { name: 'Register' }).click();
+  await expect(page.getByRole('heading', { name: 'Create an account' })).toBeVisible();
+  await page.getByLabel('Email').fill('newcomer@example.com');
+  await page.getByLabel(/^Password/).fill(CUSTOMER.password);
+  await page.getByLabel('Repeat the password').fill(CUSTOMER.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+  await shot('register-done');
+
+  await page.goto('/confirm?token=not-a-real-token-123');
+  await expect(page.getByText('This link is not valid. Ask for a new one.')).toBeVisible();
+  consoleErrors.splice(0); // the refused token is a 400 the browser reports; it is the expected answer
+  await expect(page.getByRole('button', { name: 'Send a new link' })).toBeVisible();
+
+  await page.goto('/forgot-password');
+  await page.getByLabel('Email').fill(CUSTOMER.email);
+  await page.getByRole('button', { name: 'Send reset link' }).click();
+  await expect(page.getByText(`If ${CUSTOMER.email} has an account here`)).toBeVisible();
+
+  await page.goto('/reset-password?token=some-token-from-email');
+  await expect(page.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
+  await expect(page.getByLabel(/^New password/)).toBeVisible();
+  await shot('reset-password');
+});

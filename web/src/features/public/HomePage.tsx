@@ -1,6 +1,6 @@
 import { Button, Container, Group, SimpleGrid, Stack, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconDevices, IconKey, IconMovie } from '@tabler/icons-react';
-import { Link } from 'react-router';
+import { Link, Navigate } from 'react-router';
 import { homeFor, usePublicSite, useSession } from '../../app/session';
 
 const FEATURES = [
@@ -14,6 +14,8 @@ export function HomePage() {
   const session = useSession();
   const login = session.data?.authenticated ? session.data.login : undefined;
   const siteName = site.data?.siteName ?? 'Usher';
+  // An operator can keep the home page private; visitors then go straight to the login.
+  if (site.data && !site.data.homePagePublic && !login && !session.isPending) return <Navigate to="/login" replace />;
 
   return (
     <Container size="lg" py={{ base: 40, sm: 80 }}>
