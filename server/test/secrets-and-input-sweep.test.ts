@@ -1,4 +1,5 @@
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startJellyfinFake, startPlexFakes, type MediaBrowserFake, type PlexFakes } from '../../fakes/src/index.js';
 import { describeEachDb, trackDisposables } from './support/db.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestUsher, setupAdmin, TestClient, type TestUsher } from './support/app.js';
 import { ALL_SECRET_FIELDS } from '../src/modules/settings/settings.schema.js';
@@ -17,9 +18,19 @@ describeEachDb('secrets never leave the server', (dialect) => {
   const track = trackDisposables();
   let usher: TestUsher;
   let admin: TestClient;
+  let plex: PlexFakes;
+  let jellyfin: MediaBrowserFake;
   beforeAll(async () => {
-    usher = track(await createTestUsher(dialect));
+    // Integration credentials are secrets too: the fakes accept canary values as real ones.
+    plex = await startPlexFakes({ servers: 1, usersPerServer: 2, owner: { token: `${CANARY}-plex-token` } });
+    jellyfin = await startJellyfinFake({ apiKey: `${CANARY}-jellyfin-key` });
+    const url = plex.plexTvUrl;
+    usher = track(await createTestUsher(dialect, { PLEX_TV_URL: url, PLEX_CLIENTS_URL: url, PLEX_APP_URL: url }));
     admin = await setupAdmin(usher);
+  });
+  afterAll(async () => {
+    await plex.close();
+    await jellyfin.close();
   });
 
   it('a canary stored in every secret field appears in no response and no log line', async () => {
@@ -34,9 +45,25 @@ describeEachDb('secrets never leave the server', (dialect) => {
       expect(res.body).not.toContain(CANARY);
       for (const field of Object.keys(secrets)) expect(res.json().secrets[field]).toEqual({ set: true });
     }
+    const account = await admin.post('/api/admin/plex-accounts', { token: `${CANARY}-plex-token`, password: `${CANARY}-plex-password` });
+    expect(account.statusCode, account.body).toBe(201);
+    const proxied = await admin.patch(`/api/admin/plex-accounts/${account.json().id}`, { proxyUrl: 'http://127.0.0.1:9', proxyUsername: 'p', proxyPassword: `${CANARY}-proxy` });
+    expect(proxied.statusCode, proxied.body).toBe(200);
+    await admin.patch(`/api/admin/plex-accounts/${account.json().id}`, { proxyUrl: null });
+    const server = await admin.post('/api/admin/servers', { kind: 'jellyfin', url: jellyfin.url, apiKey: `${CANARY}-jellyfin-key` });
+    expect(server.statusCode, server.body).toBe(201);
+    await admin.post(`/api/admin/servers/${server.json().id}/sync`);
+    await admin.post('/api/admin/logins', { email: 'canary@example.com', password: `${CANARY}-A1!`, roleId: 'role-user' });
+
     // The stored rows are sealed, not plain text.
-    const rows = await usher.db.handle.db.selectFrom('settings').select('value').execute();
-    expect(JSON.stringify(rows)).not.toContain(CANARY);
+    const db = usher.db.handle.db;
+    const stored = [
+      await db.selectFrom('settings').selectAll().execute(),
+      await db.selectFrom('plex_accounts').selectAll().execute(),
+      await db.selectFrom('servers').selectAll().execute(),
+      await db.selectFrom('logins').selectAll().execute(),
+    ];
+    expect(JSON.stringify(stored)).not.toContain(CANARY);
     // …but the server can still read them.
     expect((await usher.container.settings.get('email')).password).toBe(`${CANARY}-email-password`);
 
