@@ -190,12 +190,36 @@ describe('operator CLI [sqlite]', () => {
       const outcome = await c.auth.login({ email: ADMIN, password: PASSWORD }, info);
       if (outcome.status !== 'ok') throw new Error('the administrator has no second factor yet');
       const { secret } = await c.auth.beginTotp(outcome.login);
+      // A sealed column outside logins and settings: a Plex account's token and password.
+      const now = c.clock.now().toISOString();
+      await c.database.db
+        .insertInto('plex_accounts')
+        .values({
+          id: 'plex-account-1',
+          email: 'owner@plex.example',
+          username: 'owner',
+          plex_user_id: '1',
+          token: c.secrets.encrypt('plex-token'),
+          password: c.secrets.encrypt('plex-password'),
+          proxy_url: null,
+          proxy_username: null,
+          proxy_password: null,
+          has_plex_pass: false,
+          plex_pass_override: null,
+          token_status: 'valid',
+          token_checked_at: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
       return { loginId: outcome.login.id, secret };
     });
 
     const res = await usher(dataDir, ['rotate-key']);
     expect(res.code, res.stderr).toBe(0);
-    expect(res.stdout).toContain('Re-encrypted 1 settings secret(s) and 1 other stored secret(s) (logins.totp_secret: 1)');
+    expect(res.stdout).toContain(
+      'Re-encrypted 1 settings secret(s) and 3 other stored secret(s) (logins.totp_secret: 1, plex_accounts.token: 1, plex_accounts.password: 1)',
+    );
 
     const newKeyText = readFileSync(join(dataDir, 'secret.key'), 'utf8');
     expect(newKeyText).not.toBe(oldKeyText);
@@ -213,6 +237,10 @@ describe('operator CLI [sqlite]', () => {
         const sealed = (await c.logins.get(totpBefore.loginId)).totpSecret!;
         expect(newBox.decrypt(sealed)).toBe(totpBefore.secret);
         expect(() => oldBox.decrypt(sealed)).toThrow();
+        const plex = await c.database.db.selectFrom('plex_accounts').selectAll().where('id', '=', 'plex-account-1').executeTakeFirstOrThrow();
+        expect(newBox.decrypt(plex.token)).toBe('plex-token');
+        expect(newBox.decrypt(plex.password!)).toBe('plex-password');
+        expect(() => oldBox.decrypt(plex.token)).toThrow();
       },
       newBox,
     );

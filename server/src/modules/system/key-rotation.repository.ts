@@ -17,6 +17,8 @@ export type SealedColumns = {
  */
 export const SEALED_COLUMNS = [
   { table: 'logins', columns: ['totp_secret'] },
+  { table: 'plex_accounts', columns: ['token', 'password', 'proxy_password'] },
+  { table: 'servers', columns: ['api_key'] },
 ] as const satisfies readonly SealedColumns[];
 
 export interface SealedRow {
