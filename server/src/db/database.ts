@@ -15,8 +15,12 @@ import {
 } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import pg from 'pg';
+import type Pg from 'pg';
+import { lazy } from '../platform/lazy.js';
+
 import type { Database } from './schema.js';
+
+const pg = lazy<typeof Pg>('pg');
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -65,7 +69,7 @@ export interface OpenDatabaseOptions {
 
 export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
   if (isPostgresUrl(options.databaseUrl)) {
-    const pool = new pg.Pool({
+    const pool = new (pg().Pool)({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),

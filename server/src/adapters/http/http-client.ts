@@ -1,5 +1,10 @@
-import { Agent, ProxyAgent, fetch, type Dispatcher } from 'undici';
+import type * as Undici from 'undici';
+import type { Dispatcher } from 'undici';
+import { lazy } from '../../platform/lazy.js';
+
 import { IntegrationError } from './integration-error.js';
+
+const undici = lazy<typeof Undici>('undici');
 
 export interface ProxyConfig {
   url: string;
@@ -54,9 +59,9 @@ export class HttpClient {
     if (options.proxy?.url) {
       const { username, password } = options.proxy;
       const token = username ? `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}` : undefined;
-      this.dispatcher = new ProxyAgent({ uri: options.proxy.url, ...(token ? { token } : {}), requestTls: connect });
+      this.dispatcher = new (undici().ProxyAgent)({ uri: options.proxy.url, ...(token ? { token } : {}), requestTls: connect });
     } else {
-      this.dispatcher = new Agent({ connect, keepAliveTimeout: 10_000 });
+      this.dispatcher = new (undici().Agent)({ connect, keepAliveTimeout: 10_000 });
     }
   }
 
@@ -101,7 +106,7 @@ export class HttpClient {
     }
     let res;
     try {
-      res = await fetch(url, {
+      res = await undici().fetch(url, {
         method: req.method,
         headers,
         body,

@@ -1,4 +1,5 @@
-import { Liquid } from 'liquidjs';
+import type { Liquid as LiquidType } from 'liquidjs';
+import { lazy } from '../../platform/lazy.js';
 import type { Logger } from 'pino';
 import type { Notifier } from '../../adapters/notifier/notifier.js';
 import { SmtpNotifier } from '../../adapters/notifier/email/smtp-notifier.js';
@@ -8,6 +9,8 @@ import { newId } from '../../platform/ids.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { OutboxRepository } from './outbox.repository.js';
 import { defaultEmailTemplates, type EmailEvent } from './templates.js';
+
+const liquidjs = lazy<{ Liquid: typeof LiquidType }>('liquidjs');
 
 const MAX_ATTEMPTS = 8;
 const LEASE_MS = 5 * MINUTE_MS;
@@ -22,7 +25,11 @@ export const smtpNotifierFactory: EmailNotifierFactory = (s) => new SmtpNotifier
  * delivered by `deliverDue` with exponential backoff. A crash between enqueue and send loses nothing.
  */
 export class NotificationService {
-  private readonly liquid = new Liquid({ strictFilters: true });
+  private liquidEngine: LiquidType | undefined;
+
+  private liquid(): LiquidType {
+    return (this.liquidEngine ??= new (liquidjs().Liquid)({ strictFilters: true }));
+  }
   private delivering: Promise<number> | null = null;
 
   constructor(
@@ -48,8 +55,8 @@ export class NotificationService {
     const template = defaultEmailTemplates[args.event];
     const vars = { site: { name: general.siteName, url: general.siteUrl }, ...args.vars };
     const [subject, text] = await Promise.all([
-      this.liquid.parseAndRender(template.subject, vars) as Promise<string>,
-      this.liquid.parseAndRender(template.text, vars) as Promise<string>,
+      this.liquid().parseAndRender(template.subject, vars) as Promise<string>,
+      this.liquid().parseAndRender(template.text, vars) as Promise<string>,
     ]);
     const now = this.clock.now().toISOString();
     await this.outbox.enqueue({

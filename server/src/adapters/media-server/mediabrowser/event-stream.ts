@@ -1,7 +1,11 @@
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
+import { lazy } from '../../../platform/lazy.js';
+
 import type { EventSubscription, MediaServerEvent } from '../media-server.js';
 import { sessionsSignature } from './sessions.js';
 import type { WireSession } from './wire.js';
+
+const loadWs = lazy<typeof WebSocket>('ws');
 
 export interface EventStreamOptions {
   url: string;
@@ -46,7 +50,7 @@ export class MediaBrowserEventStream implements EventSubscription {
     this.clearTimers();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     const ws = this.ws;
-    if (!ws || ws.readyState === WebSocket.CLOSED) return;
+    if (!ws || ws.readyState === loadWs().CLOSED) return;
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => {
         ws.terminate();
@@ -61,7 +65,7 @@ export class MediaBrowserEventStream implements EventSubscription {
   }
 
   private connect(): void {
-    const ws = new WebSocket(this.options.url, {
+    const ws = new (loadWs())(this.options.url, {
       headers: this.options.headers,
       rejectUnauthorized: !this.options.allowSelfSigned,
       handshakeTimeout: 10_000,
@@ -150,7 +154,7 @@ export class MediaBrowserEventStream implements EventSubscription {
   }
 
   private send(frame: Frame): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+    if (this.ws?.readyState === loadWs().OPEN) this.ws.send(JSON.stringify(frame));
   }
 
   private clearTimers(): void {

@@ -1,5 +1,9 @@
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
+import { lazy } from '../../../platform/lazy.js';
+
 import type { EventSubscription, MediaServerEvent } from '../media-server.js';
+
+const loadWs = lazy<typeof WebSocket>('ws');
 
 export interface PlexEventStreamOptions {
   /** PMS base URL (http or https). */
@@ -44,7 +48,7 @@ export class PlexEventStream implements EventSubscription {
     if (this.timer) clearTimeout(this.timer);
     const ws = this.ws;
     this.ws = null;
-    if (!ws || ws.readyState === WebSocket.CLOSED) return;
+    if (!ws || ws.readyState === loadWs().CLOSED) return;
     await new Promise<void>((resolve) => {
       ws.once('close', () => resolve());
       ws.terminate();
@@ -54,7 +58,7 @@ export class PlexEventStream implements EventSubscription {
   private connect(): void {
     const url = this.options.url.replace(/^http/, 'ws').replace(/\/+$/, '') + '/:/websockets/notifications';
     // The token goes in a header (as Tautulli sends it), which keeps it out of URLs and proxy logs.
-    const ws = new WebSocket(url, {
+    const ws = new (loadWs())(url, {
       headers: { ...this.options.headers, 'X-Plex-Token': this.options.token },
       rejectUnauthorized: !this.options.allowSelfSigned,
       handshakeTimeout: 10_000,

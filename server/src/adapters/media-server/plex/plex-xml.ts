@@ -1,5 +1,9 @@
-import { XMLParser } from 'fast-xml-parser';
+import type { XMLParser as XMLParserType } from 'fast-xml-parser';
+import { lazy } from '../../../platform/lazy.js';
+
 import { IntegrationError } from '../../http/integration-error.js';
+
+const fxp = lazy<{ XMLParser: typeof XMLParserType }>('fast-xml-parser');
 
 /** plex.tv v1 answers XML only; these read its attribute-only elements as string maps. */
 
@@ -7,17 +11,19 @@ export type XmlElement = Record<string, unknown>;
 
 const REPEATED = new Set(['User', 'Server', 'Section', 'SharedServer', 'Device', 'Connection']);
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseAttributeValue: false,
-  parseTagValue: false,
-  isArray: (name) => REPEATED.has(name),
-});
+let parser: XMLParserType | undefined;
+const xmlParser = () =>
+  (parser ??= new (fxp().XMLParser)({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    parseAttributeValue: false,
+    parseTagValue: false,
+    isArray: (name) => REPEATED.has(name),
+  }));
 
 export function parseXml(service: string, text: string): XmlElement {
   try {
-    return parser.parse(text) as XmlElement;
+    return xmlParser().parse(text) as XmlElement;
   } catch {
     throw new IntegrationError(service, 'invalid_response', `${service} answered something that is not XML.`, true, { body: text.slice(0, 300) });
   }

@@ -1,6 +1,11 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type NodeMailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import { lazy } from '../../../platform/lazy.js';
+
 import { IntegrationError } from '../../http/integration-error.js';
 import type { Notifier, OutgoingMessage } from '../notifier.js';
+
+const nodemailer = lazy<typeof NodeMailer>('nodemailer');
 
 export interface SmtpConfig {
   host: string;
@@ -18,7 +23,7 @@ export class SmtpNotifier implements Notifier {
   private readonly transport: Transporter;
 
   constructor(private readonly config: SmtpConfig) {
-    this.transport = nodemailer.createTransport({
+    this.transport = nodemailer().createTransport({
       host: config.host,
       port: config.port,
       secure: config.security === 'tls',
