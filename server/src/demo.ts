@@ -1,8 +1,10 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadEnv, type Env } from './config/env.js';
 import { createContainer } from './container.js';
+import { seedDemoMedia, startDemoFakes, type DemoFakes } from './demo/media.js';
 import { DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, seedDemo } from './demo/seed.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -13,7 +15,7 @@ import { startUsher, type RunningUsher } from './server.js';
 const DEFAULT_DEMO_PORT = '8090';
 
 /** The demo's configuration: the operator's environment, minus anything that would touch real data. */
-function demoEnv(dataDir: string): Env {
+function demoEnv(dataDir: string, fakes: DemoFakes | null): Env {
   const source: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ['DATABASE_URL', 'USHER_SECRET_KEY', 'USHER_SECRET_KEY_FILE', 'USHER_ADMIN_EMAIL', 'USHER_ADMIN_PASSWORD', 'SITE_URL']) {
     delete source[name];
@@ -25,15 +27,18 @@ function demoEnv(dataDir: string): Env {
     PORT: source.PORT ?? DEFAULT_DEMO_PORT,
     // Request logs would bury the banner below; LOG_LEVEL=info brings them back.
     LOG_LEVEL: source.LOG_LEVEL ?? 'warn',
+    ...(fakes ? { PLEX_TV_URL: fakes.plexTvUrl, PLEX_CLIENTS_URL: fakes.plexTvUrl, PLEX_APP_URL: fakes.plexTvUrl } : {}),
   });
 }
 
-async function prepare(env: Env): Promise<void> {
+async function prepare(env: Env, fakes: DemoFakes | null): Promise<void> {
   const database = openDatabase({ dataDir: env.dataDir });
   try {
     await migrateToLatest(database);
     const container = createContainer({ env, database, secrets: loadSecretBox(env), log: createLogger(env.LOG_LEVEL) });
     await seedDemo(container);
+    if (fakes) await seedDemoMedia(container, fakes);
+    await container.mediaRegistry.close();
   } finally {
     await database.close();
   }
@@ -45,7 +50,8 @@ async function main(): Promise<void> {
   process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 
   // Signals are handled from the start: Node's default exit on SIGINT would skip the clean-up above.
-  const running: { usher?: RunningUsher } = {};
+  const running: { usher?: RunningUsher; fakes?: ChildProcess } = {};
+  process.once('exit', () => running.fakes?.kill());
   const stop = (code: number) => {
     (running.usher ? running.usher.stop() : Promise.resolve()).then(
       () => process.exit(code),
@@ -55,9 +61,12 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => stop(0));
   process.once('SIGTERM', () => stop(0));
 
+  const started = await startDemoFakes();
+  running.fakes = started?.child;
+  const fakes = started?.fakes ?? null;
   let env: Env;
   try {
-    env = demoEnv(dataDir);
+    env = demoEnv(dataDir, fakes);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -65,7 +74,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  await prepare(env);
+  await prepare(env, fakes);
   const usher = await startUsher(env);
   running.usher = usher;
   process.stdout.write(
@@ -79,6 +88,13 @@ async function main(): Promise<void> {
       `  Password:  ${DEMO_ADMIN_PASSWORD}`,
       '',
       `  API docs:  ${usher.url}/api/docs`,
+      ...(fakes
+        ? [
+            '',
+            `  Fake servers: plex.tv ${fakes.plexTvUrl}, Plex ${fakes.plexServers.map((s) => s.url).join(' and ')},`,
+            `                Jellyfin ${fakes.jellyfin.url}, Emby ${fakes.emby.url} (control: /__control/…)`,
+          ]
+        : []),
       '  Stop:      Ctrl+C',
       '='.repeat(72),
       '',

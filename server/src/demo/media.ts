@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { repoRoot } from '../config/env.js';
+import type { Container } from '../container.js';
+import { systemActor } from '../modules/audit/audit.service.js';
+
+/** What `fakes/src/demo-fakes.ts` prints: the servers the demo connects to. */
+export interface DemoFakes {
+  plexTvUrl: string;
+  plexOwnerToken: string;
+  plexServers: { name: string; machineId: string; url: string }[];
+  jellyfin: { url: string; apiKey: string };
+  emby: { url: string; apiKey: string };
+  templateUser: string;
+}
+
+/**
+ * Starts the fake plex.tv, Plex, Jellyfin and Emby servers in a child process. The fakes are
+ * TypeScript run through tsx, a development dependency: an install without it gets a demo
+ * without servers, and is told so.
+ */
+export async function startDemoFakes(): Promise<{ fakes: DemoFakes; child: ChildProcess } | null> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'fakes', 'src', 'demo-fakes.ts')], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`the fake servers exited (code ${code})`)));
+      child.once('error', reject);
+    });
+    return { fakes: JSON.parse(line) as DemoFakes, child };
+  } catch (error) {
+    process.stderr.write(`The demo's fake media servers did not start (${(error as Error).message}); continuing without them.\n`);
+    child.kill();
+    return null;
+  }
+}
+
+/** Connects the fake servers, syncs them and imports their members, so every panel has content. */
+export async function seedDemoMedia(container: Container, fakes: DemoFakes): Promise<void> {
+  const actor = systemActor;
+  await container.settings.update('mediaServer', { values: { defaultTemplateUser: fakes.templateUser } }, actor);
+  const location = await container.servers.addLocation('Europe', actor);
+  const account = await container.plexAccounts.add({ token: fakes.plexOwnerToken }, actor);
+  for (const server of fakes.plexServers) {
+    await container.servers.add({ kind: 'plex', plexAccountId: account.id, machineId: server.machineId, url: server.url, enabled: true, locationId: location.id, maxUsers: 40 }, actor);
+  }
+  await container.servers.add({ kind: 'jellyfin', url: fakes.jellyfin.url, apiKey: fakes.jellyfin.apiKey, enabled: true, locationId: location.id, maxUsers: 30 }, actor);
+  await container.servers.add({ kind: 'emby', url: fakes.emby.url, apiKey: fakes.emby.apiKey, enabled: true, maxUsers: 20 }, actor);
+  await container.sync.syncAll();
+  const waiting = (await container.members.importPreview()).map((p) => p.serverId);
+  // One server is left waiting so the import preview has something to show.
+  await container.members.confirmImport({ serverIds: waiting.slice(0, -1), mode: 'permanent' }, actor);
+}
