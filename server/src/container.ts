@@ -67,7 +67,8 @@ export function createContainer(options: ContainerOptions) {
   const rolesRepo = new RolesRepository(db);
   const roles = new RolesService(rolesRepo, audit, clock);
   const authRepo = new AuthRepository(db);
-  const auth = new AuthService(authRepo, rolesRepo, settings, notifications, audit, secrets, clock);
+  const membersRepo = new MembersRepository(db);
+  const auth = new AuthService(authRepo, rolesRepo, settings, notifications, audit, secrets, clock, (email) => membersRepo.hasActiveMemberWithEmail(email));
   const logins = new LoginsService(new LoginsRepository(db), authRepo, auth, rolesRepo, notifications, audit, clock);
   const apiKeys = new ApiKeysService(new ApiKeysRepository(db), rolesRepo, audit, clock);
   const alerts = new AlertsService(new AlertsRepository(db), settings, notifications, clock);
@@ -83,7 +84,6 @@ export function createContainer(options: ContainerOptions) {
   const plexAccountsRepo = new PlexAccountsRepository(db);
   const serversRepo = new ServersRepository(db);
   const librariesRepo = new LibrariesRepository(db);
-  const membersRepo = new MembersRepository(db);
   const registryConnector = new RegistryConnector(mediaRegistry, plexAccountsRepo, secrets);
   const connector = options.serverConnector ?? registryConnector;
   const plexAccounts = new PlexAccountsService(plexAccountsRepo, registryConnector, secrets, audit, alerts, clock);

@@ -3,6 +3,8 @@ import { describeEachDb, trackDisposables } from './support/db.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestUsher, setupAdmin, TestClient, type TestUsher } from './support/app.js';
 import { totpCode } from '../src/modules/auth/totp.js';
 import { MINUTE_MS } from '../src/platform/clock.js';
+import { MembersRepository } from '../src/modules/members/members.repository.js';
+import { systemActor } from '../src/modules/audit/audit.service.js';
 
 function linkToken(text: string): string {
   const match = /token=([\w-]+)/.exec(text);
@@ -146,6 +148,35 @@ describeEachDb('registration, confirmation and password reset', (dialect) => {
     expect(res.statusCode).toBe(403);
     expect(res.json().error.code).toBe('registration_closed');
     await usher.container.settings.update('registration', { values: { enabled: true } }, { type: 'system', id: null, label: null, ip: null });
+  });
+
+  it('with public registration off, only emails of existing members may register', async () => {
+    await usher.container.settings.update('registration', { values: { publicEnabled: false } }, systemActor);
+    const stranger = await new TestClient(usher.app, '10.2.2.4').post('/api/auth/register', { email: 'stranger@example.com', password: 'Customer-Pass-3!' });
+    expect(stranger.statusCode).toBe(403);
+    expect(stranger.json().error.code).toBe('registration_members_only');
+    await new MembersRepository(usher.db.handle.db).insertMembers(
+      [{ id: 'member-1', email: 'Viewer@Example.com', username: 'viewer', displayName: null, permanent: false, source: 'import', importExpiresAt: null }],
+      usher.clock.now().toISOString(),
+    );
+    const member = await new TestClient(usher.app, '10.2.2.5').post('/api/auth/register', { email: 'viewer@example.com', password: 'Customer-Pass-3!' });
+    expect(member.statusCode).toBe(201);
+    await usher.container.settings.update('registration', { values: { publicEnabled: true } }, systemActor);
+  });
+
+  it('asks for Discord username and ID when the operator requires them', async () => {
+    await usher.container.settings.update('registration', { values: { requireDiscord: true } }, systemActor);
+    const client = new TestClient(usher.app, '10.2.2.6');
+    const missing = await client.post('/api/auth/register', { email: 'gamer@example.com', password: 'Customer-Pass-3!' });
+    expect(missing.json().error.code).toBe('discord_required');
+    const badId = await client.post('/api/auth/register', { email: 'gamer@example.com', password: 'Customer-Pass-3!', discordUsername: 'gamer', discordId: 'gamer#1234' });
+    expect(badId.json().error.code).toBe('validation_failed');
+    const ok = await client.post('/api/auth/register', { email: 'gamer@example.com', password: 'Customer-Pass-3!', discordUsername: 'gamer', discordId: '123456789012345678' });
+    expect(ok.statusCode).toBe(201);
+    const row = await usher.db.handle.db.selectFrom('logins').select(['discord_username', 'discord_id']).where('email', '=', 'gamer@example.com').executeTakeFirstOrThrow();
+    expect(row).toEqual({ discord_username: 'gamer', discord_id: '123456789012345678' });
+    expect((await client.get('/api/public/site')).json().registrationRequiresDiscord).toBe(true);
+    await usher.container.settings.update('registration', { values: { requireDiscord: false } }, systemActor);
   });
 
   it('resets a password once; the link cannot be reused and expires after 30 minutes', async () => {

@@ -31,6 +31,8 @@ export interface LoginsTable {
   created_at: string;
   updated_at: string;
   last_login_at: string | null;
+  discord_username: string | null;
+  discord_id: string | null;
 }
 
 export interface SessionsTable {

@@ -623,6 +623,8 @@ export interface paths {
                         email: string;
                         password: string;
                         displayName?: string;
+                        discordUsername?: string;
+                        discordId?: string;
                     };
                 };
             };
@@ -7150,6 +7152,7 @@ export interface components {
             faqPagePublic: boolean;
             contactPageEnabled: boolean;
             registrationEnabled: boolean;
+            registrationRequiresDiscord: boolean;
             currency: string;
             theme: {
                 primaryColor: string;
@@ -7413,6 +7416,7 @@ export interface components {
             faqPagePublic: boolean;
             contactPageEnabled: boolean;
             registrationEnabled: boolean;
+            registrationRequiresDiscord: boolean;
             currency: string;
             theme: {
                 primaryColor: string;

@@ -93,6 +93,8 @@ export class AuthRepository {
     passwordHash: string | null;
     roleId: string;
     displayName?: string | null;
+    discordUsername?: string | null;
+    discordId?: string | null;
     emailConfirmedAt: string | null;
     now: string;
   }): Promise<void> {
@@ -112,6 +114,8 @@ export class AuthRepository {
         created_at: login.now,
         updated_at: login.now,
         last_login_at: null,
+        discord_username: login.discordUsername ?? null,
+        discord_id: login.discordId ?? null,
       })
       .execute();
   }

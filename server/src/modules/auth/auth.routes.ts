@@ -153,7 +153,13 @@ export function authRoutes(container: Container): RouteModule {
         schema: {
           tags: ['auth'],
           summary: 'Create a customer login',
-          body: z.object({ email: emailField, password: passwordField, displayName: z.string().trim().min(1).max(100).optional() }),
+          body: z.object({
+            email: emailField,
+            password: passwordField,
+            displayName: z.string().trim().min(1).max(100).optional(),
+            discordUsername: z.string().trim().min(2).max(40).optional(),
+            discordId: z.string().regex(/^\d{15,21}$/, 'a numeric Discord user ID').optional(),
+          }),
           response: { 201: z.object({ status: z.enum(['confirmation_sent', 'registered']) }), ...errors },
         },
       },

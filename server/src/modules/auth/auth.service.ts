@@ -64,6 +64,8 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly secrets: SecretBox,
     private readonly clock: Clock,
+    /** Whether an email belongs to a member Usher tracks (public registration off lets only them in). */
+    private readonly isKnownMember: (email: string) => Promise<boolean> = () => Promise.resolve(false),
   ) {}
 
   // ---- first run ---------------------------------------------------------------------------
@@ -115,6 +117,7 @@ export class AuthService {
     roleId: string;
     confirmed: boolean;
     displayName?: string | null;
+    discord?: { username: string; id: string } | null;
   }): Promise<Login> {
     const email = input.email.trim().toLowerCase();
     if (await this.repo.findLoginByEmail(email)) throw conflict('email_taken', 'A login with this email already exists.');
@@ -128,6 +131,8 @@ export class AuthService {
       passwordHash: input.password === null ? null : await hashPassword(input.password),
       roleId: input.roleId,
       displayName: input.displayName ?? null,
+      discordUsername: input.discord?.username ?? null,
+      discordId: input.discord?.id ?? null,
       emailConfirmedAt: input.confirmed ? now : null,
       now,
     });
@@ -297,17 +302,25 @@ export class AuthService {
   // ---- registration and email confirmation -------------------------------------------------
 
   async register(
-    input: { email: string; password: string; displayName?: string | undefined },
+    input: { email: string; password: string; displayName?: string | undefined; discordUsername?: string | undefined; discordId?: string | undefined },
     info: RequestInfo,
   ): Promise<{ status: 'confirmation_sent' | 'registered' }> {
     const registration = await this.settings.get('registration');
     if (!registration.enabled) throw forbidden('registration_closed', 'Registration is closed on this site.');
+    // With public registration off, only people who already share one of the servers may sign up.
+    if (!registration.publicEnabled && !(await this.isKnownMember(input.email))) {
+      throw forbidden('registration_members_only', 'Registration is open only to people who already use one of our servers. Use the email of your media-server account.');
+    }
+    if (registration.requireDiscord && (!input.discordUsername || !input.discordId)) {
+      throw badRequest('discord_required', 'Enter your Discord username and your numeric Discord user ID.');
+    }
     const login = await this.createLogin({
       email: input.email,
       password: input.password,
       roleId: USER_ROLE_ID,
       confirmed: !registration.requireEmailConfirmation,
       displayName: input.displayName ?? null,
+      discord: input.discordUsername && input.discordId ? { username: input.discordUsername, id: input.discordId } : null,
     });
     await this.audit.record(loginActor(login, info.ip), 'auth.register', { type: 'login', id: login.id });
     if (!registration.requireEmailConfirmation) return { status: 'registered' };

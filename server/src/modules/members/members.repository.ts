@@ -184,6 +184,11 @@ export class MembersRepository {
     return { items, total: Number(total.n) };
   }
 
+  async hasActiveMemberWithEmail(email: string): Promise<boolean> {
+    const row = await this.db.selectFrom('members').select('id').where('email', '=', email.toLowerCase()).where('deleted_at', 'is', null).executeTakeFirst();
+    return !!row;
+  }
+
   async findMember(id: string) {
     return this.db.selectFrom('members').selectAll().where('id', '=', id).executeTakeFirst();
   }

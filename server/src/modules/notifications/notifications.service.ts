@@ -31,6 +31,7 @@ export class NotificationService {
     return (this.liquidEngine ??= new (liquidjs().Liquid)({ strictFilters: true }));
   }
   private delivering: Promise<number> | null = null;
+  private again = false;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -79,7 +80,19 @@ export class NotificationService {
 
   /** Sends every due message once; returns how many were sent. Concurrent calls share one pass. */
   deliverDue(): Promise<number> {
-    this.delivering ??= this.runPass().finally(() => {
+    if (this.delivering) {
+      // A message enqueued while a pass runs may be missed by it: ask for one more pass afterwards.
+      this.again = true;
+      return this.delivering;
+    }
+    this.delivering = (async () => {
+      let sent = 0;
+      do {
+        this.again = false;
+        sent += await this.runPass();
+      } while (this.again);
+      return sent;
+    })().finally(() => {
       this.delivering = null;
     });
     return this.delivering;

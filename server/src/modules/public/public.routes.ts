@@ -10,6 +10,7 @@ const siteSchema = z
     faqPagePublic: z.boolean(),
     contactPageEnabled: z.boolean(),
     registrationEnabled: z.boolean(),
+    registrationRequiresDiscord: z.boolean(),
     currency: z.string(),
     theme: z.object({ primaryColor: z.string(), defaultColorScheme: z.enum(['light', 'dark', 'auto']) }),
   })
@@ -28,6 +29,7 @@ export function publicRoutes(container: Container): RouteModule {
         faqPagePublic: general.faqPagePublic,
         contactPageEnabled: general.contactPageEnabled,
         registrationEnabled: registration.enabled,
+        registrationRequiresDiscord: registration.requireDiscord,
         currency: general.currency,
         theme: { primaryColor: content.primaryColor, defaultColorScheme: content.defaultColorScheme },
       };
