@@ -9,10 +9,13 @@ import { NewPasswordField } from '../../components/PasswordField';
 
 export function RegisterPage() {
   const site = usePublicSite();
+  const requiresDiscord = () => site.data?.registrationRequiresDiscord === true;
   const form = useForm({
-    initialValues: { email: '', displayName: '', password: '', confirm: '' },
+    initialValues: { email: '', displayName: '', discordUsername: '', discordId: '', password: '', confirm: '' },
     validate: {
       email: isEmail('Enter a valid email address'),
+      discordUsername: (v) => (requiresDiscord() && v.trim().length < 2 ? 'Enter your Discord username' : null),
+      discordId: (v) => (requiresDiscord() && !/^\d{15,21}$/.test(v.trim()) ? 'Your Discord user ID is a long number (Discord → Settings → Advanced → Developer Mode, then Copy User ID)' : null),
       password: (v) => (v.length >= 8 ? null : 'At least 8 characters'),
       confirm: (v, values) => (v === values.password ? null : 'The two passwords differ'),
     },
@@ -21,7 +24,12 @@ export function RegisterPage() {
     mutationFn: (v: typeof form.values) =>
       unwrap(
         api.POST('/api/auth/register', {
-          body: { email: v.email.trim(), password: v.password, ...(v.displayName.trim() ? { displayName: v.displayName.trim() } : {}) },
+          body: {
+            email: v.email.trim(),
+            password: v.password,
+            ...(v.displayName.trim() ? { displayName: v.displayName.trim() } : {}),
+            ...(requiresDiscord() ? { discordUsername: v.discordUsername.trim(), discordId: v.discordId.trim() } : {}),
+          },
         }),
       ),
     onError: (error) => {
@@ -63,6 +71,18 @@ export function RegisterPage() {
         <Title order={2}>Create an account</Title>
         <TextInput label="Email" type="email" required autoComplete="email" {...form.getInputProps('email')} />
         <TextInput label="Name" description="Optional: how we greet you" autoComplete="name" {...form.getInputProps('displayName')} />
+        {requiresDiscord() && (
+          <>
+            <TextInput label="Discord username" required autoComplete="off" {...form.getInputProps('discordUsername')} />
+            <TextInput
+              label="Discord user ID"
+              description="A long number: in Discord turn on Developer Mode, then right-click your name → Copy User ID"
+              required
+              inputMode="numeric"
+              {...form.getInputProps('discordId')}
+            />
+          </>
+        )}
         <NewPasswordField label="Password" required {...form.getInputProps('password')} />
         <PasswordInput label="Repeat the password" required autoComplete="new-password" {...form.getInputProps('confirm')} />
         <FormError error={mutation.error} />
