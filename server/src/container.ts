@@ -68,7 +68,12 @@ export function createContainer(options: ContainerOptions) {
   const roles = new RolesService(rolesRepo, audit, clock);
   const authRepo = new AuthRepository(db);
   const membersRepo = new MembersRepository(db);
-  const auth = new AuthService(authRepo, rolesRepo, settings, notifications, audit, secrets, clock, (email) => membersRepo.hasActiveMemberWithEmail(email));
+  // Registration asks the media-server side through late-bound checks: servers are built further down.
+  const registrationChecks = {
+    isKnownMember: (email: string) => membersRepo.hasActiveMemberWithEmail(email),
+    embyConnectProblem: async (email: string) => servers.embyConnectProblem(email, (await settings.get('mediaServer')).requireEmbyConnect),
+  };
+  const auth = new AuthService(authRepo, rolesRepo, settings, notifications, audit, secrets, clock, registrationChecks);
   const logins = new LoginsService(new LoginsRepository(db), authRepo, auth, rolesRepo, notifications, audit, clock);
   const apiKeys = new ApiKeysService(new ApiKeysRepository(db), rolesRepo, audit, clock);
   const alerts = new AlertsService(new AlertsRepository(db), settings, notifications, clock);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startEmbyFake, startJellyfinFake, demoSeed, TEMPLATE_USER_NAME, type MediaBrowserFake } from '../../../fakes/src/index.js';
 import { describeEachDb, trackDisposables } from '../support/db.js';
-import { createTestUsher, setupAdmin, type TestClient, type TestUsher } from '../support/app.js';
+import { createTestUsher, setupAdmin, TestClient, type TestUsher } from '../support/app.js';
 
 /** Every row Usher keeps about servers and members: a pass that changes nothing leaves it identical. */
 async function snapshot(usher: TestUsher) {
@@ -170,5 +170,17 @@ describeEachDb('Jellyfin and Emby servers: add, sync, import, resync', (dialect)
     const shared = (await admin.get(`/api/admin/shared-servers?serverId=${serverId}`)).json().items;
     expect(shared.length).toBeGreaterThan(10);
     expect(shared[0]).toMatchObject({ serverName: 'Living Room', state: expect.any(String) });
+  });
+
+  it('with "Require Emby Connect" on, registration accepts only emails Emby Connect knows, and leaves no test user behind', async () => {
+    await admin.put('/api/admin/settings/mediaServer', { values: { requireEmbyConnect: true } });
+    const visitor = new TestClient(usher.app, '10.60.0.1');
+    const refused = await visitor.post('/api/auth/register', { email: 'nobody@example.com', password: 'Customer-Pass-3!' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.code).toBe('emby_connect_required');
+    const accepted = await visitor.post('/api/auth/register', { email: 'alice@example.com', password: 'Customer-Pass-3!' });
+    expect(accepted.statusCode).toBe(201);
+    expect(emby.state.findUser('EmbyConnectLinkTest')).toBeUndefined();
+    await admin.put('/api/admin/settings/mediaServer', { values: { requireEmbyConnect: false } });
   });
 });

@@ -143,6 +143,8 @@ export interface RemoteDownload {
   at: string;
 }
 
+export type EmbyConnectCheck = { valid: true; pending: boolean } | { valid: false; reason: string };
+
 export interface MediaServerAdapter {
   readonly kind: MediaServerKind;
   readonly capabilities: MediaServerCapabilities;
@@ -163,6 +165,8 @@ export interface MediaServerAdapter {
   listDevices?(): Promise<RemoteDevice[]>;
   deleteDevice?(deviceId: string): Promise<void>;
   setAllowAllDevices?(account: AccountRef, allow: boolean, deviceIds?: string[]): Promise<void>;
+  /** Emby: whether a name or email is a usable Emby Connect account (reference §2.5.10). */
+  checkEmbyConnect?(connectUsername: string): Promise<EmbyConnectCheck>;
   /** Downloads logged since the given instant, oldest first (Jellyfin/Emby). */
   listDownloads?(since: Date): Promise<RemoteDownload[]>;
   close(): Promise<void>;

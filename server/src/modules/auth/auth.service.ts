@@ -49,6 +49,14 @@ export function assertPasswordAcceptable(password: string): void {
   }
 }
 
+/** What registration needs to know from the rest of Usher (members, media servers). */
+export interface RegistrationChecks {
+  /** Whether an email belongs to a member Usher tracks (public registration off lets only them in). */
+  isKnownMember(email: string): Promise<boolean>;
+  /** With "Require Emby Connect" on: why this email cannot be used, or null when it can. */
+  embyConnectProblem(email: string): Promise<string | null>;
+}
+
 export function loginActor(login: Pick<Login, 'id' | 'email'>, ip: string | null): Actor {
   return { type: 'login', id: login.id, label: login.email, ip };
 }
@@ -64,8 +72,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly secrets: SecretBox,
     private readonly clock: Clock,
-    /** Whether an email belongs to a member Usher tracks (public registration off lets only them in). */
-    private readonly isKnownMember: (email: string) => Promise<boolean> = () => Promise.resolve(false),
+    private readonly registrationChecks: RegistrationChecks = { isKnownMember: () => Promise.resolve(false), embyConnectProblem: () => Promise.resolve(null) },
   ) {}
 
   // ---- first run ---------------------------------------------------------------------------
@@ -308,12 +315,15 @@ export class AuthService {
     const registration = await this.settings.get('registration');
     if (!registration.enabled) throw forbidden('registration_closed', 'Registration is closed on this site.');
     // With public registration off, only people who already share one of the servers may sign up.
-    if (!registration.publicEnabled && !(await this.isKnownMember(input.email))) {
+    if (!registration.publicEnabled && !(await this.registrationChecks.isKnownMember(input.email))) {
       throw forbidden('registration_members_only', 'Registration is open only to people who already use one of our servers. Use the email of your media-server account.');
     }
     if (registration.requireDiscord && (!input.discordUsername || !input.discordId)) {
       throw badRequest('discord_required', 'Enter your Discord username and your numeric Discord user ID.');
     }
+    if (await this.loginExists(input.email)) throw conflict('email_taken', 'A login with this email already exists.');
+    const embyProblem = await this.registrationChecks.embyConnectProblem(input.email);
+    if (embyProblem) throw badRequest('emby_connect_required', embyProblem);
     const login = await this.createLogin({
       email: input.email,
       password: input.password,
@@ -392,6 +402,10 @@ export class AuthService {
     await this.setPassword(login.id, input.newPassword);
     await this.repo.deleteSessionsOf(login.id, session.id);
     await this.audit.record(loginActor(login, info.ip), 'auth.password_changed');
+  }
+
+  private async loginExists(email: string): Promise<boolean> {
+    return (await this.repo.findLoginByEmail(email)) !== undefined;
   }
 
   private async issueToken(loginId: string, purpose: 'confirm_email' | 'password_reset', ttlMs: number) {
