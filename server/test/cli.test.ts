@@ -189,7 +189,7 @@ describe('operator CLI [sqlite]', () => {
       await c.settings.update('email', { values: { host: 'smtp.example.com' }, secrets: { password: 'smtp-secret' } }, systemActor);
       const outcome = await c.auth.login({ email: ADMIN, password: PASSWORD }, info);
       if (outcome.status !== 'ok') throw new Error('the administrator has no second factor yet');
-      const { secret } = await c.auth.beginTotp(outcome.login);
+      const { secret } = await c.twoFactor.beginTotp(outcome.login);
       // A sealed column outside logins and settings: a Plex account's token and password.
       const now = c.clock.now().toISOString();
       await c.database.db

@@ -54,7 +54,7 @@ export async function resetPassword(ctx: CliContext, options: AccountOptions): P
     await container.logins.setPassword(login.id, password, cliActor);
     io.out(`Password reset for ${email}; its sessions were logged out.`);
     if (options['disable-2fa']) {
-      await container.auth.disableTwoFactor(login, cliActor);
+      await container.twoFactor.disableTwoFactor(login, cliActor);
       io.out('Two-factor authentication is now off for this login; it can turn it on again under My Account.');
     }
     if (login.disabled) io.err(`Note: ${email} is disabled; enable it in Site Logins before it can log in.`);

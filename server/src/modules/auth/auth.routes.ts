@@ -13,7 +13,7 @@ const RATE = { login: { max: 20, timeWindow: '1 minute' }, mail: { max: 5, timeW
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 
 export function authRoutes(container: Container): RouteModule {
-  const { auth } = container;
+  const { auth, twoFactor, registration } = container;
 
   async function sessionView(request: FastifyRequest): Promise<SessionView> {
     const a = request.auth;
@@ -37,7 +37,7 @@ export function authRoutes(container: Container): RouteModule {
         twoFactor: {
           totp: a.login.totpEnabled,
           email: a.login.emailOtpEnabled,
-          recoveryCodesLeft: a.login.totpEnabled ? await auth.remainingRecoveryCodes(a.login.id) : 0,
+          recoveryCodesLeft: a.login.totpEnabled ? await twoFactor.remainingRecoveryCodes(a.login.id) : 0,
         },
         twoFactorRequired: security.requireTwoFactorForAdmins && a.role.id === ADMIN_ROLE_ID && !hasTwoFactor,
       },
@@ -163,7 +163,7 @@ export function authRoutes(container: Container): RouteModule {
           response: { 201: z.object({ status: z.enum(['confirmation_sent', 'registered']) }), ...errors },
         },
       },
-      async (request, reply) => reply.status(201).send(await auth.register(request.body, requestInfo(request))),
+      async (request, reply) => reply.status(201).send(await registration.register(request.body, requestInfo(request))),
     );
 
     app.post(
@@ -173,7 +173,7 @@ export function authRoutes(container: Container): RouteModule {
         schema: { tags: ['auth'], summary: 'Confirm an email address', body: z.object({ token: z.string().min(10).max(200) }), response: { 200: okSchema, ...errors } },
       },
       async (request) => {
-        await auth.confirmEmail(request.body.token, requestInfo(request));
+        await registration.confirmEmail(request.body.token, requestInfo(request));
         return { ok: true as const };
       },
     );
@@ -185,7 +185,7 @@ export function authRoutes(container: Container): RouteModule {
         schema: { tags: ['auth'], summary: 'Send the confirmation email again', body: z.object({ email: emailField }), response: { 202: okSchema, ...errors } },
       },
       async (request, reply) => {
-        await auth.resendConfirmation(request.body.email);
+        await registration.resendConfirmation(request.body.email);
         return reply.status(202).send({ ok: true as const });
       },
     );
@@ -202,7 +202,7 @@ export function authRoutes(container: Container): RouteModule {
         },
       },
       async (request, reply) => {
-        await auth.requestPasswordReset(request.body.email, requestInfo(request));
+        await registration.requestPasswordReset(request.body.email, requestInfo(request));
         return reply.status(202).send({ ok: true as const });
       },
     );
@@ -219,7 +219,7 @@ export function authRoutes(container: Container): RouteModule {
         },
       },
       async (request) => {
-        await auth.resetPassword(request.body, requestInfo(request));
+        await registration.resetPassword(request.body, requestInfo(request));
         return { ok: true as const };
       },
     );
@@ -251,7 +251,7 @@ export function authRoutes(container: Container): RouteModule {
           response: { 200: z.object({ secret: z.string(), uri: z.string() }), ...errors },
         },
       },
-      async (request) => auth.beginTotp(requireLogin(request).login),
+      async (request) => twoFactor.beginTotp(requireLogin(request).login),
     );
 
     app.post(
@@ -264,7 +264,7 @@ export function authRoutes(container: Container): RouteModule {
           response: { 200: z.object({ recoveryCodes: z.array(z.string()) }), ...errors },
         },
       },
-      async (request) => auth.enableTotp(requireLogin(request).login, request.body.code, requestInfo(request)),
+      async (request) => twoFactor.enableTotp(requireLogin(request).login, request.body.code, requestInfo(request)),
     );
 
     app.post(
@@ -281,7 +281,7 @@ export function authRoutes(container: Container): RouteModule {
         const a = requireLogin(request);
         await auth.verifyOwnPassword(a.login, request.body.password);
         if (!a.login.totpEnabled) throw unauthorized('totp_not_enabled', 'Recovery codes come with an authenticator app; set one up first.');
-        return { recoveryCodes: await auth.regenerateRecoveryCodes(a.login.id) };
+        return { recoveryCodes: await twoFactor.regenerateRecoveryCodes(a.login.id) };
       },
     );
 
@@ -298,7 +298,7 @@ export function authRoutes(container: Container): RouteModule {
       async (request) => {
         const a = requireLogin(request);
         await auth.verifyOwnPassword(a.login, request.body.password);
-        await auth.setEmailOtp(a.login, request.body.enabled, requestInfo(request));
+        await twoFactor.setEmailOtp(a.login, request.body.enabled, requestInfo(request));
         return { ok: true as const };
       },
     );
@@ -316,7 +316,7 @@ export function authRoutes(container: Container): RouteModule {
       async (request) => {
         const a = requireLogin(request);
         await auth.verifyOwnPassword(a.login, request.body.password);
-        await auth.disableTwoFactor(a.login, actor(request));
+        await twoFactor.disableTwoFactor(a.login, actor(request));
         return { ok: true as const };
       },
     );

@@ -1,24 +1,21 @@
 import type { Clock } from '../../platform/clock.js';
-import { addMs, DAY_MS, HOUR_MS, MINUTE_MS } from '../../platform/clock.js';
+import { addMs, DAY_MS, MINUTE_MS } from '../../platform/clock.js';
 import { hashToken, newId, randomDigits, randomToken } from '../../platform/ids.js';
 import type { SecretBox } from '../../platform/secrets.js';
 import { AppError, badRequest, conflict, forbidden, tooManyRequests, unauthorized } from '../../http/errors.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { NotificationService } from '../notifications/notifications.service.js';
-import { ADMIN_ROLE_ID, USER_ROLE_ID, type Role, type RolesRepository } from '../roles/roles.repository.js';
+import { ADMIN_ROLE_ID, type Role, type RolesRepository } from '../roles/roles.repository.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { AuthRepository, Login, Session } from './auth.repository.js';
 import { burnPasswordCheck, hashPassword, passwordProblems, verifyPassword } from './password-policy.js';
-import { newTotpSecret, totpUri, verifyTotp } from './totp.js';
+import { verifyTotp } from './totp.js';
 
 export const ACCOUNT_LOCK_FAILURES = 5;
 export const ACCOUNT_LOCK_WINDOW_MS = 15 * MINUTE_MS;
-const RESET_TTL_MS = 30 * MINUTE_MS;
-const CONFIRM_TTL_MS = 48 * HOUR_MS;
 const LOGIN_CODE_TTL_MS = 10 * MINUTE_MS;
 const LOGIN_CODE_MAX_ATTEMPTS = 5;
 const SECOND_FACTOR_TTL_MS = 10 * MINUTE_MS;
-const RECOVERY_CODE_COUNT = 10;
 
 export interface AuthenticatedSession {
   session: Session;
@@ -49,14 +46,6 @@ export function assertPasswordAcceptable(password: string): void {
   }
 }
 
-/** What registration needs to know from the rest of Usher (members, media servers). */
-export interface RegistrationChecks {
-  /** Whether an email belongs to a member Usher tracks (public registration off lets only them in). */
-  isKnownMember(email: string): Promise<boolean>;
-  /** With "Require Emby Connect" on: why this email cannot be used, or null when it can. */
-  embyConnectProblem(email: string): Promise<string | null>;
-}
-
 export function loginActor(login: Pick<Login, 'id' | 'email'>, ip: string | null): Actor {
   return { type: 'login', id: login.id, label: login.email, ip };
 }
@@ -72,7 +61,6 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly secrets: SecretBox,
     private readonly clock: Clock,
-    private readonly registrationChecks: RegistrationChecks = { isKnownMember: () => Promise.resolve(false), embyConnectProblem: () => Promise.resolve(null) },
   ) {}
 
   // ---- first run ---------------------------------------------------------------------------
@@ -306,95 +294,6 @@ export class AuthService {
     return { token, session };
   }
 
-  // ---- registration and email confirmation -------------------------------------------------
-
-  async register(
-    input: { email: string; password: string; displayName?: string | undefined; discordUsername?: string | undefined; discordId?: string | undefined },
-    info: RequestInfo,
-  ): Promise<{ status: 'confirmation_sent' | 'registered' }> {
-    const registration = await this.settings.get('registration');
-    if (!registration.enabled) throw forbidden('registration_closed', 'Registration is closed on this site.');
-    // With public registration off, only people who already share one of the servers may sign up.
-    if (!registration.publicEnabled && !(await this.registrationChecks.isKnownMember(input.email))) {
-      throw forbidden('registration_members_only', 'Registration is open only to people who already use one of our servers. Use the email of your media-server account.');
-    }
-    if (registration.requireDiscord && (!input.discordUsername || !input.discordId)) {
-      throw badRequest('discord_required', 'Enter your Discord username and your numeric Discord user ID.');
-    }
-    if (await this.loginExists(input.email)) throw conflict('email_taken', 'A login with this email already exists.');
-    const embyProblem = await this.registrationChecks.embyConnectProblem(input.email);
-    if (embyProblem) throw badRequest('emby_connect_required', embyProblem);
-    const login = await this.createLogin({
-      email: input.email,
-      password: input.password,
-      roleId: USER_ROLE_ID,
-      confirmed: !registration.requireEmailConfirmation,
-      displayName: input.displayName ?? null,
-      discord: input.discordUsername && input.discordId ? { username: input.discordUsername, id: input.discordId } : null,
-    });
-    await this.audit.record(loginActor(login, info.ip), 'auth.register', { type: 'login', id: login.id });
-    if (!registration.requireEmailConfirmation) return { status: 'registered' };
-    await this.sendConfirmation(login);
-    return { status: 'confirmation_sent' };
-  }
-
-  async resendConfirmation(email: string): Promise<void> {
-    const login = await this.repo.findLoginByEmail(email);
-    if (login && !login.emailConfirmedAt) await this.sendConfirmation(login);
-  }
-
-  private async sendConfirmation(login: Login): Promise<void> {
-    const token = await this.issueToken(login.id, 'confirm_email', CONFIRM_TTL_MS);
-    await this.notifications.enqueueEmail({
-      to: login.email,
-      event: 'account_confirmation',
-      vars: { link: await this.link(`/confirm?token=${token.value}`), expiresHours: CONFIRM_TTL_MS / HOUR_MS },
-      idempotencyKey: `confirm-${token.id}`,
-    });
-    this.notifications.kick();
-  }
-
-  async confirmEmail(token: string, info: RequestInfo): Promise<void> {
-    const row = await this.takeToken('confirm_email', token);
-    const now = this.clock.now().toISOString();
-    await this.repo.updateLogin(row.login_id, { email_confirmed_at: now }, now);
-    const login = await this.repo.findLogin(row.login_id);
-    if (login) await this.audit.record(loginActor(login, info.ip), 'auth.email_confirmed');
-  }
-
-  // ---- password reset ----------------------------------------------------------------------
-
-  /** Always succeeds from the caller's view, so it cannot be used to discover accounts. */
-  async requestPasswordReset(email: string, info: RequestInfo): Promise<void> {
-    const login = await this.repo.findLoginByEmail(email.trim());
-    if (!login || login.disabled) return;
-    await this.repo.invalidateOpenTokens(login.id, 'password_reset', this.clock.now().toISOString());
-    const token = await this.issueToken(login.id, 'password_reset', RESET_TTL_MS);
-    await this.notifications.enqueueEmail({
-      to: login.email,
-      event: 'password_reset',
-      vars: { link: await this.link(`/reset-password?token=${token.value}`), expiresMinutes: RESET_TTL_MS / MINUTE_MS },
-      idempotencyKey: `reset-${token.id}`,
-    });
-    this.notifications.kick();
-    await this.audit.record(loginActor(login, info.ip), 'auth.password_reset_requested');
-  }
-
-  async resetPassword(input: { token: string; password: string }, info: RequestInfo): Promise<void> {
-    assertPasswordAcceptable(input.password);
-    const row = await this.takeToken('password_reset', input.token);
-    const now = this.clock.now().toISOString();
-    // A reset proves control of the mailbox, so it also confirms the address.
-    await this.repo.updateLogin(
-      row.login_id,
-      { password_hash: await hashPassword(input.password), email_confirmed_at: now },
-      now,
-    );
-    await this.repo.deleteSessionsOf(row.login_id);
-    const login = await this.repo.findLogin(row.login_id);
-    if (login) await this.audit.record(loginActor(login, info.ip), 'auth.password_reset');
-  }
-
   async changeOwnPassword(login: Login, input: { currentPassword: string; newPassword: string }, session: Session, info: RequestInfo) {
     if (!(await verifyPassword(login.passwordHash, input.currentPassword))) {
       throw badRequest('wrong_password', 'The current password is wrong.');
@@ -404,103 +303,10 @@ export class AuthService {
     await this.audit.record(loginActor(login, info.ip), 'auth.password_changed');
   }
 
-  private async loginExists(email: string): Promise<boolean> {
-    return (await this.repo.findLoginByEmail(email)) !== undefined;
-  }
-
-  private async issueToken(loginId: string, purpose: 'confirm_email' | 'password_reset', ttlMs: number) {
-    const value = randomToken(32);
-    const id = newId();
-    const now = this.clock.now();
-    await this.repo.insertToken({
-      id,
-      loginId,
-      purpose,
-      tokenHash: hashToken(value),
-      now: now.toISOString(),
-      expiresAt: addMs(now, ttlMs).toISOString(),
-    });
-    return { id, value };
-  }
-
-  /** Validates and consumes a single-use token; reuse, expiry and unknown tokens are one error each. */
-  private async takeToken(purpose: 'confirm_email' | 'password_reset', token: string) {
-    const row = await this.repo.findTokenByHash(purpose, hashToken(token));
-    if (!row) throw badRequest('invalid_token', 'This link is not valid. Ask for a new one.');
-    if (row.used_at) throw badRequest('token_used', 'This link was already used. Ask for a new one.');
-    const now = this.clock.now().toISOString();
-    if (row.expires_at <= now) throw badRequest('token_expired', 'This link has expired. Ask for a new one.');
-    if (!(await this.repo.consumeToken(row.id, now))) {
-      throw badRequest('token_used', 'This link was already used. Ask for a new one.');
-    }
-    return row;
-  }
-
-  private async link(path: string): Promise<string> {
-    const { siteUrl } = await this.settings.get('general');
-    return `${(siteUrl || 'http://localhost:8080').replace(/\/$/, '')}${path}`;
-  }
-
-  // ---- two-factor management ---------------------------------------------------------------
-
-  async beginTotp(login: Login): Promise<{ secret: string; uri: string }> {
-    if (login.totpEnabled) throw conflict('totp_enabled', 'An authenticator app is already set up; turn it off first.');
-    const secret = newTotpSecret();
-    await this.repo.updateLogin(login.id, { totp_secret: this.secrets.encrypt(secret) }, this.clock.now().toISOString());
-    const { siteName } = await this.settings.get('general');
-    return { secret, uri: totpUri(secret, login.email, siteName) };
-  }
-
-  async enableTotp(login: Login, code: string, info: RequestInfo): Promise<{ recoveryCodes: string[] }> {
-    if (login.totpEnabled) throw conflict('totp_enabled', 'An authenticator app is already set up.');
-    if (!login.totpSecret) throw badRequest('totp_not_started', 'Start the authenticator setup first.');
-    if (!verifyTotp(this.secrets.decrypt(login.totpSecret), code.replace(/\s/g, ''), this.clock.now())) {
-      throw badRequest('invalid_code', 'That code is wrong; check the time on your phone and try again.');
-    }
-    await this.repo.updateLogin(login.id, { totp_enabled: true }, this.clock.now().toISOString());
-    const recoveryCodes = await this.regenerateRecoveryCodes(login.id);
-    await this.audit.record(loginActor(login, info.ip), 'auth.2fa_enabled', { type: 'login', id: login.id }, { method: 'totp' });
-    return { recoveryCodes };
-  }
-
-  async regenerateRecoveryCodes(loginId: string): Promise<string[]> {
-    const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
-      const raw = randomToken(8).toLowerCase().replace(/[^a-z0-9]/g, '').padEnd(10, '0').slice(0, 10);
-      return `${raw.slice(0, 5)}-${raw.slice(5)}`;
-    });
-    await this.repo.replaceRecoveryCodes(
-      loginId,
-      codes.map((c) => ({ id: newId(), hash: hashToken(c.replace('-', '')) })),
-    );
-    return codes;
-  }
-
-  async setEmailOtp(login: Login, enabled: boolean, info: RequestInfo): Promise<void> {
-    if (enabled && !(await this.notifications.emailConfigured())) {
-      throw badRequest('email_not_configured', 'Emailed codes need working email settings first.');
-    }
-    await this.repo.updateLogin(login.id, { email_otp_enabled: enabled }, this.clock.now().toISOString());
-    await this.audit.record(loginActor(login, info.ip), enabled ? 'auth.2fa_enabled' : 'auth.2fa_disabled', { type: 'login', id: login.id }, { method: 'email' });
-  }
-
-  /** Turns every second factor off: by the login itself (password required) or an admin. */
-  async disableTwoFactor(target: Login, actor: Actor): Promise<void> {
-    await this.repo.updateLogin(
-      target.id,
-      { totp_enabled: false, totp_secret: null, email_otp_enabled: false },
-      this.clock.now().toISOString(),
-    );
-    await this.repo.replaceRecoveryCodes(target.id, []);
-    await this.audit.record(actor, 'auth.2fa_disabled', { type: 'login', id: target.id }, { method: 'all' });
-  }
-
   async verifyOwnPassword(login: Login, password: string): Promise<void> {
     if (!(await verifyPassword(login.passwordHash, password))) throw new AppError(400, 'wrong_password', 'The password is wrong.');
   }
 
-  remainingRecoveryCodes(loginId: string): Promise<number> {
-    return this.repo.countUnusedRecoveryCodes(loginId);
-  }
 }
 
 function timingSafeEqualStrings(a: string, b: string): boolean {

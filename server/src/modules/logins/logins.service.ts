@@ -3,6 +3,7 @@ import { badRequest, conflict, notFound } from '../../http/errors.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { AuthRepository, Login } from '../auth/auth.repository.js';
 import type { AuthService } from '../auth/auth.service.js';
+import type { TwoFactorService } from '../auth/two-factor.service.js';
 import type { NotificationService } from '../notifications/notifications.service.js';
 import { ADMIN_ROLE_ID, type RolesRepository } from '../roles/roles.repository.js';
 import type { LoginSort, LoginsRepository } from './logins.repository.js';
@@ -13,6 +14,7 @@ export class LoginsService {
     private readonly repo: LoginsRepository,
     private readonly authRepo: AuthRepository,
     private readonly auth: AuthService,
+    private readonly twoFactor: TwoFactorService,
     private readonly roles: RolesRepository,
     private readonly notifications: NotificationService,
     private readonly audit: AuditService,
@@ -70,7 +72,7 @@ export class LoginsService {
       await this.authRepo.updateLogin(id, { email_otp_enabled: true }, this.clock.now().toISOString());
       await this.audit.record(actor, 'auth.2fa_enabled', { type: 'login', id }, { method: 'email' });
     } else {
-      await this.auth.disableTwoFactor(login, actor);
+      await this.twoFactor.disableTwoFactor(login, actor);
     }
   }
 
