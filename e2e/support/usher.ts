@@ -28,15 +28,15 @@ function freePort(): Promise<number> {
 
 /**
  * Starts the built server (server/dist, web/dist) as an operator would, on a fresh data directory,
- * and reads the one-time setup token it prints.
+ * and reads the one-time setup token it prints. `env` adds variables, e.g. PLEX_TV_URL for a fake.
  */
-export async function startUsher(): Promise<RunningUsher> {
+export async function startUsher(env: Record<string, string> = {}): Promise<RunningUsher> {
   const dataDir = mkdtempSync(join(tmpdir(), 'usher-e2e-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'server', 'dist', 'main.js')], {
     cwd: repoRoot,
-    env: { ...process.env, USHER_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', SITE_URL: url, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+    env: { ...process.env, USHER_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', SITE_URL: url, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

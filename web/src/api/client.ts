@@ -24,6 +24,12 @@ export class ApiError extends Error {
     }
     return out;
   }
+
+  /** What the admin should do about an integration failure (502 bodies carry it in details.fix). */
+  get fix(): string | undefined {
+    const fix = (this.details as { fix?: unknown } | undefined)?.fix;
+    return typeof fix === 'string' && fix ? fix : undefined;
+  }
 }
 
 export const CSRF_COOKIE = 'usher_csrf';
@@ -79,10 +85,17 @@ export async function unwrap<T>(pending: Promise<{ data?: T; error?: unknown; re
   return result.data as T;
 }
 
-export function errorMessage(error: unknown): string {
+/** The message and, for a failure the admin can fix (a refused token, a wrong URL), how to fix it. */
+export function describeError(error: unknown): { message: string; fix?: string } {
   if (error instanceof ApiError) {
     const fields = Object.entries(error.fieldErrors());
-    return fields.length > 0 ? `${error.message} ${fields.map(([f, m]) => `${f}: ${m}`).join('; ')}` : error.message;
+    const message = fields.length > 0 ? `${error.message} ${fields.map(([f, m]) => `${f}: ${m}`).join('; ')}` : error.message;
+    return error.fix ? { message, fix: error.fix } : { message };
   }
-  return error instanceof Error ? error.message : 'Something went wrong.';
+  return { message: error instanceof Error ? error.message : 'Something went wrong.' };
+}
+
+export function errorMessage(error: unknown): string {
+  const { message, fix } = describeError(error);
+  return fix ? `${message} How to fix: ${fix}` : message;
 }

@@ -5,9 +5,18 @@ import { ApiKeysPage } from '../features/admin/ApiKeysPage';
 import { AuditPage } from '../features/admin/AuditPage';
 import { DashboardPage } from '../features/admin/DashboardPage';
 import { JobsPage } from '../features/admin/jobs/JobsPage';
+import { LibrariesPage } from '../features/admin/libraries/LibrariesPage';
+import { LibraryGroupsPage } from '../features/admin/libraries/LibraryGroupsPage';
 import { LoginsPage } from '../features/admin/logins/LoginsPage';
+import { ImportPage } from '../features/admin/members/ImportPage';
+import { MemberDetailPage } from '../features/admin/members/MemberDetailPage';
+import { MembersPage } from '../features/admin/members/MembersPage';
+import { SharedServersPage } from '../features/admin/members/SharedServersPage';
 import { Permit } from '../features/admin/Permit';
+import { PlexAccountsPage } from '../features/admin/plex-accounts/PlexAccountsPage';
 import { RolesPage } from '../features/admin/roles/RolesPage';
+import { LocationsPage } from '../features/admin/servers/LocationsPage';
+import { ServersPage } from '../features/admin/servers/ServersPage';
 import { SettingsPage } from '../features/admin/settings/SettingsPage';
 import { AuthLayout } from '../features/auth/AuthLayout';
 import { ConfirmPage } from '../features/auth/ConfirmPage';
@@ -75,7 +84,16 @@ export const router = createBrowserRouter([
                 element: <AdminLayout />,
                 children: [
                   { index: true, element: <DashboardPage /> },
+                  { path: 'members', element: <Permit permission="members.read"><MembersPage /></Permit> },
+                  { path: 'members/import', element: <Permit permission="members.read"><ImportPage /></Permit> },
+                  { path: 'members/:id', element: <Permit permission="members.read"><MemberDetailPage /></Permit> },
                   { path: 'logins', element: <Permit permission="logins.read"><LoginsPage /></Permit> },
+                  { path: 'servers', element: <Permit permission="servers.read"><ServersPage /></Permit> },
+                  { path: 'server-locations', element: <Permit permission="servers.read"><LocationsPage /></Permit> },
+                  { path: 'libraries', element: <Permit permission="servers.read"><LibrariesPage /></Permit> },
+                  { path: 'library-groups', element: <Permit permission="servers.read"><LibraryGroupsPage /></Permit> },
+                  { path: 'shared-servers', element: <Permit permission="members.read"><SharedServersPage /></Permit> },
+                  { path: 'plex-accounts', element: <Permit permission="servers.read"><PlexAccountsPage /></Permit> },
                   { path: 'roles', element: <Permit permission="roles.read"><RolesPage /></Permit> },
                   { path: 'api-keys', element: <Permit permission="apikeys.read"><ApiKeysPage /></Permit> },
                   { path: 'settings/:section?', element: <Permit permission="settings.read"><SettingsPage /></Permit> },

@@ -30,7 +30,7 @@ export interface NavEntry {
 
 /**
  * The admin menu, in the reference's groups. A group with no page the login may open is hidden, so
- * Payments & Plans and Servers & Libraries appear only once their panels exist.
+ * Payments & Plans appears only once its panels exist.
  */
 export const ADMIN_NAV: NavEntry[] = [
   { label: 'Dashboard', icon: IconGauge, to: '/admin' },
@@ -38,12 +38,24 @@ export const ADMIN_NAV: NavEntry[] = [
     label: 'Users',
     icon: IconUsers,
     pages: [
+      { label: 'Members', to: '/admin/members', permission: 'members.read' },
       { label: 'Logins', to: '/admin/logins', permission: 'logins.read' },
       { label: 'Roles', to: '/admin/roles', permission: 'roles.read' },
     ],
   },
   { label: 'Payments & Plans', icon: IconCreditCard, pages: [] },
-  { label: 'Servers & Libraries', icon: IconServer, pages: [] },
+  {
+    label: 'Servers & Libraries',
+    icon: IconServer,
+    pages: [
+      { label: 'Servers', to: '/admin/servers', permission: 'servers.read' },
+      { label: 'Server Locations', to: '/admin/server-locations', permission: 'servers.read' },
+      { label: 'Libraries', to: '/admin/libraries', permission: 'servers.read' },
+      { label: 'Library Groups', to: '/admin/library-groups', permission: 'servers.read' },
+      { label: 'Shared Servers', to: '/admin/shared-servers', permission: 'members.read' },
+      { label: 'Plex Accounts', to: '/admin/plex-accounts', permission: 'servers.read' },
+    ],
+  },
   {
     label: 'Settings',
     icon: IconSettings,

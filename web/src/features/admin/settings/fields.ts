@@ -57,7 +57,8 @@ const LABELS: Record<string, string> = {
   'security.requireTwoFactorForAdmins': 'Require two-factor authentication for administrators',
   'security.sessionDays': 'Session length (days)',
   'mediaServer.syncFromRemote': 'Sync from the media servers',
-  'mediaServer.ignoredPlexServers': 'Ignored Plex servers',
+  'mediaServer.importNewUsersAsPermanent': 'Import new users as permanent',
+  'mediaServer.ignoredPlexServers': 'Plex servers to ignore during sync',
   'mediaServer.requireEmbyConnect': 'Require Emby Connect',
   'mediaServer.defaultTemplateUser': 'Default template user (Jellyfin/Emby)',
 };
@@ -72,6 +73,13 @@ const DESCRIPTIONS: Record<string, string> = {
   'security.requireTwoFactorForAdmins': 'Administrators without a second factor are asked to set one up before using the admin panel.',
   'security.sessionDays': 'How long a login stays logged in without activity.',
   'registration.requireEmailConfirmation': 'New customers must open a link we email them before they can log in.',
+  'mediaServer.syncFromRemote': 'Every hour, read each server’s name, libraries, members and shares. Keep it on.',
+  'mediaServer.importNewUsersAsPermanent':
+    'Once a server’s first import is done, accounts that appear on it later become permanent members. When off, they become standard members.',
+  'mediaServer.defaultTemplateUser':
+    'A user that exists on every Jellyfin and Emby server under this name. New members copy its settings; sync never imports it.',
+  'mediaServer.requireEmbyConnect': 'Emby members must register with an Emby Connect account.',
+  'mediaServer.ignoredPlexServers': 'By server name or machine id, e.g. beyond your licence’s server count. Press Enter after each one.',
 };
 
 export function fieldSpecs(section: string, values: Record<string, unknown>): FieldSpec[] {

@@ -1,0 +1,56 @@
+import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import { FormError } from '../../../components/FormError';
+import { notifySuccess } from '../../../components/notify';
+
+/** Add or rename something that is only a name (a server location, a library group). */
+export function NameModal(props: {
+  title: string;
+  label: string;
+  initial?: string;
+  maxLength: number;
+  hint?: string;
+  submitLabel: string;
+  onSubmit: (name: string) => Promise<unknown>;
+  success: (name: string) => string;
+  onClose: () => void;
+}) {
+  const [name, setName] = useState(props.initial ?? '');
+  const trimmed = name.trim();
+  const save = useMutation({
+    mutationFn: () => props.onSubmit(trimmed),
+    onSuccess: () => {
+      notifySuccess(props.success(trimmed));
+      props.onClose();
+    },
+  });
+  return (
+    <Modal opened onClose={props.onClose} title={props.title} centered>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          save.mutate();
+        }}
+      >
+        <Stack>
+          <TextInput label={props.label} required data-autofocus maxLength={props.maxLength} value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          {props.hint && (
+            <Text size="xs" c="dimmed">
+              {props.hint}
+            </Text>
+          )}
+          <FormError error={save.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={props.onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={save.isPending} disabled={!trimmed || trimmed === props.initial}>
+              {props.submitLabel}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

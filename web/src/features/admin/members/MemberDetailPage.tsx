@@ -1,0 +1,172 @@
+import { Anchor, Badge, Button, Card, Group, SimpleGrid, Skeleton, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { IconArrowLeft } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { api, unwrap } from '../../../api/client';
+import { can, useSession } from '../../../app/session';
+import { useConfirm } from '../../../components/ConfirmDialog';
+import { PageHeader } from '../../../components/PageHeader';
+import { QueryError } from '../../../components/QueryError';
+import { formatDateTime } from '../../../lib/format';
+import { DateCell, ShareStateBadge, YesNo } from '../media/badges';
+import { libraryNames, MEMBERS_KEY, refreshMedia, sharedLibraryTitles, useAllLibraries } from '../media/queries';
+import { memberActions, memberName } from './member-actions';
+import { sourceLabel } from './MembersPage';
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Stack gap={2}>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
+        {label}
+      </Text>
+      <Text size="sm" component="div" style={{ overflowWrap: 'anywhere' }}>
+        {children}
+      </Text>
+    </Stack>
+  );
+}
+
+export function LibrariesCell({ titles }: { titles: string[] | 'all' }) {
+  if (titles === 'all') return <Badge variant="light">All libraries</Badge>;
+  if (titles.length === 0) return <Text size="sm" c="dimmed">None</Text>;
+  return (
+    <Tooltip label={titles.join(', ')} multiline w={280}>
+      <Text size="sm" tabIndex={0}>
+        {titles.length} · {titles.slice(0, 2).join(', ')}
+        {titles.length > 2 ? '…' : ''}
+      </Text>
+    </Tooltip>
+  );
+}
+
+export function MemberDetailPage() {
+  const { id = '' } = useParams();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const login = useSession().data?.login;
+  const [confirmDialog, confirm] = useConfirm();
+  const member = useQuery({ queryKey: [...MEMBERS_KEY, 'detail', id], queryFn: () => unwrap(api.GET('/api/admin/members/{id}', { params: { path: { id } } })) });
+  const names = libraryNames(useAllLibraries(can(login, 'servers.read')).data);
+
+  const back = (
+    <Anchor component={Link} to="/admin/members" size="sm">
+      <Group gap={4} component="span">
+        <IconArrowLeft size={14} /> All members
+      </Group>
+    </Anchor>
+  );
+  if (member.isPending) return <Skeleton height={300} />;
+  if (member.isError) {
+    return (
+      <Stack>
+        {back}
+        <QueryError error={member.error} onRetry={() => void member.refetch()} title="Could not load this member" />
+      </Stack>
+    );
+  }
+  const m = member.data;
+  const actions = memberActions(m, {
+    writable: can(login, 'members.write'),
+    confirm,
+    after: async (kind) => {
+      await refreshMedia(queryClient);
+      if (kind === 'delete') await navigate('/admin/members');
+    },
+  });
+
+  return (
+    <>
+      {back}
+      <PageHeader title={memberName(m)} description={m.displayName && m.displayName !== m.email ? m.displayName : undefined}>
+        <Group gap="xs" mt="xs">
+          {actions.map((a) => (
+            <Button key={a.label} variant={a.color ? 'light' : 'default'} color={a.color} leftSection={a.icon} disabled={a.disabled} onClick={a.onClick}>
+              {a.label}
+            </Button>
+          ))}
+        </Group>
+      </PageHeader>
+      <Stack gap="lg">
+        <Card withBorder padding="lg" radius="md">
+          <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} spacing="lg">
+            <Fact label="Email">{m.email ?? '—'}</Fact>
+            <Fact label="Username">{m.username ?? '—'}</Fact>
+            <Fact label="Permanent">
+              {m.permanent ? (
+                <Badge color="violet" variant="light">
+                  Permanent
+                </Badge>
+              ) : (
+                'No'
+              )}
+            </Fact>
+            <Fact label="Source">{sourceLabel(m.source)}</Fact>
+            <Fact label="Imported">{formatDateTime(m.createdAt)}</Fact>
+            <Fact label="Access until">{m.permanent ? 'Never expires' : m.importExpiresAt ? formatDateTime(m.importExpiresAt) : '—'}</Fact>
+          </SimpleGrid>
+        </Card>
+        <Card withBorder padding="lg" radius="md">
+          <Title order={3} size="h4" mb="sm">
+            Accounts on the servers
+          </Title>
+          <Text size="sm" c="dimmed" mb="md">
+            As the last sync found them on each server.
+          </Text>
+          {m.accounts.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              No account on any server right now.
+            </Text>
+          ) : (
+            <Table.ScrollContainer minWidth={760} type="native">
+              <Table striped verticalSpacing="sm">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Server</Table.Th>
+                    <Table.Th>Remote account</Table.Th>
+                    <Table.Th>State</Table.Th>
+                    <Table.Th>Libraries</Table.Th>
+                    <Table.Th>Downloads</Table.Th>
+                    <Table.Th>Invited</Table.Th>
+                    <Table.Th>Accepted</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {m.accounts.map((a) => (
+                    <Table.Tr key={a.id}>
+                      <Table.Td fw={500}>{a.serverName}</Table.Td>
+                      <Table.Td>
+                        <Text size="sm">{a.username ?? '—'}</Text>
+                        {a.email && (
+                          <Text size="xs" c="dimmed">
+                            {a.email}
+                          </Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        <ShareStateBadge state={a.state} />
+                      </Table.Td>
+                      <Table.Td>
+                        <LibrariesCell titles={sharedLibraryTitles(a, names)} />
+                      </Table.Td>
+                      <Table.Td>
+                        <YesNo value={a.allowDownloads} />
+                      </Table.Td>
+                      <Table.Td>
+                        <DateCell iso={a.invitedAt} />
+                      </Table.Td>
+                      <Table.Td>
+                        <DateCell iso={a.acceptedAt} />
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
+        </Card>
+      </Stack>
+      {confirmDialog}
+    </>
+  );
+}
