@@ -91,7 +91,8 @@ export class SyncService {
     return result;
   }
 
-  private async applyIdentity(server: ServerRecord, identity: { machineId: string; name: string; version: string; premium?: boolean }) {
+  // Emby Premiere is detected when the server is added; after that the admin's setting stands.
+  private async applyIdentity(server: ServerRecord, identity: { machineId: string; name: string; version: string }) {
     const patch: Parameters<ServersRepository['update']>[1] = {};
     if (server.machineId && identity.machineId !== server.machineId) {
       await this.alerts.raise({
@@ -105,9 +106,6 @@ export class SyncService {
     if (identity.machineId !== server.machineId) patch.machine_id = identity.machineId;
     if (identity.name && identity.name !== server.name) patch.name = identity.name;
     if (identity.version !== server.version) patch.version = identity.version;
-    if (server.kind === 'emby' && identity.premium !== undefined && identity.premium !== server.hasEmbyPremiere) {
-      patch.has_emby_premiere = identity.premium;
-    }
     if (Object.keys(patch).length > 0) await this.servers.update(server.id, { ...patch, updated_at: this.now() });
   }
 
