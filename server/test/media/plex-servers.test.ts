@@ -77,6 +77,19 @@ describeEachDb('Plex accounts and servers', (dialect) => {
     const members = (await admin.get('/api/admin/members?pageSize=100')).json();
     expect(members.total).toBe(7);
     expect(members.items.every((m: { permanent: boolean }) => !m.permanent)).toBe(true);
+
+    // Nothing changed on plex.tv or the server: a second pass writes no row.
+    const db = usher.db.handle.db;
+    const snapshot = async () =>
+      JSON.stringify([
+        await db.selectFrom('servers').selectAll().orderBy('id').execute(),
+        await db.selectFrom('libraries').selectAll().orderBy('id').execute(),
+        await db.selectFrom('members').selectAll().orderBy('id').execute(),
+        await db.selectFrom('member_accounts').selectAll().orderBy('id').execute(),
+      ]);
+    const before = await snapshot();
+    expect((await admin.post(`/api/admin/servers/${serverId}/sync`)).json()).toMatchObject({ ok: true, accounts: { added: 0, updated: 0, gone: 0 } });
+    expect(await snapshot()).toBe(before);
   });
 
   it('a re-installed server (new machine id) raises an alert', async () => {
