@@ -13,7 +13,7 @@ import {
   type ValueNode,
   type PrimitiveValueListNode,
 } from 'kysely';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type Pg from 'pg';
 import { lazy } from '../platform/lazy.js';
@@ -78,8 +78,11 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   const path = sqlitePathFrom(options.databaseUrl, options.dataDir);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const created = path !== ':memory:' && !existsSync(path);
+  // The database holds password hashes and sealed secrets: only Usher's user may read it.
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const sqlite = new SQLite(path);
+  if (created) chmodSync(path, 0o600);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');

@@ -58,7 +58,7 @@ export function generateSecretKey(): string {
 /** Loads the key file, creating it (mode 0600) on first start. */
 export function loadOrCreateKeyFile(path: string): Buffer {
   if (existsSync(path)) return parseSecretKey(readFileSync(path, 'utf8'));
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileSync(path, generateSecretKey() + '\n', { mode: 0o600, flag: 'wx' });
   chmodSync(path, 0o600);
   return parseSecretKey(readFileSync(path, 'utf8'));
