@@ -1,5 +1,5 @@
 import { Anchor, Card, Group, SimpleGrid, Skeleton, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
-import { IconActivity, IconBell, IconUsers, type Icon } from '@tabler/icons-react';
+import { IconActivity, IconBell, IconServer, IconUserCircle, IconUsers, type Icon } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
@@ -61,6 +61,13 @@ export function DashboardPage() {
     queryFn: () => unwrap(api.GET('/api/admin/audit', { params: { query: { pageSize: 8, order: 'desc' } } })),
     enabled: allowed('audit.read'),
   });
+  const members = useQuery({
+    queryKey: ['admin', 'members', 'count'],
+    queryFn: () => unwrap(api.GET('/api/admin/members', { params: { query: { pageSize: 1 } } })),
+    enabled: allowed('members.read'),
+  });
+  const servers = useQuery({ queryKey: ['admin', 'servers', 'dashboard'], queryFn: () => unwrap(api.GET('/api/admin/servers')), enabled: allowed('servers.read') });
+  const serverProblems = servers.data?.items.filter((s) => s.status !== 'ok').length ?? 0;
   const jobs = useQuery({ queryKey: [...JOBS_KEY, 'list'], queryFn: () => unwrap(api.GET('/api/admin/jobs')), enabled: allowed('jobs.read') });
   const failing = jobs.data?.items.filter((j) => j.lastRun?.status === 'failed').length ?? 0;
   const dash = (v: number | undefined) => (v === undefined ? <Skeleton height={30} width={50} /> : v);
@@ -69,10 +76,19 @@ export function DashboardPage() {
     <>
       <PageHeader title="Dashboard" description={`Welcome back, ${login?.displayName ?? login?.email ?? ''}. Here is how the site is doing.`} />
       <Stack gap="lg">
-        <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
-          {allowed('logins.read') && <StatCard label="Logins" value={dash(logins.data?.total)} icon={IconUsers} to="/admin/logins" color="violet" />}
-          {allowed('alerts.read') && <StatCard label="Unread alerts" value={dash(unread.data?.unread)} icon={IconBell} to="/admin/alerts" color={unread.data?.unread ? 'red' : 'green'} />}
-          {allowed('jobs.read') && <StatCard label="Jobs" value={dash(jobs.data?.items.length)} icon={IconActivity} to="/admin/jobs" color="blue" />}
+        <SimpleGrid cols={{ base: 1, xs: 2, sm: 3, lg: 5 }}>
+          {allowed('members.read') && <StatCard label="Members" value={dash(members.data?.total)} icon={IconUserCircle} to="/admin/members" color="violet" />}
+          {allowed('servers.read') && (
+            <StatCard
+              label={serverProblems ? 'Servers with problems' : 'Servers'}
+              value={servers.data ? (serverProblems ? `${serverProblems} of ${servers.data.items.length}` : servers.data.items.length) : dash(undefined)}
+              icon={IconServer}
+              to="/admin/servers"
+              color={serverProblems ? 'red' : 'blue'}
+            />
+          )}
+          {allowed('logins.read') && <StatCard label="Logins" value={dash(logins.data?.total)} icon={IconUsers} to="/admin/logins" color="grape" />}
+          {allowed('alerts.read') && <StatCard label="Alerts" value={dash(unread.data?.unread)} icon={IconBell} to="/admin/alerts" color={unread.data?.unread ? 'red' : 'green'} />}
           {allowed('jobs.read') && <StatCard label="Failing jobs" value={jobs.data ? failing : dash(undefined)} icon={IconActivity} to="/admin/jobs" color={failing ? 'red' : 'green'} />}
         </SimpleGrid>
         <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
