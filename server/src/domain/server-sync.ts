@@ -103,9 +103,41 @@ export function sameLibraries(a: string[] | 'all', b: string[] | 'all'): boolean
   return b.every((id) => set.has(id));
 }
 
-/** The identity a member is matched by across servers: email first, then username (case-insensitive). */
-export function memberKey(account: { email: string | null; username: string | null }): string | null {
-  if (account.email) return `email:${account.email.toLowerCase()}`;
-  if (account.username) return `user:${account.username.toLowerCase()}`;
-  return null;
+export interface MemberIdentity {
+  id: string;
+  email: string | null;
+  username: string | null;
+}
+
+/**
+ * Finds the member a remote account belongs to across servers: by email first, then by username,
+ * case-insensitively. Deleted members are included on purpose, so their accounts stay theirs and
+ * are never imported again.
+ */
+export class MemberMatcher {
+  private readonly index = new Map<string, string>();
+
+  constructor(members: Iterable<MemberIdentity>) {
+    for (const member of members) this.add(member);
+  }
+
+  find(account: { email: string | null; username: string | null }): string | null {
+    for (const key of keysOf(account)) {
+      const id = this.index.get(key);
+      if (id) return id;
+    }
+    return null;
+  }
+
+  /** Registers a member (a new one created during the pass) so later accounts match it. */
+  add(member: MemberIdentity): void {
+    for (const key of keysOf(member)) if (!this.index.has(key)) this.index.set(key, member.id);
+  }
+}
+
+function keysOf(a: { email: string | null; username: string | null }): string[] {
+  const keys: string[] = [];
+  if (a.email) keys.push(`email:${a.email.toLowerCase()}`);
+  if (a.username) keys.push(`user:${a.username.toLowerCase()}`);
+  return keys;
 }

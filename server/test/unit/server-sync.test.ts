@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RemoteAccount } from '../../src/adapters/media-server/media-server.js';
-import { diffAccounts, diffLibraries, isManageable, memberKey, sameLibraries, type StoredAccount } from '../../src/domain/server-sync.js';
+import { diffAccounts, diffLibraries, isManageable, MemberMatcher, sameLibraries, type StoredAccount } from '../../src/domain/server-sync.js';
 
 const remoteAccount = (over: Partial<RemoteAccount> = {}): RemoteAccount => ({
   remoteId: 'r1',
@@ -79,9 +79,16 @@ describe('account rules', () => {
   });
 
   it('matches members by email first, then username, case-insensitively', () => {
-    expect(memberKey({ email: 'Bob@Example.com', username: 'x' })).toBe('email:bob@example.com');
-    expect(memberKey({ email: null, username: 'Bob' })).toBe('user:bob');
-    expect(memberKey({ email: null, username: null })).toBeNull();
+    const matcher = new MemberMatcher([
+      { id: 'm1', email: 'bob@example.com', username: 'bobby' },
+      { id: 'm2', email: null, username: 'Carol' },
+    ]);
+    expect(matcher.find({ email: 'Bob@Example.com', username: 'other' })).toBe('m1');
+    expect(matcher.find({ email: 'new@example.com', username: 'BOBBY' })).toBe('m1');
+    expect(matcher.find({ email: null, username: 'carol' })).toBe('m2');
+    expect(matcher.find({ email: null, username: null })).toBeNull();
+    matcher.add({ id: 'm3', email: 'dan@example.com', username: null });
+    expect(matcher.find({ email: 'DAN@example.com', username: null })).toBe('m3');
     expect(sameLibraries('all', ['1'])).toBe(false);
     expect(sameLibraries(['1', '2'], ['2', '1'])).toBe(true);
   });

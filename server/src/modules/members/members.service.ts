@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { ServersRepository } from '../servers/servers.repository.js';
+import { MemberMatcher } from '../../domain/server-sync.js';
 import type { MEMBER_SORTS, MembersRepository } from './members.repository.js';
 
 export interface ImportChoice {
@@ -71,15 +72,10 @@ export class MembersService {
       if (server.membersImportedAt) continue;
       await this.repo.transaction(async (trx) => {
         const waiting = (await this.repo.storedAccounts(serverId, trx)).filter((a) => a.memberId === null);
-        const index = new Map<string, string>();
-        for (const m of await this.repo.memberIndex(trx)) {
-          if (m.email) index.set(`email:${m.email}`, m.id);
-          if (m.username) index.set(`user:${m.username.toLowerCase()}`, m.id);
-        }
+        const matcher = new MemberMatcher(await this.repo.memberIndex(trx));
         const newMembers: Parameters<MembersRepository['insertMembers']>[0] = [];
         const links = waiting.map((a) => {
-          const key = a.email ? `email:${a.email.toLowerCase()}` : a.username ? `user:${a.username.toLowerCase()}` : null;
-          let memberId = key ? index.get(key) : undefined;
+          let memberId = matcher.find(a);
           if (!memberId) {
             memberId = newId();
             newMembers.push({
@@ -91,7 +87,7 @@ export class MembersService {
               source: 'import',
               importExpiresAt: choice.mode === 'expiring' ? choice.expiresAt! : null,
             });
-            if (key) index.set(key, memberId);
+            matcher.add({ id: memberId, email: a.email, username: a.username });
           }
           return { accountId: a.id, memberId };
         });

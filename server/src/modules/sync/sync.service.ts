@@ -1,6 +1,6 @@
 import { IntegrationError } from '../../adapters/http/integration-error.js';
 import type { MediaServerAdapter, RemoteAccount } from '../../adapters/media-server/media-server.js';
-import { diffAccounts, diffLibraries, isManageable, memberKey } from '../../domain/server-sync.js';
+import { diffAccounts, diffLibraries, isManageable, MemberMatcher } from '../../domain/server-sync.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import type { AlertsService } from '../alerts/alerts.service.js';
@@ -136,31 +136,26 @@ export class SyncService {
     }
     const now = this.now();
     const media = await this.settings.get('mediaServer');
+    const goneIds = new Set(changes.gone.map((g) => g.id));
+    const stillUnlinked = unlinked.filter((a) => !goneIds.has(a.id));
+    let newUnlinked = 0;
     await this.members.transaction(async (trx) => {
-      const index = new Map<string, string>();
-      for (const m of await this.members.memberIndex(trx)) {
-        for (const key of [m.email ? `email:${m.email.toLowerCase()}` : null, m.username ? `user:${m.username.toLowerCase()}` : null]) {
-          if (key && !index.has(key)) index.set(key, m.id);
-        }
-      }
-      const findMember = (a: { email: string | null; username: string | null }) =>
-        (a.email && index.get(`email:${a.email.toLowerCase()}`)) || (a.username && index.get(`user:${a.username.toLowerCase()}`)) || null;
-
+      const matcher = new MemberMatcher(await this.members.memberIndex(trx));
       const newMembers: Parameters<MembersRepository['insertMembers']>[0] = [];
       const importAccount = (a: { email: string | null; username: string | null; displayName: string | null }): string | null => {
-        const existing = findMember(a);
+        const existing = matcher.find(a);
         if (existing) return existing;
         if (!importing) return null;
-        const key = memberKey(a);
         const id = newId();
         newMembers.push({ id, email: a.email, username: a.username, displayName: a.displayName, permanent: media.importNewUsersAsPermanent, source: 'import', importExpiresAt: null });
-        if (key) index.set(key, id);
+        matcher.add({ id, email: a.email, username: a.username });
         result.accounts.imported++;
         return id;
       };
 
       const inserts = changes.added.map((remoteAccount) => ({ id: newId(), serverId: server.id, memberId: importAccount(remoteAccount), remote: remoteAccount }));
-      const links = importing ? unlinked.filter((a) => !changes.gone.some((g) => g.id === a.id)).map((a) => ({ accountId: a.id, memberId: importAccount(a) })) : [];
+      newUnlinked = inserts.filter((i) => i.memberId === null).length;
+      const links = importing ? stillUnlinked.map((a) => ({ accountId: a.id, memberId: importAccount(a) })) : [];
       await this.members.insertMembers(newMembers, now, trx);
       await this.members.insertAccounts(inserts, now, trx);
       await this.members.linkAccounts(links.filter((l): l is { accountId: string; memberId: string } => l.memberId !== null), trx);
@@ -170,7 +165,7 @@ export class SyncService {
     result.accounts.added = changes.added.length;
     result.accounts.updated = changes.updated.length;
     result.accounts.gone = changes.gone.length;
-    if (!importing) result.accounts.awaitingImport = unlinked.length + changes.added.length - changes.gone.filter((g) => g.memberId === null).length;
+    if (!importing) result.accounts.awaitingImport = stillUnlinked.length + newUnlinked;
   }
 
   private async setStatus(server: ServerRecord, status: string, message: string | null) {
