@@ -32,31 +32,12 @@ export interface ConnectionInput {
   machineId?: string | undefined;
 }
 
-export interface ServerView {
-  id: string;
-  kind: MediaServerKind;
-  name: string;
-  machineId: string | null;
-  version: string | null;
-  plexAccountId: string | null;
-  url: string;
+/** A server as the API shows it: the record without its sealed key, plus capacity. */
+export type ServerView = Omit<ServerRecord, 'apiKeySealed' | 'membersImportedAt' | 'updatedAt'> & {
   apiKeySet: boolean;
-  allowSelfSigned: boolean;
-  locationId: string | null;
-  enabled: boolean;
-  allowNewSubscriptions: boolean;
-  allowTrials: boolean;
-  maxUsers: number;
-  allow4kTranscoding: boolean;
-  logStreaming: boolean;
-  logDownloads: boolean;
-  hasEmbyPremiere: boolean;
-  status: string;
-  statusMessage: string | null;
   members: number;
   membersImported: boolean;
-  createdAt: string;
-}
+};
 
 export class ServersService {
   constructor(
@@ -287,31 +268,8 @@ export class ServersService {
   }
 
   private view(s: ServerRecord, members: number): ServerView {
-    return {
-      id: s.id,
-      kind: s.kind,
-      name: s.name,
-      machineId: s.machineId,
-      version: s.version,
-      plexAccountId: s.plexAccountId,
-      url: s.url,
-      apiKeySet: s.apiKeySealed !== null,
-      allowSelfSigned: s.allowSelfSigned,
-      locationId: s.locationId,
-      enabled: s.enabled,
-      allowNewSubscriptions: s.allowNewSubscriptions,
-      allowTrials: s.allowTrials,
-      maxUsers: s.maxUsers,
-      allow4kTranscoding: s.allow4kTranscoding,
-      logStreaming: s.logStreaming,
-      logDownloads: s.logDownloads,
-      hasEmbyPremiere: s.hasEmbyPremiere,
-      status: s.status,
-      statusMessage: s.statusMessage,
-      members,
-      membersImported: s.membersImportedAt !== null,
-      createdAt: s.createdAt,
-    };
+    const { apiKeySealed, membersImportedAt, updatedAt: _updatedAt, ...visible } = s;
+    return { ...visible, apiKeySet: apiKeySealed !== null, members, membersImported: membersImportedAt !== null };
   }
 
   private now(): string {
