@@ -115,6 +115,7 @@ export function addCalendarDays(instant: Date, days: number, timeZone: string): 
 
 /** The end of a period of the plan's duration that starts at `start` (exclusive, half-open). */
 export function periodEnd(start: Date, duration: PlanDuration, timeZone: string): Date {
-  if (!Number.isInteger(duration.count) || duration.count <= 0) throw new RangeError(`a plan duration is a positive whole number, not ${duration.count}`);
+  if (!Number.isInteger(duration.count) || duration.count <= 0)
+    throw new RangeError(`a plan duration is a positive whole number, not ${duration.count}`);
   return duration.unit === 'months' ? addCalendarMonths(start, duration.count, timeZone) : addCalendarDays(start, duration.count, timeZone);
 }

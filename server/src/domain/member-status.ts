@@ -100,10 +100,15 @@ export function memberStatus(input: StatusInput): MemberStatus {
   const live = input.subscription === 'active' || input.subscription === 'past_due';
   if (ended && live) {
     const until = new Date(ended.to.getTime() + (input.renewalGraceMs ?? DEFAULT_RENEWAL_GRACE_MS));
-    if (now.getTime() < until.getTime()) return { active: true, reason: { kind: 'renewal_grace', paymentId: ended.id, expiredAt: ended.to, until } };
+    if (now.getTime() < until.getTime())
+      return { active: true, reason: { kind: 'renewal_grace', paymentId: ended.id, expiredAt: ended.to, until } };
   }
   const future = payments.filter((p) => p.from.getTime() > now.getTime()).sort(compareStart)[0];
-  if (future) return { active: false, reason: { kind: 'starts_in_future', paymentId: future.id, startsAt: future.from, expiredAt: ended?.to ?? null } };
+  if (future)
+    return {
+      active: false,
+      reason: { kind: 'starts_in_future', paymentId: future.id, startsAt: future.from, expiredAt: ended?.to ?? null },
+    };
   // Every payment has ended (payments with from ≥ to cover nothing and end up here too).
   const last = ended ?? payments[0]!;
   return { active: false, reason: { kind: 'expired', paymentId: last.id, at: last.to } };

@@ -5,15 +5,11 @@
  */
 
 /** ISO 4217 currencies whose minor unit is not 2 digits; every other code uses 2. */
-const NON_DEFAULT_EXPONENTS: Readonly<Record<string, number>> = {
-  // 0 digits
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0,
-  UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  // 3 digits
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-  // 4 digits
-  CLF: 4, UYW: 4,
-};
+const NON_DEFAULT_EXPONENTS: ReadonlyMap<string, number> = new Map([
+  ...'BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF'.split(' ').map((c) => [c, 0] as const),
+  ...'BHD IQD JOD KWD LYD OMR TND'.split(' ').map((c) => [c, 3] as const),
+  ...'CLF UYW'.split(' ').map((c) => [c, 4] as const),
+]);
 
 const CODE = /^[A-Z]{3}$/;
 
@@ -21,7 +17,7 @@ const CODE = /^[A-Z]{3}$/;
 export function currencyExponent(currency: string): number {
   const code = currency.toUpperCase();
   if (!CODE.test(code)) throw new RangeError(`not an ISO 4217 currency code: ${currency}`);
-  return NON_DEFAULT_EXPONENTS[code] ?? 2;
+  return NON_DEFAULT_EXPONENTS.get(code) ?? 2;
 }
 
 /**
@@ -53,7 +49,10 @@ export function minorToMajorString(minor: number, currency: string): string {
 /** A localized amount with its symbol, always showing the ISO number of decimals. */
 export function formatMinor(minor: number, currency: string, locale = 'en'): string {
   const exponent = currencyExponent(currency);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent }).format(
-    minor / 10 ** exponent,
-  );
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: exponent,
+    maximumFractionDigits: exponent,
+  }).format(minor / 10 ** exponent);
 }

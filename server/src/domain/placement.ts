@@ -107,7 +107,8 @@ export function placeMember(servers: readonly PlacementServer[], plan: Placement
   ] as const) {
     const server = id ? byId.get(id) : undefined;
     // A disabled server keeps its members as they are (no move, no writes), as the issue asks.
-    if (server && seatFits(server, plan)) return server.enabled ? { ok: true, serverId: server.id, rule } : { ok: true, serverId: server.id, rule, disabled: true };
+    if (server && seatFits(server, plan))
+      return server.enabled ? { ok: true, serverId: server.id, rule } : { ok: true, serverId: server.id, rule, disabled: true };
   }
 
   const candidates = servers.filter((s) => rejectReasons(s, plan, member).length === 0);
@@ -119,7 +120,9 @@ export function placeMember(servers: readonly PlacementServer[], plan: Placement
   const targeted = candidates.filter((s) => targets.has(s.id));
   const pool = targeted.length > 0 ? targeted : candidates;
   const local = member.preferredLocationId ? pool.filter((s) => s.locationId === member.preferredLocationId) : [];
-  const best = [...(local.length > 0 ? local : pool)].sort((a, b) => seatsUsed(a) - seatsUsed(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
+  const best = [...(local.length > 0 ? local : pool)].sort(
+    (a, b) => seatsUsed(a) - seatsUsed(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  )[0];
   if (best) return { ok: true, serverId: best.id, rule: targeted.length > 0 ? 'target' : 'any' };
 
   const rejected = servers.map((s) => ({ serverId: s.id, reasons: rejectReasons(s, plan, member) }));

@@ -6,8 +6,9 @@
  * Usher-side only: gateways are not refunded or changed.
  *
  * Rounding: the credit is rounded down to a whole minor unit, so it is never more than what was
- * paid for the unused time; the extra time is rounded down to a millisecond, so its value at the
- * new rate is never more than the credit and less by far under one minor unit.
+ * paid for the unused time; the extra time is rounded up to a whole millisecond, so the credit is
+ * never lost to rounding and the time given is worth at most one millisecond more. Together the
+ * value of the unused time and the value of the extra time differ by less than one minor unit.
  * Products are taken in BigInt: amount × milliseconds overflows 2^53 for a year-long period.
  */
 import { periodEnd, type PlanDuration } from './calendar.js';
@@ -68,6 +69,11 @@ function mulDivFloor(a: number, b: number, c: number): number {
   return Number((big(a) * big(b)) / big(c));
 }
 
+/** ceil(a × b / c) for non-negative integers, exact. */
+function mulDivCeil(a: number, b: number, c: number): number {
+  return Number((big(a) * big(b) + big(c) - 1n) / big(c));
+}
+
 /** The value of the unused part of one paid period, rounded down. */
 export function unusedCredit(period: PaidPeriod, now: Date): { creditMinor: number; unusedMs: number } {
   const from = period.from.getTime();
@@ -92,9 +98,10 @@ export function planChangeWithCredit(input: PlanChangeInput): PlanChange {
   }
 
   const cost = input.newPlan.costMinor;
-  if (!Number.isSafeInteger(cost) || cost < 0) throw new RangeError(`a plan cost is a non-negative whole number of minor units, not ${cost}`);
+  if (!Number.isSafeInteger(cost) || cost < 0)
+    throw new RangeError(`a plan cost is a non-negative whole number of minor units, not ${cost}`);
   const baseEnd = periodEnd(input.now, input.newPlan.duration, input.timeZone).getTime();
-  const extraMs = cost > 0 ? mulDivFloor(creditMinor, baseEnd - now, cost) : 0;
+  const extraMs = cost > 0 ? mulDivCeil(creditMinor, baseEnd - now, cost) : 0;
   // Only absurd inputs get here (a huge credit for a plan costing a cent), but an Invalid Date must not reach the database.
   if (!Number.isSafeInteger(baseEnd + extraMs) || Number.isNaN(new Date(baseEnd + extraMs).getTime())) {
     throw new RangeError('the credit buys more time than a date can hold');

@@ -9,7 +9,12 @@ const pay = (id: string, fromD: number, toD: number): PaymentPeriod => ({ id, fr
 
 const plain: ExpiryPolicy = { graceEnabled: false, graceDays: 0, graceLibraryGroupIds: [], deleteAfterDays: 0 };
 const graced: ExpiryPolicy = { graceEnabled: true, graceDays: 7, graceLibraryGroupIds: ['g-grace'], deleteAfterDays: 30 };
-const member = (nowD: number, payments: PaymentPeriod[], over: Partial<StatusInput> = {}): StatusInput => ({ permanent: false, payments, now: t(nowD), ...over });
+const member = (nowD: number, payments: PaymentPeriod[], over: Partial<StatusInput> = {}): StatusInput => ({
+  permanent: false,
+  payments,
+  now: t(nowD),
+  ...over,
+});
 
 describe('accessPhase', () => {
   it('permanent and paying members are active', () => {
@@ -26,7 +31,13 @@ describe('accessPhase', () => {
 
   it('with advanced handling: grace groups for N days, then none, then deletion', () => {
     const payments = [pay('p', -5, 5)];
-    expect(accessPhase(member(5, payments), graced)).toEqual({ phase: 'grace', expiredAt: t(5), until: t(12), libraryGroupIds: ['g-grace'], deleteAt: t(35) });
+    expect(accessPhase(member(5, payments), graced)).toEqual({
+      phase: 'grace',
+      expiredAt: t(5),
+      until: t(12),
+      libraryGroupIds: ['g-grace'],
+      deleteAt: t(35),
+    });
     expect(accessPhase(member(12, payments), graced)).toEqual({ phase: 'expired', expiredAt: t(5), deleteAt: t(35) });
     expect(accessPhase(member(35, payments), graced)).toEqual({ phase: 'delete', expiredAt: t(5), deleteAt: t(35) });
   });
@@ -44,7 +55,11 @@ describe('accessPhase', () => {
 
   it('keeps, and never deletes, a member with nothing to count from or a payment ahead', () => {
     expect(accessPhase(member(0, []), plain)).toEqual({ phase: 'expired', expiredAt: null, deleteAt: null });
-    expect(accessPhase(member(10, [pay('p', -5, 5), pay('q', 20, 50)]), plain)).toEqual({ phase: 'expired', expiredAt: t(5), deleteAt: null });
+    expect(accessPhase(member(10, [pay('p', -5, 5), pay('q', 20, 50)]), plain)).toEqual({
+      phase: 'expired',
+      expiredAt: t(5),
+      deleteAt: null,
+    });
     expect(accessPhase(member(10, [pay('q', 20, 50)]), plain)).toEqual({ phase: 'expired', expiredAt: null, deleteAt: null });
   });
 
@@ -52,7 +67,11 @@ describe('accessPhase', () => {
     const payments = [pay('p', -5, 5)];
     const live = { subscription: 'active' as const };
     expect(accessPhase(member(6, payments, live), plain)).toEqual({ phase: 'active', until: t(7), expiresAt: t(5) });
-    expect(accessPhase(member(7, payments, live), { ...plain, deleteAfterDays: 10 })).toEqual({ phase: 'expired', expiredAt: t(5), deleteAt: t(15) });
+    expect(accessPhase(member(7, payments, live), { ...plain, deleteAfterDays: 10 })).toEqual({
+      phase: 'expired',
+      expiredAt: t(5),
+      deleteAt: t(15),
+    });
   });
 });
 

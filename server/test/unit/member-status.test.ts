@@ -23,9 +23,15 @@ describe('memberStatus', () => {
 
   it('periods are half-open: active from `from`, no longer at `to`', () => {
     const payments = [pay('p', 0, 10)];
-    expect(memberStatus({ permanent: false, payments, now: t(0) })).toEqual({ active: true, reason: { kind: 'payment', paymentId: 'p', until: t(10) } });
+    expect(memberStatus({ permanent: false, payments, now: t(0) })).toEqual({
+      active: true,
+      reason: { kind: 'payment', paymentId: 'p', until: t(10) },
+    });
     expect(memberStatus({ permanent: false, payments, now: new Date(t(10).getTime() - 1) }).active).toBe(true);
-    expect(memberStatus({ permanent: false, payments, now: t(10) })).toEqual({ active: false, reason: { kind: 'expired', paymentId: 'p', at: t(10) } });
+    expect(memberStatus({ permanent: false, payments, now: t(10) })).toEqual({
+      active: false,
+      reason: { kind: 'expired', paymentId: 'p', at: t(10) },
+    });
   });
 
   it('says why not: no payments, expired, or starting in the future', () => {
@@ -51,7 +57,10 @@ describe('memberStatus', () => {
 
   it('active until the end of back-to-back payments; the latest-started covering payment is the reason', () => {
     const payments = [pay('old', -100, 10), pay('new', -1, 20), pay('next', 20, 50), pay('later', 60, 70)];
-    expect(memberStatus({ permanent: false, payments, now: t(0) })).toEqual({ active: true, reason: { kind: 'payment', paymentId: 'new', until: t(50) } });
+    expect(memberStatus({ permanent: false, payments, now: t(0) })).toEqual({
+      active: true,
+      reason: { kind: 'payment', paymentId: 'new', until: t(50) },
+    });
   });
 
   it('keeps a member with a live gateway subscription active through the renewal grace', () => {
@@ -96,7 +105,12 @@ describe('dailyRate', () => {
 const hour = fc.integer({ min: -60, max: 60 });
 const payment = fc.tuple(fc.uuid(), hour, fc.integer({ min: 0, max: 40 })).map(([id, from, length]) => pay(id, from, from + length));
 const subscription = fc.constantFrom<SubscriptionState | undefined>('active', 'past_due', 'canceled', 'none', undefined);
-const input = fc.record({ payments: fc.array(payment, { maxLength: 6 }), now: hour.map(t), subscription, graceHours: fc.integer({ min: 0, max: 72 }) });
+const input = fc.record({
+  payments: fc.array(payment, { maxLength: 6 }),
+  now: hour.map(t),
+  subscription,
+  graceHours: fc.integer({ min: 0, max: 72 }),
+});
 
 describe('memberStatus properties', () => {
   it('active exactly when a payment covers now or, with a live subscription, the last end is within the grace', () => {
@@ -108,14 +122,16 @@ describe('memberStatus properties', () => {
         const live = subscription === 'active' || subscription === 'past_due';
         const inGrace = live && ends.length > 0 && now.getTime() < Math.max(...ends) + graceHours * H;
         expect(status.active).toBe(covered || inGrace);
-        if (status.active && status.reason.kind === 'payment') {
-          const p = payments.find((x) => x.id === status.reason.paymentId && x.from <= now && now < x.to);
+        const reason = status.reason;
+        if (status.active && reason.kind === 'payment') {
+          const p = payments.find((x) => x.id === reason.paymentId && x.from <= now && now < x.to);
           expect(p).toBeDefined();
           // `until` ends the run: nothing covers it, and it is no earlier than the covering payment's end.
-          expect(payments.some((x) => x.from <= status.reason.until && status.reason.until < x.to)).toBe(false);
-          expect(status.reason.until.getTime()).toBeGreaterThanOrEqual(p!.to.getTime());
+          expect(payments.some((x) => x.from <= reason.until && reason.until < x.to)).toBe(false);
+          expect(reason.until.getTime()).toBeGreaterThanOrEqual(p!.to.getTime());
         }
-        if (status.active && status.reason.kind === 'renewal_grace') expect(status.reason.until.getTime()).toBe(status.reason.expiredAt.getTime() + graceHours * H);
+        if (status.active && status.reason.kind === 'renewal_grace')
+          expect(status.reason.until.getTime()).toBe(status.reason.expiredAt.getTime() + graceHours * H);
         if (!status.active && status.reason.kind === 'no_payments') expect(payments).toHaveLength(0);
       }),
     );

@@ -25,7 +25,12 @@ const server = (id: string, over: Partial<PlacementServer> = {}): PlacementServe
   homeUsers: 0,
   ...over,
 });
-const plan = (over: Partial<PlacementPlan> = {}): PlacementPlan => ({ libraryGroupIds: ['standard'], targetServerIds: [], isTrial: false, ...over });
+const plan = (over: Partial<PlacementPlan> = {}): PlacementPlan => ({
+  libraryGroupIds: ['standard'],
+  targetServerIds: [],
+  isTrial: false,
+  ...over,
+});
 const member = (over: Partial<PlacementMember> = {}): PlacementMember => ({
   currentServerId: null,
   pendingInviteServerId: null,
@@ -173,7 +178,8 @@ describe('placeMember', () => {
     expect(result).toEqual({
       ok: false,
       reason: 'no_server',
-      message: 'No server can take this member: of 4 servers, 1 disabled, 3 not taking trials, 1 full, 1 without all of the plan\'s library groups, 1 not taking new subscriptions.',
+      message:
+        "No server can take this member: of 4 servers, 1 disabled, 3 not taking trials, 1 full, 1 without all of the plan's library groups, 1 not taking new subscriptions.",
       rejected: [
         { serverId: 'off', reasons: ['disabled', 'no_trials'] },
         { serverId: 'full', reasons: ['no_trials', 'full'] },
@@ -195,7 +201,13 @@ describe('placeMember', () => {
 describe('capacity', () => {
   it.each([
     // [name, server, used, limit, room]
-    ['Plex without a maximum is full at 99 seats', server('p', { kind: 'plex', maxUsers: 0, members: 90, pendingInvites: 5, homeUsers: 4 }), 99, PLEX_SEAT_CAP, false],
+    [
+      'Plex without a maximum is full at 99 seats',
+      server('p', { kind: 'plex', maxUsers: 0, members: 90, pendingInvites: 5, homeUsers: 4 }),
+      99,
+      PLEX_SEAT_CAP,
+      false,
+    ],
     ['Plex below the cap has room', server('p', { kind: 'plex', maxUsers: 0, members: 90, pendingInvites: 5, homeUsers: 3 }), 98, 99, true],
     ['Plex with an explicit maximum uses it', server('p', { kind: 'plex', maxUsers: 20, members: 10, homeUsers: 10 }), 20, 20, false],
     ['Plex never exceeds its own cap', server('p', { kind: 'plex', maxUsers: 500, members: 99 }), 99, 99, false],

@@ -6,7 +6,12 @@ import { planChangeWithCredit, unusedCredit, type PaidPeriod } from '../../src/d
 const D = 86_400_000;
 const NOW = new Date('2026-03-10T12:00:00.000Z');
 const at = (days: number): Date => new Date(NOW.getTime() + days * D);
-const period = (paymentId: string, amountMinor: number, fromD: number, toD: number): PaidPeriod => ({ paymentId, amountMinor, from: at(fromD), to: at(toD) });
+const period = (paymentId: string, amountMinor: number, fromD: number, toD: number): PaidPeriod => ({
+  paymentId,
+  amountMinor,
+  from: at(fromD),
+  to: at(toD),
+});
 const big = (n: number | Date): bigint => BigInt(typeof n === 'number' ? n : n.getTime());
 
 describe('planChangeWithCredit', () => {
@@ -52,7 +57,12 @@ describe('planChangeWithCredit', () => {
   });
 
   it('records the credit a free plan cannot turn into time, instead of dividing by zero', () => {
-    const change = planChangeWithCredit({ now: NOW, periods: [period('old', 3000, -25, 5)], newPlan: { costMinor: 0, duration: { unit: 'days', count: 7 } }, timeZone: 'UTC' });
+    const change = planChangeWithCredit({
+      now: NOW,
+      periods: [period('old', 3000, -25, 5)],
+      newPlan: { costMinor: 0, duration: { unit: 'days', count: 7 } },
+      timeZone: 'UTC',
+    });
     expect(change.newPayment).toMatchObject({ to: at(7), amountDueMinor: 0, recordedAmountMinor: 0, extraMs: 0 });
     expect(change.unappliedCreditMinor).toBe(500);
   });
@@ -65,9 +75,14 @@ describe('planChangeWithCredit', () => {
 
   it('refuses a credit that would push the end past what a date can hold', () => {
     const absurd = { paymentId: 'p', amountMinor: 10_000_000, from: NOW, to: new Date(NOW.getTime() + 1) };
-    expect(() => planChangeWithCredit({ now: NOW, periods: [absurd], newPlan: { costMinor: 1, duration: { unit: 'months', count: 12 } }, timeZone: 'UTC' })).toThrow(
-      RangeError,
-    );
+    expect(() =>
+      planChangeWithCredit({
+        now: NOW,
+        periods: [absurd],
+        newPlan: { costMinor: 1, duration: { unit: 'months', count: 12 } },
+        timeZone: 'UTC',
+      }),
+    ).toThrow(RangeError);
   });
 
   it('rounds the credit down', () => {
@@ -103,28 +118,35 @@ const nowArb = fc.integer({ min: -HOUR * 24, max: HOUR * 24 }).map((ms) => new D
 describe('plan change credit properties', () => {
   it('each credit is never negative and never more than what was paid for the unused time (and under one unit less)', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(paid, { maxLength: 4, selector: (p) => p.paymentId }), newPlan, nowArb, fc.constantFrom(...ZONES), (periods, plan, now, timeZone) => {
-        const change = planChangeWithCredit({ now, periods, newPlan: plan, timeZone });
-        let total = 0;
-        for (const adj of change.adjustments) {
-          const p = periods.find((x) => x.paymentId === adj.paymentId)!;
-          const length = big(p.to) - big(p.from);
-          const unused = big(p.to) - big(Math.max(p.from.getTime(), now.getTime()));
-          expect(adj.creditMinor).toBeGreaterThanOrEqual(0);
-          expect(big(adj.creditMinor) * length <= big(p.amountMinor) * unused).toBe(true);
-          expect(big(adj.creditMinor + 1) * length > big(p.amountMinor) * unused).toBe(true);
-          expect(adj.newAmountMinor).toBe(p.amountMinor - adj.creditMinor);
-          expect(adj.newAmountMinor).toBeGreaterThanOrEqual(0);
-          expect(adj.newTo.getTime()).toBeGreaterThanOrEqual(p.from.getTime());
-          expect(adj.newTo.getTime()).toBeLessThan(p.to.getTime());
-          total += adj.creditMinor;
-        }
-        expect(change.creditMinor).toBe(total);
-        // Periods already over (or empty) are never rewritten.
-        for (const p of periods) {
-          if (p.to.getTime() <= now.getTime() || p.to.getTime() <= p.from.getTime()) expect(change.adjustments.some((a) => a.paymentId === p.paymentId)).toBe(false);
-        }
-      }),
+      fc.property(
+        fc.uniqueArray(paid, { maxLength: 4, selector: (p) => p.paymentId }),
+        newPlan,
+        nowArb,
+        fc.constantFrom(...ZONES),
+        (periods, plan, now, timeZone) => {
+          const change = planChangeWithCredit({ now, periods, newPlan: plan, timeZone });
+          let total = 0;
+          for (const adj of change.adjustments) {
+            const p = periods.find((x) => x.paymentId === adj.paymentId)!;
+            const length = big(p.to) - big(p.from);
+            const unused = big(p.to) - big(Math.max(p.from.getTime(), now.getTime()));
+            expect(adj.creditMinor).toBeGreaterThanOrEqual(0);
+            expect(big(adj.creditMinor) * length <= big(p.amountMinor) * unused).toBe(true);
+            expect(big(adj.creditMinor + 1) * length > big(p.amountMinor) * unused).toBe(true);
+            expect(adj.newAmountMinor).toBe(p.amountMinor - adj.creditMinor);
+            expect(adj.newAmountMinor).toBeGreaterThanOrEqual(0);
+            expect(adj.newTo.getTime()).toBeGreaterThanOrEqual(p.from.getTime());
+            expect(adj.newTo.getTime()).toBeLessThan(p.to.getTime());
+            total += adj.creditMinor;
+          }
+          expect(change.creditMinor).toBe(total);
+          // Periods already over (or empty) are never rewritten.
+          for (const p of periods) {
+            if (p.to.getTime() <= now.getTime() || p.to.getTime() <= p.from.getTime())
+              expect(change.adjustments.some((a) => a.paymentId === p.paymentId)).toBe(false);
+          }
+        },
+      ),
     );
   });
 
@@ -140,17 +162,17 @@ describe('plan change credit properties', () => {
           expect(change.unappliedCreditMinor).toBe(change.creditMinor);
           return;
         }
-        // Value of the extra time at the new plan's own rate: extraMs × cost / base.
+        // Value of the extra time at the new plan's own rate, extraMs × cost / base: the whole credit, and at most one ms more.
         const extraValueTimesBase = big(change.newPayment.extraMs) * big(plan.costMinor);
-        expect(extraValueTimesBase <= big(change.creditMinor) * base).toBe(true);
-        expect(big(change.newPayment.extraMs + 1) * big(plan.costMinor) > big(change.creditMinor) * base).toBe(true);
-        // And against the unused value itself: |unused value − extra value| < 1 unit (scaled to integers).
-        if (length > 0n && current.to.getTime() > now.getTime()) {
+        expect(extraValueTimesBase >= big(change.creditMinor) * base).toBe(true);
+        expect(big(change.newPayment.extraMs - 1) * big(plan.costMinor) < big(change.creditMinor) * base).toBe(true);
+        // And against the unused value itself: |unused value − extra value| < 1 minor unit (both scaled by length × base).
+        if (current.to.getTime() > now.getTime()) {
           const unused = big(current.to) - big(Math.max(current.from.getTime(), now.getTime()));
-          const unusedValueScaled = big(current.amountMinor) * unused * base; // × length × base
-          const extraValueScaled = extraValueTimesBase * length; // × length × base
-          expect(extraValueScaled <= unusedValueScaled).toBe(true);
-          expect(unusedValueScaled - extraValueScaled < length * base).toBe(true);
+          const unusedValueScaled = big(current.amountMinor) * unused * base;
+          const extraValueScaled = extraValueTimesBase * length;
+          const gap = unusedValueScaled - extraValueScaled;
+          expect(gap < length * base && -gap < length * base).toBe(true);
         }
         // The new payment's recorded amount over its whole period is the plan's rate, so a later change values it fairly.
         expect(change.newPayment.recordedAmountMinor).toBe(plan.costMinor + change.creditMinor);
