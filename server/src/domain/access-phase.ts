@@ -26,7 +26,8 @@ export type AccessPhase =
    * time, from which the grace and the deletion count; earlier than `until` in the renewal grace.
    */
   | { phase: 'active'; until: Date | null; expiresAt: Date | null }
-  | { phase: 'grace'; expiredAt: Date; until: Date; libraryGroupIds: readonly string[]; deleteAt: Date }
+  /** `deleteAt` null: a payment ahead means the member is coming back, so nothing is deleted. */
+  | { phase: 'grace'; expiredAt: Date; until: Date; libraryGroupIds: readonly string[]; deleteAt: Date | null }
   /** No libraries; the account is kept until `deleteAt` (null: never, as no expiry date is known). */
   | { phase: 'expired'; expiredAt: Date | null; deleteAt: Date | null }
   | { phase: 'delete'; expiredAt: Date; deleteAt: Date };
@@ -62,13 +63,20 @@ export function accessPhase(input: StatusInput, policy: ExpiryPolicy): AccessPha
   if (!expiredAt) return { phase: 'expired', expiredAt: null, deleteAt: null };
 
   const now = input.now.getTime();
+  // A payment that starts in the future means the member is coming back: keep the account.
+  const comingBack = r.kind === 'starts_in_future';
   const deleteAt = new Date(expiredAt.getTime() + deletionDelay(policy));
   const graceUntil = new Date(expiredAt.getTime() + graceLength(policy));
   if (now < graceUntil.getTime()) {
-    return { phase: 'grace', expiredAt, until: graceUntil, libraryGroupIds: policy.graceLibraryGroupIds, deleteAt };
+    return {
+      phase: 'grace',
+      expiredAt,
+      until: graceUntil,
+      libraryGroupIds: policy.graceLibraryGroupIds,
+      deleteAt: comingBack ? null : deleteAt,
+    };
   }
-  // A payment that starts in the future means the member is coming back: keep the account.
-  if (r.kind === 'starts_in_future') return { phase: 'expired', expiredAt, deleteAt: null };
+  if (comingBack) return { phase: 'expired', expiredAt, deleteAt: null };
   if (now >= deleteAt.getTime()) return { phase: 'delete', expiredAt, deleteAt };
   return { phase: 'expired', expiredAt, deleteAt };
 }
@@ -100,7 +108,7 @@ export function nextActions(input: StatusInput, policy: ExpiryPolicy): Scheduled
     }
     case 'grace':
       push('grace_end', phase.until.getTime());
-      push('delete', phase.deleteAt.getTime());
+      if (phase.deleteAt) push('delete', phase.deleteAt.getTime());
       break;
     case 'expired':
       if (phase.deleteAt) push('delete', phase.deleteAt.getTime());

@@ -31,8 +31,11 @@ export interface DesiredEntry {
   identifier: string;
   access: DesiredAccess;
   /**
-   * Distinguishes legitimate repeats of the same change: expire → renew → expire again must not
-   * reuse the first revoke's key. Pass what caused this state (covering payment id, expiry instant).
+   * Distinguishes legitimate repeats of the same change: expire → renew → expire again, or a plan's
+   * groups changed and changed back, must not reuse the first operation's key. Pass a value that
+   * moves whenever the inputs of this entry may have changed and is the same for every instance
+   * computing it, e.g. `${member access version}:${plan version}` bumped on each payment, plan or
+   * member edit. A payment id alone is not enough (a plan edit keeps the same payment).
    */
   epoch: string;
 }

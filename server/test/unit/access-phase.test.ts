@@ -61,6 +61,14 @@ describe('accessPhase', () => {
       deleteAt: null,
     });
     expect(accessPhase(member(10, [pay('q', 20, 50)]), plain)).toEqual({ phase: 'expired', expiredAt: null, deleteAt: null });
+    expect(accessPhase(member(6, [pay('p', -5, 5), pay('q', 20, 50)]), graced)).toEqual({
+      phase: 'grace',
+      expiredAt: t(5),
+      until: t(12),
+      libraryGroupIds: ['g-grace'],
+      deleteAt: null,
+    });
+    expect(nextActions(member(6, [pay('p', -5, 5), pay('q', 20, 50)]), graced)).toEqual([{ action: 'grace_end', at: t(12) }]);
   });
 
   it('the renewal grace keeps access; grace and deletion still count from the paid end', () => {
