@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addCalendarDays, addCalendarMonths, periodEnd } from '../../src/domain/calendar.js';
+import { addCalendarDays, addCalendarMonths, DAY_MS, periodEnd } from '../../src/domain/calendar.js';
 
 const at = (iso: string): Date => new Date(iso);
 
@@ -58,5 +59,30 @@ describe('periodEnd', () => {
   it('refuses a duration that is not a positive whole number', () => {
     expect(() => periodEnd(at('2026-01-01T00:00:00.000Z'), { unit: 'days', count: 0 }, 'UTC')).toThrow(RangeError);
     expect(() => periodEnd(at('2026-01-01T00:00:00.000Z'), { unit: 'months', count: 1.5 }, 'UTC')).toThrow(RangeError);
+  });
+});
+
+describe('calendar properties', () => {
+  const zone = fc.constantFrom('UTC', 'Europe/Paris', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Pacific/Chatham');
+  const instant = fc.integer({ min: Date.parse('1990-01-01'), max: Date.parse('2060-01-01') }).map((ms) => new Date(ms));
+
+  it('N days in UTC are exactly N × 24 hours', () => {
+    fc.assert(
+      fc.property(instant, fc.integer({ min: 1, max: 1000 }), (start, n) => {
+        expect(periodEnd(start, { unit: 'days', count: n }, 'UTC').getTime() - start.getTime()).toBe(n * DAY_MS);
+      }),
+    );
+  });
+
+  it('N months last between 28N days and 31N days (give or take a DST hour), and more months never end sooner', () => {
+    fc.assert(
+      fc.property(instant, fc.integer({ min: 1, max: 36 }), zone, (start, n, tz) => {
+        const end = addCalendarMonths(start, n, tz).getTime();
+        const length = end - start.getTime();
+        expect(length).toBeGreaterThanOrEqual(28 * n * DAY_MS - 2 * 3_600_000 - 2 * DAY_MS * Math.ceil(n / 12));
+        expect(length).toBeLessThanOrEqual(31 * n * DAY_MS + 2 * 3_600_000);
+        expect(end).toBeGreaterThanOrEqual(addCalendarMonths(start, n - 1, tz).getTime());
+      }),
+    );
   });
 });
