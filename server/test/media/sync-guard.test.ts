@@ -87,10 +87,11 @@ describeEachDb('Sync guard: a read that loses most of a Jellyfin server is held'
     for (const name of names) jellyfin.state.createUser(name, 'pw');
     expect((await admin.post(`/api/admin/servers/${serverId}/sync`)).json()).toMatchObject({ ok: true, accounts: { added: 10 } });
     const leaving = names.slice(0, 7).map((name) => jellyfin.state.findUser(name)!);
-    for (const user of leaving) {
-      await usher.container.syncGuard.recordExpectedRemoval(serverId, user.id);
-      jellyfin.state.deleteUser(user);
-    }
+    for (const user of leaving) await usher.container.syncGuard.recordExpectedRemoval(serverId, user.id);
+    // Recorded before the server shows it: a pass that still sees them keeps the records.
+    expect((await admin.post(`/api/admin/servers/${serverId}/sync`)).json()).toMatchObject({ ok: true, accounts: { gone: 0 } });
+    expect(await usher.db.handle.db.selectFrom('sync_expected_removals').selectAll().execute()).toHaveLength(7);
+    for (const user of leaving) jellyfin.state.deleteUser(user);
     const res = (await admin.post(`/api/admin/servers/${serverId}/sync`)).json();
     expect(res).toMatchObject({ ok: true, accounts: { gone: 7 } });
     expect(res.held).toBeUndefined();

@@ -115,8 +115,10 @@ export class SyncService {
       await this.applyLibraries(server, libraryChanges, result);
       await this.applyAccounts(server, storedAccounts, accountChanges, result);
       if (previous) await this.guard.release(server.id);
-      const expectedGone = accountChanges.gone.map((a) => a.remoteId).filter((id) => expected.has(id));
-      await this.guard.forgetExpectedRemovals(server.id, expectedGone);
+      // An expectation is done once the server no longer lists the account (whether this pass removed
+      // it or Usher already had); one the server still lists waits for the removal to show.
+      const listed = new Set(remoteAccounts.map((a) => a.remoteId));
+      await this.guard.forgetExpectedRemovals(server.id, [...expected].filter((id) => !listed.has(id)));
       await this.setStatus(server, 'ok', null);
     } catch (error) {
       result.ok = false;
