@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // One run covers every workspace; the summary reporter ends it with the plain line CI reads.
 export default defineConfig({
   test: {
+    // A focused test (.only) left in a commit would silently skip the rest: CI (CI=true, set by .ci/run) refuses it.
+    allowOnly: !process.env.CI,
     reporters: ['default', './vitest.summary-reporter.ts'],
     projects: [
       {

@@ -9,6 +9,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
+  // A focused test (.only) left in a commit would silently skip the rest.
+  forbidOnly: true,
   reporter: [['list']],
   use: {
     browserName: 'chromium',

@@ -37,6 +37,7 @@ import { RegistryConnector } from './modules/servers/registry-connector.js';
 import type { ServerConnector } from './modules/servers/server-connector.js';
 import { ServersRepository } from './modules/servers/servers.repository.js';
 import { ServersService } from './modules/servers/servers.service.js';
+import { SyncGuardRepository } from './modules/sync/sync-guard.repository.js';
 import { SyncService } from './modules/sync/sync.service.js';
 
 export interface ContainerOptions {
@@ -99,7 +100,8 @@ export function createContainer(options: ContainerOptions) {
   const servers = new ServersService(serversRepo, connector, plexAccounts, secrets, audit, clock);
   const libraries = new LibrariesService(librariesRepo, audit, clock);
   const members = new MembersService(membersRepo, serversRepo, audit, clock);
-  const sync = new SyncService(serversRepo, librariesRepo, membersRepo, connector, settings, alerts, clock);
+  const syncGuard = new SyncGuardRepository(db, clock);
+  const sync = new SyncService(serversRepo, librariesRepo, membersRepo, connector, settings, alerts, syncGuard, audit, clock);
 
   // Registered here so every instance lists the same jobs; they only run once startUsher starts them.
   registerUsherJobs({ jobs, notifications, authCleanup: new AuthCleanupService(authRepo, clock), sync, plexAccounts, settings });
@@ -127,6 +129,7 @@ export function createContainer(options: ContainerOptions) {
     libraries,
     members,
     sync,
+    syncGuard,
   };
 }
 

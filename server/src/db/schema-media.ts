@@ -107,6 +107,25 @@ export interface MemberAccountsTable {
   updated_at: string;
 }
 
+/** What a sync pass held back because it would have removed too much (domain/sync-guard.ts). */
+export interface SyncHeldRemovalsTable {
+  server_id: string;
+  account_remote_ids: string; // JSON string[]
+  library_remote_ids: string; // JSON string[]
+  accounts_stored: number;
+  accounts_seen: number;
+  libraries_stored: number;
+  libraries_seen: number;
+  detected_at: string;
+}
+
+/** An account Usher itself removed from a server; its disappearance does not count toward the guard. */
+export interface SyncExpectedRemovalsTable {
+  server_id: string;
+  remote_id: string;
+  recorded_at: string;
+}
+
 export interface MediaTables {
   plex_accounts: PlexAccountsTable;
   server_locations: ServerLocationsTable;
@@ -115,4 +134,6 @@ export interface MediaTables {
   libraries: LibrariesTable;
   members: MembersTable;
   member_accounts: MemberAccountsTable;
+  sync_held_removals: SyncHeldRemovalsTable;
+  sync_expected_removals: SyncExpectedRemovalsTable;
 }

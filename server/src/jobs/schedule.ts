@@ -60,7 +60,10 @@ export function usherJobs(deps: UsherJobDeps): JobDefinition[] {
         const results = await deps.sync.syncAll((fraction, message) => context.reportProgress(fraction, message));
         const failed = results.filter((r) => !r.ok);
         const imported = results.reduce((n, r) => n + r.accounts.imported, 0);
-        const summary = `Synced ${plural(results.length - failed.length, 'server')}; imported ${plural(imported, 'member')}.`;
+        const held = results.filter((r) => r.held).map((r) => r.serverName);
+        const summary =
+          `Synced ${plural(results.length - failed.length, 'server')}; imported ${plural(imported, 'member')}.` +
+          (held.length > 0 ? ` Held back mass removals on ${held.join(', ')} (see Alerts).` : '');
         if (failed.length > 0) throw new Error(`${summary} Failed: ${failed.map((f) => `${f.serverName} (${f.error})`).join('; ')}`);
         return summary;
       },

@@ -5291,6 +5291,147 @@ export interface paths {
                                 imported: number;
                                 awaitingImport: number;
                             };
+                            held?: {
+                                accounts: {
+                                    stored: number;
+                                    seen: number;
+                                    removing: number;
+                                };
+                                libraries: {
+                                    stored: number;
+                                    seen: number;
+                                    removing: number;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/servers/{id}/held-removals/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply the removals a sync held back as too many, then sync the server */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accountsRemoved: number;
+                            librariesRemoved: number;
+                            sync: {
+                                serverId: string;
+                                serverName: string;
+                                ok: boolean;
+                                error?: string;
+                                libraries: {
+                                    added: number;
+                                    updated: number;
+                                    removed: number;
+                                };
+                                accounts: {
+                                    added: number;
+                                    updated: number;
+                                    gone: number;
+                                    imported: number;
+                                    awaitingImport: number;
+                                };
+                                held?: {
+                                    accounts: {
+                                        stored: number;
+                                        seen: number;
+                                        removing: number;
+                                    };
+                                    libraries: {
+                                        stored: number;
+                                        seen: number;
+                                        removing: number;
+                                    };
+                                };
+                            };
                         };
                     };
                 };

@@ -53,6 +53,7 @@ const connection = z.object({
   machineId: z.string().max(200).optional(),
 });
 const identitySchema = z.object({ machineId: z.string(), name: z.string(), version: z.string(), premium: z.boolean().optional() });
+const heldCountsSchema = z.object({ stored: z.number().int(), seen: z.number().int(), removing: z.number().int() });
 const syncResultSchema = z.object({
   serverId: z.string(),
   serverName: z.string(),
@@ -60,6 +61,7 @@ const syncResultSchema = z.object({
   error: z.string().optional(),
   libraries: z.object({ added: z.number(), updated: z.number(), removed: z.number() }),
   accounts: z.object({ added: z.number(), updated: z.number(), gone: z.number(), imported: z.number(), awaitingImport: z.number() }),
+  held: z.object({ accounts: heldCountsSchema, libraries: heldCountsSchema }).optional(),
 });
 const locationSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), servers: z.number().int() }).meta({ id: 'ServerLocation' });
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 502: errorBodySchema };
@@ -116,6 +118,21 @@ export function serversRoutes(container: Container): RouteModule {
       '/admin/servers/:id/sync',
       { config: { permission: 'servers.write' }, schema: { tags: ['servers'], summary: 'Sync one server now and report what changed', params: idParams, body: emptyBody, response: { 200: syncResultSchema, ...errors } } },
       async (request) => sync.syncServer(await servers.get(request.params.id)),
+    );
+
+    app.post(
+      '/admin/servers/:id/held-removals/apply',
+      {
+        config: { permission: 'servers.write' },
+        schema: {
+          tags: ['servers'],
+          summary: 'Apply the removals a sync held back as too many, then sync the server',
+          params: idParams,
+          body: emptyBody,
+          response: { 200: z.object({ accountsRemoved: z.number().int(), librariesRemoved: z.number().int(), sync: syncResultSchema }), ...errors },
+        },
+      },
+      async (request) => sync.applyHeldRemovals(await servers.get(request.params.id), actor(request)),
     );
 
     app.post(

@@ -1,14 +1,18 @@
 import { IntegrationError } from '../../adapters/http/integration-error.js';
-import type { MediaServerAdapter, RemoteAccount } from '../../adapters/media-server/media-server.js';
-import { diffAccounts, diffLibraries, isManageable, MemberMatcher } from '../../domain/server-sync.js';
+import type { MediaServerAdapter } from '../../adapters/media-server/media-server.js';
+import { diffAccounts, diffLibraries, isManageable, MemberMatcher, type AccountChanges, type LibraryChanges, type StoredAccount } from '../../domain/server-sync.js';
+import { describeHeld, judgeRemovals, type HeldRemovals } from '../../domain/sync-guard.js';
+import { conflict } from '../../http/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import type { AlertsService } from '../alerts/alerts.service.js';
+import type { Actor, AuditService } from '../audit/audit.service.js';
 import { PRIVATE_GROUP_ID, type LibrariesRepository } from '../libraries/libraries.repository.js';
 import type { MembersRepository } from '../members/members.repository.js';
 import type { ServerConnector } from '../servers/server-connector.js';
 import type { ServerRecord, ServersRepository } from '../servers/servers.repository.js';
 import type { SettingsService } from '../settings/settings.service.js';
+import type { SyncGuardRepository } from './sync-guard.repository.js';
 
 export interface ServerSyncResult {
   serverId: string;
@@ -17,6 +21,14 @@ export interface ServerSyncResult {
   error?: string;
   libraries: { added: number; updated: number; removed: number };
   accounts: { added: number; updated: number; gone: number; imported: number; awaitingImport: number };
+  /** Set when the pass would have removed too much and applied nothing (domain/sync-guard.ts). */
+  held?: { accounts: HeldCounts; libraries: HeldCounts };
+}
+
+export interface HeldCounts {
+  stored: number;
+  seen: number;
+  removing: number;
 }
 
 export interface SyncProgress {
@@ -27,7 +39,8 @@ export interface SyncProgress {
  * Server, library, member and shared-server sync. Reads each server once per resource per pass,
  * diffs against what is stored, and writes only the differences, each server in one transaction.
  * The first member sync of a server imports nobody: its accounts wait in a preview until the admin
- * confirms the import.
+ * confirms the import. A pass that would remove too much of a server applies nothing for it and
+ * waits for the admin or for the next pass to agree (domain/sync-guard.ts).
  */
 export class SyncService {
   constructor(
@@ -37,6 +50,8 @@ export class SyncService {
     private readonly connector: ServerConnector,
     private readonly settings: SettingsService,
     private readonly alerts: AlertsService,
+    private readonly guard: SyncGuardRepository,
+    private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
 
@@ -77,9 +92,33 @@ export class SyncService {
       const remoteAccounts = await adapter.listAccounts();
       // The template user must exist on every Jellyfin/Emby server under one name (reference §2.5.10).
       const templateName = server.kind === 'plex' ? '' : (await this.settings.get('mediaServer')).defaultTemplateUser;
+      const manageable = remoteAccounts.filter((a) => isManageable(a, templateName));
+      const storedLibraries = await this.libraries.storedForServer(server.id);
+      const libraryChanges = diffLibraries(storedLibraries, remoteLibraries);
+      const storedAccounts = await this.members.storedAccounts(server.id);
+      const accountChanges = diffAccounts(storedAccounts, manageable);
+      const expected = await this.guard.expectedRemovals(server.id);
+      const previous = await this.guard.held(server.id);
+      const verdict = judgeRemovals(
+        {
+          accounts: { stored: storedAccounts.length, seen: manageable.length, removing: accountChanges.gone.map((a) => a.remoteId) },
+          libraries: { stored: storedLibraries.filter((l) => l.removedAt === null).length, seen: remoteLibraries.length, removing: libraryChanges.removed.map((l) => l.remoteId) },
+          expectedAccountRemovals: expected,
+        },
+        previous,
+      );
+      if (verdict.action === 'hold') {
+        await this.hold(server, verdict.held, result);
+        return result;
+      }
       await this.applyIdentity(server, identity);
-      await this.applyLibraries(server, remoteLibraries, result);
-      await this.applyAccounts(server, remoteAccounts.filter((a) => isManageable(a, templateName)), result);
+      await this.applyLibraries(server, libraryChanges, result);
+      await this.applyAccounts(server, storedAccounts, accountChanges, result);
+      if (previous) await this.guard.release(server.id);
+      // An expectation is done once the server no longer lists the account (whether this pass removed
+      // it or Usher already had); one the server still lists waits for the removal to show.
+      const listed = new Set(remoteAccounts.map((a) => a.remoteId));
+      await this.guard.forgetExpectedRemovals(server.id, [...expected].filter((id) => !listed.has(id)));
       await this.setStatus(server, 'ok', null);
     } catch (error) {
       result.ok = false;
@@ -89,6 +128,42 @@ export class SyncService {
       await adapter?.close();
     }
     return result;
+  }
+
+  /**
+   * The admin's answer to a held pass: removes exactly what the held pass would have removed
+   * (what the alert showed), then syncs the server normally so the rest of that pass lands too.
+   */
+  async applyHeldRemovals(server: ServerRecord, actor: Actor): Promise<{ accountsRemoved: number; librariesRemoved: number; sync: ServerSyncResult }> {
+    const held = await this.guard.held(server.id);
+    if (!held) throw conflict('no_held_removals', 'No sync of this server is waiting for removals to be confirmed.');
+    const accountIds = new Set(held.accounts.removing);
+    const libraryIds = new Set(held.libraries.removing);
+    const accounts = (await this.members.storedAccounts(server.id)).filter((a) => accountIds.has(a.remoteId));
+    const libraries = (await this.libraries.storedForServer(server.id)).filter((l) => libraryIds.has(l.remoteId) && l.removedAt === null);
+    const now = this.now();
+    await this.members.transaction(async (trx) => {
+      await this.members.deleteAccounts(accounts.map((a) => a.id), trx);
+      await this.libraries.markRemoved(libraries.map((l) => l.id), now, trx);
+      await this.guard.release(server.id, trx);
+    });
+    await this.audit.record(actor, 'server.held_removals_applied', { type: 'server', id: server.id }, {
+      accounts: accounts.length,
+      libraries: libraries.length,
+      detectedAt: held.detectedAt,
+    });
+    const sync = await this.syncServer(server);
+    return { accountsRemoved: accounts.length, librariesRemoved: libraries.length, sync };
+  }
+
+  private async hold(server: ServerRecord, held: HeldRemovals, result: ServerSyncResult) {
+    const now = this.now();
+    await this.guard.hold(server.id, held, now);
+    const message = describeHeld(server.name, held);
+    await this.alerts.raise({ kind: 'sync_removals_held', severity: 'warning', title: `${server.name}: sync held back a mass removal`, message, dedupeKey: `sync-held-${server.id}-${now}` });
+    await this.setStatus(server, 'removals_held', message);
+    const counts = (side: HeldRemovals['accounts']): HeldCounts => ({ stored: side.stored, seen: side.seen, removing: side.removing.length });
+    result.held = { accounts: counts(held.accounts), libraries: counts(held.libraries) };
   }
 
   // Emby Premiere is detected when the server is added; after that the admin's setting stands.
@@ -109,9 +184,7 @@ export class SyncService {
     if (Object.keys(patch).length > 0) await this.servers.update(server.id, { ...patch, updated_at: this.now() });
   }
 
-  private async applyLibraries(server: ServerRecord, remote: Awaited<ReturnType<MediaServerAdapter['listLibraries']>>, result: ServerSyncResult) {
-    const stored = await this.libraries.storedForServer(server.id);
-    const changes = diffLibraries(stored, remote);
+  private async applyLibraries(server: ServerRecord, changes: LibraryChanges, result: ServerSyncResult) {
     if (changes.added.length + changes.updated.length + changes.removed.length === 0) return;
     const now = this.now();
     await this.members.transaction(async (trx) => {
@@ -125,9 +198,7 @@ export class SyncService {
     result.libraries = { added: changes.added.length, updated: changes.updated.length, removed: changes.removed.length };
   }
 
-  private async applyAccounts(server: ServerRecord, remote: RemoteAccount[], result: ServerSyncResult) {
-    const stored = await this.members.storedAccounts(server.id);
-    const changes = diffAccounts(stored, remote);
+  private async applyAccounts(server: ServerRecord, stored: StoredAccount[], changes: AccountChanges, result: ServerSyncResult) {
     const importing = server.membersImportedAt !== null;
     const unlinked = stored.filter((a) => a.memberId === null);
     if (changes.added.length + changes.updated.length + changes.gone.length === 0 && !(importing && unlinked.length > 0)) {

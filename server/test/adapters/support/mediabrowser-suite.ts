@@ -78,6 +78,13 @@ export function mediaBrowserAdapterSuite(flavor: Flavor): void {
       expect(h.count(routes.libraries)).toBe(3);
     });
 
+    it('an answer without the expected list is an error, never "no libraries"', async () => {
+      for (const body of ['{}', '{"Items":null}', 'null', '"Movies"']) {
+        h.fake.http.fail(routes.libraries, 1, 200, body);
+        expect(await integrationError(h.adapter().listLibraries())).toMatchObject({ kind: 'invalid_response' });
+      }
+    });
+
     it('counts items per library with one query per kind, retrying a 503', async () => {
       h.fake.http.fail('GET /Items', 1, 503);
       const stats = await h.adapter().libraryStats();
@@ -98,6 +105,15 @@ export function mediaBrowserAdapterSuite(flavor: Flavor): void {
       const disabled = [...h.fake.state.users.values()].find((u) => u.policy.IsDisabled === true);
       expect(accounts.find((a) => a.remoteId === disabled?.id)?.state).toBe('disabled');
       expect(h.count(routes.users)).toBe(1);
+    });
+
+    it('an answer without the expected list is an error, never "no accounts"', async () => {
+      for (const body of ['{}', '{"Items":{}}', 'null']) {
+        h.fake.http.fail(routes.users, 1, 200, body);
+        const error = await integrationError(h.adapter().listAccounts());
+        expect(error).toMatchObject({ kind: 'invalid_response' });
+        expect(error.message).toMatch(/changed nothing/);
+      }
     });
 
     it('a hung call times out and is retried', async () => {

@@ -41,14 +41,13 @@ export class EmbyAdapter extends MediaBrowserAdapter {
 
   /** Emby 4.8 documents only the paged query; without Limit it returns every user. */
   protected async fetchUsers(): Promise<WireUser[]> {
-    const result = await this.client.getJson<WireQueryResult<WireUser>>('/Users/Query');
-    return result.Items ?? [];
+    return this.client.getItems<WireUser>('/Users/Query');
   }
 
   /** `EnabledFolders` takes the folder's Guid on Emby, while item queries take its Id (§2.3). */
   protected async fetchLibraryFolders(): Promise<LibraryFolder[]> {
-    const result = await this.client.getJson<WireQueryResult<WireMediaFolder>>('/Library/MediaFolders', { IsHidden: false });
-    return (result.Items ?? [])
+    const folders = await this.client.getItems<WireMediaFolder>('/Library/MediaFolders', { IsHidden: false });
+    return folders
       .filter((f): f is WireMediaFolder & { Guid: string; Id: string } => Boolean(f.Guid) && Boolean(f.Id))
       .map((f) => ({ remoteId: f.Guid, key: f.Guid, parentId: f.Id, title: f.Name ?? '', type: libraryType(f.CollectionType) }));
   }

@@ -23,12 +23,12 @@ export class JellyfinAdapter extends MediaBrowserAdapter {
   }
 
   protected fetchUsers(): Promise<WireUser[]> {
-    return this.client.getJson<WireUser[]>('/Users');
+    return this.client.getList<WireUser>('/Users');
   }
 
   /** `EnabledFolders` takes the virtual folder's ItemId (§2.3). */
   protected async fetchLibraryFolders(): Promise<LibraryFolder[]> {
-    const folders = await this.client.getJson<WireVirtualFolder[]>('/Library/VirtualFolders');
+    const folders = await this.client.getList<WireVirtualFolder>('/Library/VirtualFolders');
     return folders
       .filter((f): f is WireVirtualFolder & { ItemId: string } => typeof f.ItemId === 'string' && f.ItemId !== '')
       .map((f) => ({ remoteId: f.ItemId, key: f.ItemId, parentId: f.ItemId, title: f.Name ?? '', type: libraryType(f.CollectionType) }));

@@ -69,6 +69,28 @@ export class MediaBrowserClient {
     return res.json<T>();
   }
 
+  /**
+   * A list the sync diffs against. Anything but an array (an error page, a proxy's answer, a changed
+   * API) is a failed read, never "no items": an empty list would make the sync remove everything.
+   */
+  async getList<T>(path: string, query?: HttpRequest['query']): Promise<T[]> {
+    const value = await this.getJson<unknown>(path, query);
+    if (!Array.isArray(value)) throw this.unexpectedShape(path, 'a list');
+    return value as T[];
+  }
+
+  /** A `QueryResult` (`{ Items: [...] }`) read the same way: no `Items` array is a failed read. */
+  async getItems<T>(path: string, query?: HttpRequest['query']): Promise<T[]> {
+    const value = await this.getJson<unknown>(path, query);
+    const items = value !== null && typeof value === 'object' ? (value as { Items?: unknown }).Items : undefined;
+    if (!Array.isArray(items)) throw this.unexpectedShape(path, 'an Items list');
+    return items as T[];
+  }
+
+  private unexpectedShape(path: string, expected: string): IntegrationError {
+    return new IntegrationError(this.service, 'invalid_response', `${this.service} answered ${path} without ${expected}; Usher changed nothing.`, true);
+  }
+
   /** POSTs a JSON body; `idempotent` POSTs (full-object writes) may be retried. */
   async post(path: string, options: { json?: unknown; query?: HttpRequest['query']; idempotent?: boolean } = {}): Promise<HttpResponse> {
     return this.request({ method: 'POST', path, ...options, idempotent: options.idempotent ?? false });

@@ -1,6 +1,6 @@
 import { Alert, Anchor, Badge, Stack, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { IconBooks, IconCircleCheck, IconEdit, IconFingerprint, IconLink, IconPlus, IconRefresh, IconTrash, IconUsersPlus } from '@tabler/icons-react';
+import { IconBooks, IconCircleCheck, IconEdit, IconFingerprint, IconLink, IconPlus, IconRefresh, IconTrash, IconUserMinus, IconUsersPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../../api/client';
@@ -128,6 +128,29 @@ export function ServersPage() {
     { label: s.kind === 'plex' ? 'Replace URL' : 'Replace URL / API key', icon: <IconLink size={16} />, disabled: !writable, onClick: () => setDialog({ kind: 'connection', server: s }) },
     ...(s.kind === 'plex' && s.status === 'machine_id_changed'
       ? [{ label: 'Adopt new identity', icon: <IconFingerprint size={16} />, color: 'orange', disabled: !writable, onClick: () => setDialog({ kind: 'adopt', server: s }) }]
+      : []),
+    ...(s.status === 'removals_held'
+      ? [
+          {
+            label: 'Apply the removals',
+            icon: <IconUserMinus size={16} />,
+            color: 'orange',
+            disabled: !writable,
+            onClick: () =>
+              confirm({
+                title: `Apply the removals on ${s.name}`,
+                message: `${s.statusMessage ?? ''} Apply removes exactly what that sync did not see from Usher (nothing changes on the server), then syncs ${s.name} again.`,
+                confirmLabel: 'Apply the removals',
+                color: 'orange',
+                action: async () => {
+                  const applied = await unwrap(api.POST('/api/admin/servers/{id}/held-removals/apply', { params: { path: { id: s.id } }, body: {} }));
+                  setDialog({ kind: 'sync-result', result: applied.sync });
+                  await refresh();
+                },
+                success: `The held removals on ${s.name} are applied.`,
+              }),
+          },
+        ]
       : []),
     { label: syncing === s.id ? 'Syncing…' : 'Sync now', icon: <IconRefresh size={16} />, disabled: !writable || syncing !== null, onClick: () => void syncNow(s) },
     { label: 'Show libraries', icon: <IconBooks size={16} />, onClick: () => void navigate(`/admin/libraries?server=${s.id}`) },

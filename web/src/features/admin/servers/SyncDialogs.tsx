@@ -37,7 +37,13 @@ export function SyncResultModal({ result, onClose }: { result: SyncResult; onClo
   return (
     <Modal opened onClose={onClose} title={`Sync of ${result.serverName}`} centered>
       <Stack>
-        {result.ok ? (
+        {result.ok && result.held ? (
+          <Alert color="orange" icon={<IconAlertTriangle size={18} />} title="Nothing was changed">
+            The server listed {result.held.accounts.seen} of {result.held.accounts.stored} accounts and {result.held.libraries.seen} of{' '}
+            {result.held.libraries.stored} libraries. That many removals at once usually means a broken answer, so Usher kept everything. If they are
+            real, use Apply the removals; otherwise the next sync that sees everything again clears this.
+          </Alert>
+        ) : result.ok ? (
           <Alert color="green" icon={<IconCheck size={18} />}>
             The server answered and Usher is up to date with it.
           </Alert>
@@ -46,7 +52,7 @@ export function SyncResultModal({ result, onClose }: { result: SyncResult; onClo
             {result.error}
           </Alert>
         )}
-        {result.ok && (
+        {result.ok && !result.held && (
           <Table>
             <Table.Tbody>
               {rows.map(([label, n]) => (
