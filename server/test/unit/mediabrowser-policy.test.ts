@@ -24,7 +24,7 @@ describe('MediaBrowser policy arithmetic', () => {
 
   it('maps the grant onto the flavour fields and compares up to list order', () => {
     const jellyfin = applyGrant({ EnabledFolders: ['a', 'b'], EnableAllFolders: false }, grant, 'jellyfin');
-    expect(jellyfin).toMatchObject({ MaxActiveSessions: 2, EnableContentDownloading: true, EnableVideoPlaybackTranscoding: false, EnableAudioPlaybackTranscoding: false });
+    expect(jellyfin).toMatchObject({ MaxActiveSessions: 2, EnableContentDownloading: true, EnableVideoPlaybackTranscoding: false, EnableAudioPlaybackTranscoding: true });
     expect(samePolicy({ EnabledFolders: ['a', 'b'], X: 1 }, { X: 1, EnabledFolders: ['b', 'a'] })).toBe(true);
     expect(samePolicy({ EnabledFolders: ['a'] }, { EnabledFolders: ['a', 'b'] })).toBe(false);
   });

@@ -193,7 +193,7 @@ export function mediaBrowserAdapterSuite(flavor: Flavor): void {
       const adapter = h.adapter();
       await adapter.grantAccess({ remoteId: id }, grant([shows!, movies!], { allowTranscoding: false, sessionCap: 1 }));
       const user = h.fake.state.users.get(id)!;
-      expect(user.policy).toMatchObject({ EnabledFolders: [shows, movies], EnableAllFolders: false, EnableVideoPlaybackTranscoding: false, EnableAudioPlaybackTranscoding: false, [capField]: 1 });
+      expect(user.policy).toMatchObject({ EnabledFolders: [shows, movies], EnableAllFolders: false, EnableVideoPlaybackTranscoding: false, EnableAudioPlaybackTranscoding: true, [capField]: 1 });
       const body = h.fake.state.policyPosts.at(-1)!.body as Record<string, unknown>;
       expect(Object.keys(body)).toEqual(expect.arrayContaining(Object.keys(h.fake.state.findUser(h.templateId)!.policy)));
       expect(body.AuthenticationProviderId).toBeTruthy();

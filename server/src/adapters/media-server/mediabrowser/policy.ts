@@ -52,7 +52,8 @@ export function applyGrant(policy: WirePolicy, grant: AccessGrant, flavor: Media
     EnabledFolders: [...grant.libraries],
     EnableContentDownloading: grant.allowDownloads,
     EnableVideoPlaybackTranscoding: grant.allowTranscoding,
-    EnableAudioPlaybackTranscoding: grant.allowTranscoding,
+    // Audio transcoding stays on whatever the plan says (reference §6.3): only video transcoding is sold.
+    EnableAudioPlaybackTranscoding: true,
     [SESSION_CAP_FIELD[flavor]]: grant.sessionCap,
   };
 }
