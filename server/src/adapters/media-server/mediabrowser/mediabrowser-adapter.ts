@@ -82,7 +82,7 @@ export abstract class MediaBrowserAdapter implements MediaServerAdapter {
   /** Sets a local password as an administrator (no current password needed). */
   abstract setPassword(account: AccountRef, password: string): Promise<void>;
   protected abstract sendMessage(sessionId: string, header: string, text: string): Promise<void>;
-  protected abstract eventTarget(): { url: string; headers: Record<string, string> };
+  protected abstract eventTarget(): { url: string | string[]; headers: Record<string, string> };
   protected abstract displayPreferencesQuery(userId: string): Record<string, string>;
 
   // ---- identity ----
