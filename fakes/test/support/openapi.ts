@@ -5,8 +5,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
 
 type Schema = Record<string, unknown>;
 
-/** `../shared/contracts` beside the repository (CI lays a copy of shared/ there too). */
-export const CONTRACTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/contracts');
+/** `fakes/contracts`: the published API documents, copied into the repository (see its README). */
+export const CONTRACTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../contracts');
 
 const HEX32 = /^[0-9a-f]{32}$/i;
 const DASHED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
