@@ -61,9 +61,9 @@ function decodeXml(s: string): string {
 
 /**
  * "You're already sharing this server with bob. Please edit your existing share." Public clients
- * record it as 400 from v1 `/api/servers/{id}/shared_servers` (python-plexapi inviteFriend users,
- * e.g. Wizarr's "You're already sharing this server" check) and 422 from v2 `/api/v2/shared_servers`;
- * the text, not the status, is what identifies it.
+ * record it as 400 `<Response code="400" status="…"/>` from v1 `/api/servers/{id}/shared_servers`
+ * (python-plexapi `inviteFriend` callers; early Wizarr matched "You're already sharing this
+ * server") and as 422 from v2 `/api/v2/shared_servers`: the text, not the status, identifies it.
  */
 const ALREADY_SHARED = /already shar(ing|ed)/i;
 

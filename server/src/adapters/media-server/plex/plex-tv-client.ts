@@ -56,9 +56,10 @@ export interface PlexTvClientOptions {
 }
 
 /**
- * plex.tv v1 answers JSON to `Accept: application/json` on some routes (seen in public clients
- * reading `/api/servers/{id}/shared_servers` as JSON), and the parsers here read XML: v1 calls ask
- * for XML explicitly, as python-plexapi (which never sends JSON Accept to v1) and Tautulli do.
+ * plex.tv v1 answers JSON to `Accept: application/json` on some routes (public clients read
+ * `/api/servers/{id}/shared_servers` as JSON that way), and the parsers here read XML, so v1 calls
+ * ask for XML explicitly, as clients that read these lists as XML do (python-plexapi `myplex.py`
+ * parses v1 as XML; Tautulli `plextv.py` asks for its XML output format).
  */
 const V1_XML = { Accept: 'application/xml' };
 
@@ -141,8 +142,8 @@ export class PlexTvClient {
 
   /**
    * The owner's Plex Home (owner first as admin, managed users `restricted`). An owner without a
-   * Plex Home gets a 4xx or an empty list from plex.tv (python-plexapi `MyPlexAccount.users()`
-   * treats Home as optional too): both are "no Home", not a failure. A 401 still is.
+   * Plex Home may get a 4xx or no `users` from plex.tv: both mean "no Home", not a failed read,
+   * so the sync goes on. A 401 (token) and 429 (rate limit) still fail; 5xx are retried and fail.
    */
   homeUsers(): Promise<PlexHomeUser[]> {
     return this.remember('home', async () => {
