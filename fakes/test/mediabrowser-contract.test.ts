@@ -15,14 +15,20 @@ interface Call {
 }
 
 const templateId = (f: MediaBrowserFake) => f.state.findUser(TEMPLATE_USER_NAME)!.id;
+const memberId = (f: MediaBrowserFake) => [...f.state.users.values()].find((u) => u.policy.IsAdministrator !== true && u.name !== TEMPLATE_USER_NAME)!.id;
+// The window and paging the adapter's listDownloads sends (500 a page, to the end of the window).
+const since = encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString());
 const firstLibrary = (f: MediaBrowserFake) => [...f.state.libraries.values()][0]!;
 
-// Every endpoint Usher's MediaBrowser adapter reads a JSON answer from.
+// Every endpoint Usher's MediaBrowser adapter reads a JSON answer from, with the query it sends:
+// identity, users (list, template and a member), library folders, items (counts and pages),
+// display preferences, sessions, devices, and the activity log (first and a later page).
 const jellyfinCalls: Call[] = [
   { doc: '/System/Info', method: 'GET', path: () => '/System/Info' },
   { doc: '/System/Info/Public', method: 'GET', path: () => '/System/Info/Public' },
   { doc: '/Users', method: 'GET', path: () => '/Users' },
   { doc: '/Users/{userId}', method: 'GET', path: (f) => `/Users/${templateId(f)}` },
+  { doc: '/Users/{userId}', method: 'GET', path: (f) => `/Users/${memberId(f)}` },
   { doc: '/Users/New', method: 'POST', path: () => '/Users/New', body: () => ({ Name: `new-${Date.now()}`, Password: 'secret-pw' }) },
   { doc: '/DisplayPreferences/{displayPreferencesId}', method: 'GET', path: (f) => `/DisplayPreferences/usersettings?userId=${templateId(f)}&client=emby` },
   { doc: '/Library/VirtualFolders', method: 'GET', path: () => '/Library/VirtualFolders' },
@@ -33,6 +39,8 @@ const jellyfinCalls: Call[] = [
   { doc: '/Sessions', method: 'GET', path: () => '/Sessions?activeWithinSeconds=960' },
   { doc: '/Devices', method: 'GET', path: () => '/Devices' },
   { doc: '/System/ActivityLog/Entries', method: 'GET', path: () => '/System/ActivityLog/Entries?startIndex=0&limit=100&hasUserId=true' },
+  { doc: '/System/ActivityLog/Entries', method: 'GET', path: () => `/System/ActivityLog/Entries?startIndex=0&limit=500&minDate=${since}&hasUserId=true` },
+  { doc: '/System/ActivityLog/Entries', method: 'GET', path: () => `/System/ActivityLog/Entries?startIndex=500&limit=500&minDate=${since}&hasUserId=true` },
 ];
 
 const embyCalls: Call[] = [
@@ -41,6 +49,7 @@ const embyCalls: Call[] = [
   { doc: '/Users/Query', method: 'GET', path: () => '/emby/Users/Query' },
   { doc: '/Users', method: 'GET', path: () => '/emby/Users', schemaOnly: 'UserDto', arrayOf: true },
   { doc: '/Users/{Id}', method: 'GET', path: (f) => `/emby/Users/${templateId(f)}` },
+  { doc: '/Users/{Id}', method: 'GET', path: (f) => `/emby/Users/${memberId(f)}` },
   { doc: '/Users/New', method: 'POST', path: () => '/emby/Users/New', body: (f) => ({ Name: `new-${Date.now()}`, CopyFromUserId: templateId(f), UserCopyOptions: ['UserPolicy', 'UserConfiguration'] }) },
   { doc: '/DisplayPreferences/{Id}', method: 'GET', path: (f) => `/emby/DisplayPreferences/usersettings?UserId=${templateId(f)}&Client=emby` },
   { doc: '/Library/VirtualFolders/Query', method: 'GET', path: () => '/emby/Library/VirtualFolders/Query' },
@@ -51,6 +60,8 @@ const embyCalls: Call[] = [
   { doc: '/Sessions', method: 'GET', path: () => '/emby/Sessions' },
   { doc: '/Devices', method: 'GET', path: () => '/emby/Devices' },
   { doc: '/System/ActivityLog/Entries', method: 'GET', path: () => '/emby/System/ActivityLog/Entries?StartIndex=0&Limit=100' },
+  { doc: '/System/ActivityLog/Entries', method: 'GET', path: () => `/emby/System/ActivityLog/Entries?startIndex=0&limit=500&minDate=${since}&hasUserId=true` },
+  { doc: '/System/ActivityLog/Entries', method: 'GET', path: () => `/emby/System/ActivityLog/Entries?startIndex=500&limit=500&minDate=${since}&hasUserId=true` },
   { doc: '/Users/{Id}/Connect/Link', method: 'POST', path: (f) => `/emby/Users/${templateId(f)}/Connect/Link?ConnectUsername=alice%40example.com` },
 ];
 
@@ -78,6 +89,8 @@ function seedPlayback(f: MediaBrowserFake): void {
   const episode = [...f.state.items.values()].find((i) => i.type === 'Episode')!;
   f.startPlayback({ user: c!.id, item: episode.id, device: 'Phone' });
   f.state.logDownload(a!, episode);
+  // Enough log lines for a second page of the adapter's paging.
+  for (let i = 0; i < 600; i++) f.state.logEntry({ name: `${b!.name} is playing ${episode.name}`, shortOverview: 'App: Web', type: 'VideoPlayback', userId: b!.id });
 }
 
 for (const [flavor, file, calls] of [
@@ -102,6 +115,23 @@ for (const [flavor, file, calls] of [
           expect(Array.isArray(body)).toBe(c.arrayOf === true);
           for (const entry of body as unknown[]) contract.validateSchema(c.schemaOnly, entry);
         } else contract.validateResponse(c.doc, c.method, body);
+      });
+    }
+
+    it('the activity log pages: the second page holds the rest of the window', async () => {
+      const [first, second] = (await Promise.all(
+        calls.filter((c) => c.doc === '/System/ActivityLog/Entries' && c.path(fake).includes('minDate')).map((c) => call(fake, c)),
+      )) as { Items: unknown[]; TotalRecordCount: number }[];
+      expect(first!.Items).toHaveLength(500);
+      expect(second!.Items.length).toBe(first!.TotalRecordCount - 500);
+      expect(second!.Items.length).toBeGreaterThan(0);
+    });
+
+    if (flavor === 'emby') {
+      it('GET /Plugins/SecurityInfo (undocumented in 4.8; Emby Premiere) answers the fields the adapter reads', async () => {
+        const body = (await call(fake, { doc: '', method: 'GET', path: () => '/emby/Plugins/SecurityInfo' })) as Record<string, unknown>;
+        expect(typeof body.IsMBSupporter).toBe('boolean');
+        expect(typeof body.SupporterKey).toBe('string');
       });
     }
 

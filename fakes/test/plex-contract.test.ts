@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlexFakes, type PlexFakes, type PlexMediaServerFake } from '../src/index.js';
 import { PlexContract } from './support/plex-openapi.js';
+import { xmlAsJson } from './support/xml-as-json.js';
 
 /**
  * The fake PMS answers every endpoint Usher's Plex adapter reads with JSON the community OpenAPI
@@ -113,6 +114,16 @@ describe('Plex fakes against the community OpenAPI document', () => {
     const { body } = await plexTv('/api/v2/resources?includeHttps=1&includeRelay=1&includeIPv6=1');
     contract.validateResponse('/resources', 'get', body);
     expect(body).toHaveLength(1);
+  });
+
+  it('plex.tv GET /api/users (XML, as the adapter asks for it) carries what the document describes', async () => {
+    const res = await fetch(`${fakes.plexTvUrl}/api/users`, { headers: { Accept: 'application/xml', 'X-Plex-Token': token } });
+    expect(res.status).toBe(200);
+    const body = xmlAsJson(await res.text());
+    // XML has no empty list: a user with no shares has no <Server> child, where JSON says `Server: []`.
+    for (const user of (body.MediaContainer as { User: Record<string, unknown>[] }).User) user.Server ??= [];
+    contract.validateResponse('/users', 'get', body);
+    expect((body.MediaContainer as { User: unknown[] }).User.length).toBeGreaterThan(0);
   });
 
   it('plex.tv POST /api/v2/users/signin', async () => {

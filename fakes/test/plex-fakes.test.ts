@@ -46,7 +46,7 @@ describe('Plex fakes', () => {
     }
   });
 
-  it('v1 invite, update and delete of a share; the invitee accepts with their own token', async () => {
+  it('v1 invite, update and delete of a share (v1 ids on v1 routes only); the invitee accepts with their own token', async () => {
     const invitee = fakes.plexTv.state.addAccount({ username: 'v1-guest' });
     const sections = pms.libraries.map((l) => l.globalId);
     const invite = await post(
@@ -54,9 +54,17 @@ describe('Plex fakes', () => {
       { server_id: pms.machineId, shared_server: { library_section_ids: sections.slice(0, 2), invited_email: invitee.email }, sharing_settings: { allowSync: '1' } },
     );
     const xml = await invite.text();
-    const shareId = /<SharedServer id="(\d+)"/.exec(xml)![1]!;
+    const v1Id = /<SharedServer id="(\d+)"/.exec(xml)![1]!;
     expect(xml).toMatch(/allowSync="1"/);
-    const put = await fetch(`${fakes.plexTvUrl}/api/servers/${pms.machineId}/shared_servers/${shareId}?X-Plex-Token=${token}`, {
+    const share = fakes.plexTv.state.shareByV1Id(Number(v1Id))!;
+    const shareId = String(share.id);
+    // Two id spaces, as on plex.tv: the v1 id means nothing to a v2 route, nor the v2 id to a v1 route.
+    expect(shareId).not.toBe(v1Id);
+    const v2WithV1Id = await fetch(`${fakes.plexTvUrl}/api/v2/shared_servers/${v1Id}`, { method: 'DELETE', headers: v2({ 'X-Plex-Token': token }) });
+    expect(v2WithV1Id.status).toBe(404);
+    const v1WithV2Id = await fetch(`${fakes.plexTvUrl}/api/servers/${pms.machineId}/shared_servers/${shareId}?X-Plex-Token=${token}`, { method: 'DELETE' });
+    expect(v1WithV2Id.status).toBe(404);
+    const put = await fetch(`${fakes.plexTvUrl}/api/servers/${pms.machineId}/shared_servers/${v1Id}?X-Plex-Token=${token}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       // PMS keys are accepted too (one third-party client sends them).
@@ -70,9 +78,42 @@ describe('Plex fakes', () => {
     expect((await accept.json()) as unknown).toMatchObject({ accepted: true });
     const resources = (await (await fetch(`${fakes.plexTvUrl}/api/v2/resources`, { headers: v2({ 'X-Plex-Token': invitee.token!, Accept: 'application/json' }) })).json()) as { owned: boolean; accessToken: string }[];
     expect(resources).toEqual([expect.objectContaining({ owned: false, accessToken: invitee.token })]);
-    const del = await fetch(`${fakes.plexTvUrl}/api/servers/${pms.machineId}/shared_servers/${shareId}?X-Plex-Token=${token}`, { method: 'DELETE' });
+    const del = await fetch(`${fakes.plexTvUrl}/api/servers/${pms.machineId}/shared_servers/${v1Id}?X-Plex-Token=${token}`, { method: 'DELETE' });
     expect(del.status).toBe(200);
     expect(fakes.plexTv.state.shares.has(Number(shareId))).toBe(false);
+  });
+
+  it('a duplicate share is 400 <Response> on v1 and 422 on v2, with plex.tv\'s message', async () => {
+    const member = fakes.members[0]![0]!;
+    const sections = [pms.libraries[0]!.globalId];
+    const onV2 = await post(`${fakes.plexTvUrl}/api/v2/shared_servers`, { machineIdentifier: pms.machineId, invitedEmail: member.email, librarySectionIds: sections }, v2({ Accept: 'application/json' }));
+    expect(onV2.status).toBe(422);
+    expect(((await onV2.json()) as { errors: { message: string }[] }).errors[0]!.message).toBe(`You're already sharing this server with ${member.username}. Please edit your existing share.`);
+    const onV1 = await post(`${fakes.plexTvUrl}/api/servers/${pms.machineId}/shared_servers?X-Plex-Token=${token}`, { shared_server: { library_section_ids: sections, invited_email: member.email } });
+    expect(onV1.status).toBe(400);
+    expect(await onV1.text()).toContain(`<Response code="400" status="You're already sharing this server with ${member.username}. Please edit your existing share."/>`);
+  });
+
+  it('an invite to an email without a Plex account is pending with no user id until that person signs up', async () => {
+    const email = 'not-on-plex-yet@example.com';
+    const created = await post(`${fakes.plexTvUrl}/api/v2/shared_servers`, { machineIdentifier: pms.machineId, invitedEmail: email, librarySectionIds: [pms.libraries[0]!.globalId] }, v2({ Accept: 'application/json' }));
+    expect(await created.json()).toMatchObject({ invitedId: null, invitedEmail: email, invited: null, accepted: false });
+    expect(fakes.plexTv.state.findByLogin(email)).toBeUndefined();
+    const pending = (await (await fetch(`${fakes.plexTvUrl}/api/v2/shared_servers/invites/owned/pending`, { headers: v2({ Accept: 'application/json' }) })).json()) as Record<string, unknown>[];
+    expect(pending.find((p) => p.email === email)).toMatchObject({ id: null, invited: null, sharedServers: [{ invitedId: null, invitedEmail: email }] });
+    expect(fakes.plexTv.acceptInvites(email)).toBe(1);
+    const account = fakes.plexTv.state.findByLogin(email)!;
+    expect(fakes.plexTv.state.sharesReceived(account.id)).toMatchObject([{ accepted: true, invitedEmail: email }]);
+  });
+
+  it('v1 server details and share list answer JSON when JSON is asked for (so a client must ask for XML)', async () => {
+    for (const path of [`/api/servers/${pms.machineId}`, `/api/servers/${pms.machineId}/shared_servers`]) {
+      const asJson = await fetch(`${fakes.plexTvUrl}${path}?X-Plex-Token=${token}`, { headers: { Accept: 'application/json' } });
+      expect(asJson.headers.get('content-type')).toMatch(/json/);
+      expect(Object.keys((await asJson.json()) as object)).toEqual(['MediaContainer']);
+      const asXml = await fetch(`${fakes.plexTvUrl}${path}?X-Plex-Token=${token}`, { headers: { Accept: 'application/xml' } });
+      expect(await asXml.text()).toMatch(/^<\?xml[^>]*>\s*<MediaContainer /);
+    }
   });
 
   it('legacy sign-in appends the 2FA code to the password', async () => {

@@ -80,6 +80,11 @@ export class FakeHttpServer {
    * `/emby/`); counts and faults are kept under the route the rewritten path matches.
    */
   rewritePath: ((path: string) => string) | null = null;
+  /**
+   * Serves the fake under a path, as a reverse proxy at `https://host/emby/` would: only requests
+   * and websocket upgrades below it reach the fake (with the path taken off); the rest are 404.
+   */
+  mountPath: string | null = null;
   /** Decides whether an upgrade is accepted; fakes with websockets replace it. */
   onUpgrade: ((req: IncomingMessage, accept: (onSocket: (ws: WebSocket) => void) => void, reject: (status: number) => void) => void) | null = null;
 
@@ -151,6 +156,12 @@ export class FakeHttpServer {
         socket.destroy();
         return;
       }
+      const mounted = this.unmount(new URL(req.url ?? '/', 'http://fake').pathname);
+      if (mounted === null) {
+        socket.write('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        socket.destroy();
+        return;
+      }
       this.onUpgrade(
         req,
         (onSocket) => this.wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws)),
@@ -192,7 +203,12 @@ export class FakeHttpServer {
     const rawBody = await readBody(req);
     const method = (req.method ?? 'GET').toUpperCase();
     const isControl = url.pathname.startsWith('/__control/');
-    const path = !isControl && this.rewritePath ? this.rewritePath(url.pathname) : url.pathname;
+    const unmounted = isControl ? url.pathname : this.unmount(url.pathname);
+    if (unmounted === null) {
+      send(res, text(404, `${this.serviceName} fake: ${url.pathname} is outside ${this.mountPath}`));
+      return;
+    }
+    const path = !isControl && this.rewritePath ? this.rewritePath(unmounted) : unmounted;
     const match = this.match(method, path);
     if (!match) {
       send(res, text(404, `${this.serviceName} fake: no route ${method} ${url.pathname}`));
@@ -230,6 +246,14 @@ export class FakeHttpServer {
     } catch (error) {
       send(res, text(500, `${this.serviceName} fake crashed: ${(error as Error).message}`));
     }
+  }
+
+  /** The path below the mount point, or null when it is outside it. */
+  private unmount(path: string): string | null {
+    if (!this.mountPath) return path;
+    const mount = this.mountPath.replace(/\/+$/, '');
+    if (path === mount) return '/';
+    return path.toLowerCase().startsWith(`${mount.toLowerCase()}/`) ? path.slice(mount.length) : null;
   }
 
   private match(method: string, path: string): { route: Route; params: Record<string, string> } | null {

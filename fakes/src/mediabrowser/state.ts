@@ -298,6 +298,13 @@ export class MediaBrowserState {
 
   // ---- activity ----
 
+  /** Any other log line (playback, sign-ins…): the noise a busy server's log is mostly made of. */
+  logEntry(entry: Omit<ActivityEntry, 'id' | 'date' | 'severity'> & { date?: string }): ActivityEntry {
+    const full: ActivityEntry = { id: this.activity.length + 1, severity: 'Information', date: new Date().toISOString(), ...entry };
+    this.activity.push(full);
+    return full;
+  }
+
   logDownload(user: FakeUser, item: FakeItem, client = 'Jellyfin Web', device = 'Browser'): ActivityEntry {
     const entry: ActivityEntry = {
       id: this.activity.length + 1,

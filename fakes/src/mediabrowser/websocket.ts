@@ -89,7 +89,11 @@ export class SessionSocket {
         return;
       case 'SessionsStart': {
         this.sessionsStartsReceived++;
-        if (this.sessionsStartsReceived === 1 && this.settings.ignoreFirstSessionsStart) return;
+        // The first SessionsStart after the flag is set is ignored once, whatever came before it.
+        if (this.settings.ignoreFirstSessionsStart) {
+          this.settings.ignoreFirstSessionsStart = false;
+          return;
+        }
         const [initialDelay] = String(message.Data ?? '0,1500').split(',').map(Number);
         client.sessions = true;
         client.timers.push(setTimeout(() => this.sendSessions(client), Math.max(0, initialDelay ?? 0)));

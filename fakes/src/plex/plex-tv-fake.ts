@@ -46,7 +46,11 @@ export class PlexTvFake {
 
   /** Accepts every pending invite of the invitee (email, username or id), optionally on one server. */
   acceptInvites(invitee: string | number, machineId?: string): number {
-    const account = typeof invitee === 'number' ? this.state.account(invitee) : this.state.findByLogin(invitee);
+    let account = typeof invitee === 'number' ? this.state.account(invitee) : this.state.findByLogin(invitee);
+    // An email invited before it had an account signs up first (which binds its invites), then accepts.
+    if (!account && typeof invitee === 'string' && [...this.state.shares.values()].some((s) => s.invitedId === null && s.invitedEmail.toLowerCase() === invitee.trim().toLowerCase())) {
+      account = this.state.addAccount({ username: null, email: invitee.trim(), title: invitee.trim(), token: null });
+    }
     if (!account) return 0;
     const pending = this.state.sharesReceived(account.id).filter((s) => !s.accepted && (!machineId || s.machineId === machineId));
     for (const share of pending) this.state.acceptShare(share.id);

@@ -40,7 +40,8 @@ function guarded(req: FakeRequest, run: () => FakeResponse, generation: 'v1' | '
     return run();
   } catch (error) {
     if (!(error instanceof PlexTvFailure)) throw error;
-    return generation === 'v2' ? v2Error(req, error.status, error.code, error.message) : v1Error(error.status, error.message);
+    if (generation === 'v2') return v2Error(req, error.wire.v2Status ?? error.status, error.code, error.message);
+    return error.wire.v1Response ? xml(error.status, { name: 'Response', attrs: { code: error.status, status: error.message } }) : v1Error(error.status, error.message);
   }
 }
 

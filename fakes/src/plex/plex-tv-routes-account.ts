@@ -3,7 +3,7 @@ import { v1, v2, v2Answer } from './plex-tv-guard.js';
 import { friendJson, homeUserJson, homeUserXml, resourceJson, resourceXml, userJson, userXml, v1UserXml } from './plex-tv-shapes.js';
 import type { PlexTvState } from './plex-tv-state.js';
 import type { FakePlexAccount, FakeShare } from './plex-tv-types.js';
-import { gone, v1Error, wantsJson, xml } from './wire.js';
+import { gone, v1Answer, v1Error, wantsJson, xml } from './wire.js';
 import type { XmlNode } from './xml.js';
 
 /** plex.tv account reads: the token's user, resources, users/friends/Home, server sections, retired endpoints. */
@@ -111,7 +111,7 @@ export function addAccountRoutes(http: FakeHttpServer, state: PlexTvState): void
       const server = state.ownedServer(a, req.params.machineId!);
       if (!server) return v1Error(404, 'Not found');
       const sections = state.sectionsOf(server).map((s) => ({ name: 'Section', attrs: { id: s.id, key: s.key, type: s.type, title: s.title } }));
-      return xml(200, {
+      return v1Answer(req, 200, {
         name: 'MediaContainer',
         attrs: { friendlyName: 'myPlex', identifier: 'com.plexapp.plugins.myplex', machineIdentifier: server.pms.machineId, size: 1 },
         children: [

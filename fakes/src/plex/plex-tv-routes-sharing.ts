@@ -3,7 +3,7 @@ import { v1, v2, v2Answer } from './plex-tv-guard.js';
 import { pendingInviteJson, shareJson, v1SharedServerXml } from './plex-tv-shapes.js';
 import type { PlexTvState } from './plex-tv-state.js';
 import { PlexTvFailure, type ShareSettings } from './plex-tv-types.js';
-import { bodyObject, v1Error, xml } from './wire.js';
+import { bodyObject, v1Answer, v1Error, xml } from './wire.js';
 
 /** Sharing a server: invites in both generations, updates, flags, removal, invite lists, accepting. */
 export function addSharingRoutes(http: FakeHttpServer, state: PlexTvState): void {
@@ -20,7 +20,7 @@ export function addSharingRoutes(http: FakeHttpServer, state: PlexTvState): void
         sectionIds: sectionList(b.librarySectionIds),
         settings: parseSettings(b.settings),
       });
-      if (b.skipFriendship === false) state.addFriend(owner.id, share.invitedId);
+      if (b.skipFriendship === false && share.invitedId !== null) state.addFriend(owner.id, share.invitedId);
       return v2Answer(req, 200, shareJson(share, state), 'SharedServer');
     }),
   );
@@ -125,7 +125,7 @@ export function addSharingRoutes(http: FakeHttpServer, state: PlexTvState): void
       const server = state.ownedServer(owner, req.params.machineId!);
       if (!server) return v1Error(404, 'Not found');
       const shares = state.sharesOfServer(server.pms.machineId);
-      return xml(200, {
+      return v1Answer(req, 200, {
         name: 'MediaContainer',
         attrs: { friendlyName: 'myPlex', identifier: 'com.plexapp.plugins.myplex', machineIdentifier: server.pms.machineId, size: shares.length },
         children: shares.map((s) => v1SharedServerXml(s, state)),
@@ -148,13 +148,19 @@ export function addSharingRoutes(http: FakeHttpServer, state: PlexTvState): void
       return xml(200, { name: 'MediaContainer', attrs: { size: 1 }, children: [v1SharedServerXml(share, state)] });
     }),
   );
+  // v1 routes take the v1 SharedServer@id only (python-plexapi updateFriend builds them that way).
+  const v1Share = (machineId: string, id: string) => {
+    const share = state.shareByV1Id(Number(id));
+    if (!share || share.machineId !== machineId) throw new PlexTvFailure(404, 1002, 'Not found');
+    return share;
+  };
   http.route(
     'PUT',
     '/api/servers/:machineId/shared_servers/:id',
     v1(state, (req, owner) => {
       const b = bodyObject(req);
       const shared = (b.shared_server ?? {}) as Record<string, unknown>;
-      const share = state.updateShare(owner, Number(req.params.id), {
+      const share = state.updateShare(owner, v1Share(req.params.machineId!, req.params.id!), {
         sectionIds: shared.library_section_ids === undefined ? undefined : sectionList(shared.library_section_ids),
         settings: parseSettings(b.sharing_settings),
       });
@@ -165,7 +171,7 @@ export function addSharingRoutes(http: FakeHttpServer, state: PlexTvState): void
     'DELETE',
     '/api/servers/:machineId/shared_servers/:id',
     v1(state, (req, owner) => {
-      state.removeShare(owner, Number(req.params.id));
+      state.removeShare(owner, v1Share(req.params.machineId!, req.params.id!));
       return empty(200);
     }),
   );

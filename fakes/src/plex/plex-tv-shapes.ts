@@ -128,7 +128,7 @@ function v1UserServer(share: FakeShare, state: PlexTvState): XmlNode {
   return {
     name: 'Server',
     attrs: {
-      id: share.id,
+      id: share.v1Id,
       serverId: server?.id ?? 0,
       machineIdentifier: share.machineId,
       name: server?.pms.name ?? '',
@@ -177,7 +177,7 @@ function invitedJson(a: FakePlexAccount): Record<string, unknown> {
 /** The v2 share object (invite answer, `owned/accepted`, inside pending invites). */
 export function shareJson(share: FakeShare, state: PlexTvState): Record<string, unknown> {
   const server = state.servers.get(share.machineId);
-  const invited = state.account(share.invitedId)!;
+  const invited = share.invitedId === null ? undefined : state.account(share.invitedId);
   const libraries = server
     ? state.sectionsOf(server).filter((l) => share.allLibraries || share.sectionIds.includes(l.id)).map((l) => ({ id: l.id, key: Number(l.key), title: l.title, type: l.type }))
     : [];
@@ -185,6 +185,7 @@ export function shareJson(share: FakeShare, state: PlexTvState): Record<string, 
     id: share.id,
     name: server?.pms.name ?? '',
     ownerId: share.ownerId,
+    // An invite to an email without an account has no user yet: null id, no `invited` object.
     invitedId: share.invitedId,
     invitedEmail: share.invitedEmail,
     serverId: server?.id ?? 0,
@@ -199,25 +200,26 @@ export function shareJson(share: FakeShare, state: PlexTvState): Record<string, 
     numLibraries: libraries.length,
     libraries,
     sharingSettings: share.settings,
-    invited: invitedJson(invited),
+    invited: invited ? invitedJson(invited) : null,
   };
 }
 
 export function pendingInviteJson(share: FakeShare, state: PlexTvState): Record<string, unknown> {
-  const invited = state.account(share.invitedId)!;
+  const invited = share.invitedId === null ? undefined : state.account(share.invitedId);
   const owner = state.account(share.ownerId)!;
   return {
-    id: invited.id,
+    // The invite's own id; for an email without an account there is no user, only the address.
+    id: invited?.id ?? null,
     createdAt: isoSeconds(share.invitedAt),
     friend: false,
     home: false,
     server: true,
-    username: invited.username,
-    email: invited.email,
-    thumb: thumbOf(invited),
-    friendlyName: invited.title,
+    username: invited?.username ?? null,
+    email: invited?.email ?? share.invitedEmail,
+    thumb: invited ? thumbOf(invited) : null,
+    friendlyName: invited?.title ?? null,
     owner: { id: owner.id, uuid: owner.uuid, username: owner.username, email: owner.email, title: owner.title, friendlyName: owner.title, thumb: thumbOf(owner) },
-    invited: invitedJson(invited),
+    invited: invited ? invitedJson(invited) : null,
     sharedServers: [shareJson(share, state)],
   };
 }
@@ -225,14 +227,14 @@ export function pendingInviteJson(share: FakeShare, state: PlexTvState): Record<
 /** v1 `SharedServer` of `/api/servers/{machineId}/shared_servers`, with every section and its `shared` flag. */
 export function v1SharedServerXml(share: FakeShare, state: PlexTvState): XmlNode {
   const server = state.servers.get(share.machineId);
-  const invited = state.account(share.invitedId)!;
+  const invited = share.invitedId === null ? undefined : state.account(share.invitedId);
   return {
     name: 'SharedServer',
     attrs: {
-      id: share.id,
-      username: invited.username ?? '',
-      email: invited.email ?? '',
-      userID: invited.id,
+      id: share.v1Id,
+      username: invited?.username ?? '',
+      email: invited?.email ?? share.invitedEmail,
+      userID: invited?.id ?? '',
       accessToken: '',
       name: server?.pms.name ?? '',
       acceptedAt: share.acceptedAt ?? '',

@@ -26,6 +26,8 @@ export class PlexTvState {
   private readonly sharesByServer = new Map<string, Set<number>>();
   private nextAccountId = 10_000_001;
   private nextShareId = 600_000_001;
+  // A different range, so a v1 id sent to a v2 route (or the reverse) finds nothing.
+  private nextV1ShareId = 3_100_001;
   private nextServerId = 900_001;
   maxUsersPerServer: number;
 
@@ -57,6 +59,8 @@ export class PlexTvState {
     if (account.token) this.byToken.set(account.token, id);
     if (account.username) this.byLogin.set(account.username.toLowerCase(), id);
     if (account.email) this.byLogin.set(account.email.toLowerCase(), id);
+    // Signing up binds the invites that waited for this email.
+    if (account.email) for (const share of this.shares.values()) if (share.invitedId === null && share.invitedEmail.toLowerCase() === account.email.toLowerCase()) share.invitedId = id;
     return account;
   }
 
@@ -152,9 +156,14 @@ export class PlexTvState {
     return [...this.shares.values()].filter((s) => s.invitedId === accountId);
   }
 
+  shareByV1Id(v1Id: number): FakeShare | undefined {
+    for (const share of this.shares.values()) if (share.v1Id === v1Id) return share;
+    return undefined;
+  }
+
   /** Seats taken on a server: everyone it is shared with plus the owner's Plex Home members. */
   usedSeats(server: RegisteredServer): number {
-    const ids = new Set(this.sharesOfServer(server.pms.machineId).map((s) => s.invitedId));
+    const ids = new Set<number | string>(this.sharesOfServer(server.pms.machineId).map((s) => s.invitedId ?? s.invitedEmail.toLowerCase()));
     for (const member of this.homeUsers(server.ownerId)) if (member.id !== server.ownerId) ids.add(member.id);
     return ids.size;
   }
@@ -163,11 +172,16 @@ export class PlexTvState {
     const server = this.ownedServer(owner, input.machineId);
     if (!server) throw new PlexTvFailure(422, 1905, `Server ${input.machineId} is not registered to this account`);
     const invitee = this.resolveInvitee(input);
-    if (invitee.id === owner.id || (invitee.homeOf !== null && invitee.homeOf === owner.id)) {
+    if (invitee && (invitee.id === owner.id || (invitee.homeOf !== null && invitee.homeOf === owner.id))) {
       throw new PlexTvFailure(422, 1906, 'This user is already a member of your Plex Home');
     }
-    if (this.sharesOfServer(input.machineId).some((s) => s.invitedId === invitee.id)) {
-      throw new PlexTvFailure(400, 1907, 'This server is already shared with this user');
+    const email = invitee ? (invitee.email ?? invitee.username ?? '') : (input.identifier ?? '').trim();
+    const duplicate = this.sharesOfServer(input.machineId).some((s) => (invitee ? s.invitedId === invitee.id : s.invitedId === null && s.invitedEmail.toLowerCase() === email.toLowerCase()));
+    if (duplicate) {
+      // The text python-plexapi users and Wizarr/Tautulli-era tools quote; v1 answers 400 as
+      // <Response code status>, v2 (Plex Web) 422 with the same message.
+      const who = invitee?.username ?? email;
+      throw new PlexTvFailure(400, 1999, `You're already sharing this server with ${who}. Please edit your existing share.`, { v2Status: 422, v1Response: true });
     }
     const sectionIds = this.resolveSections(server, input.sectionIds);
     if (this.usedSeats(server) >= server.maxUsers) {
@@ -175,10 +189,11 @@ export class PlexTvState {
     }
     const share: FakeShare = {
       id: this.nextShareId++,
+      v1Id: this.nextV1ShareId++,
       machineId: input.machineId,
       ownerId: owner.id,
-      invitedId: invitee.id,
-      invitedEmail: invitee.email ?? invitee.username ?? '',
+      invitedId: invitee?.id ?? null,
+      invitedEmail: email,
       accepted: false,
       allLibraries: sectionIds.length === 0,
       sectionIds,
@@ -195,6 +210,7 @@ export class PlexTvState {
     const at = nowSeconds() - 86_400 * 30;
     const share: FakeShare = {
       id: this.nextShareId++,
+      v1Id: this.nextV1ShareId++,
       machineId,
       ownerId: owner.id,
       invitedId: invitee.id,
@@ -210,7 +226,7 @@ export class PlexTvState {
     return share;
   }
 
-  updateShare(owner: FakePlexAccount, shareId: number, update: { sectionIds?: (number | string)[]; settings?: Partial<ShareSettings> }): FakeShare {
+  updateShare(owner: FakePlexAccount, shareId: number | FakeShare, update: { sectionIds?: (number | string)[]; settings?: Partial<ShareSettings> }): FakeShare {
     const share = this.ownedShare(owner, shareId);
     const server = this.servers.get(share.machineId)!;
     if (update.sectionIds !== undefined) {
@@ -229,7 +245,7 @@ export class PlexTvState {
     return shares;
   }
 
-  removeShare(owner: FakePlexAccount, shareId: number): void {
+  removeShare(owner: FakePlexAccount, shareId: number | FakeShare): void {
     const share = this.ownedShare(owner, shareId);
     this.shares.delete(share.id);
     this.sharesByServer.get(share.machineId)?.delete(share.id);
@@ -247,6 +263,8 @@ export class PlexTvState {
   acceptShare(shareId: number): FakeShare {
     const share = this.shares.get(shareId);
     if (!share) throw new PlexTvFailure(404, 1002, 'The requested resource or endpoint could not be found');
+    // An invite to an email is accepted after signing up: the account exists from then on.
+    if (share.invitedId === null) share.invitedId = (this.findByLogin(share.invitedEmail) ?? this.addAccount({ username: null, email: share.invitedEmail, title: share.invitedEmail, token: null })).id;
     if (!share.accepted) {
       share.accepted = true;
       share.acceptedAt = nowSeconds();
@@ -265,6 +283,8 @@ export class PlexTvState {
     const out = new Map<number, { account: FakePlexAccount; accepted: boolean; shares: FakeShare[] }>();
     for (const id of this.friendships.get(ownerId) ?? []) out.set(id, { account: this.mustAccount(id), accepted: true, shares: [] });
     for (const share of this.sharesOfOwner(ownerId)) {
+      // An invite to an email without an account is not a friend of anyone yet.
+      if (share.invitedId === null) continue;
       const entry = out.get(share.invitedId) ?? { account: this.mustAccount(share.invitedId), accepted: false, shares: [] };
       entry.shares.push(share);
       entry.accepted ||= share.accepted;
@@ -293,7 +313,8 @@ export class PlexTvState {
     return server.pms.libraries.map((l) => ({ id: l.globalId, key: l.key, title: l.title, type: l.type }));
   }
 
-  private resolveInvitee(input: InviteInput): FakePlexAccount {
+  /** The invited account; null for an email plex.tv does not know (the invite waits for sign-up). */
+  private resolveInvitee(input: InviteInput): FakePlexAccount | null {
     if (input.invitedId !== undefined) {
       const account = this.accounts.get(input.invitedId);
       if (!account) throw new PlexTvFailure(404, 1002, 'User not found');
@@ -303,8 +324,8 @@ export class PlexTvState {
     if (!identifier) throw new PlexTvFailure(400, 1000, 'invitedEmail is missing');
     const found = this.findByLogin(identifier);
     if (found) return found;
-    // plex.tv emails an invitation to an address it does not know; the share waits for sign-up.
-    if (identifier.includes('@')) return this.addAccount({ username: null, email: identifier, title: identifier, token: null });
+    // plex.tv emails an invitation to an address it does not know; the share has no user id until sign-up.
+    if (identifier.includes('@')) return null;
     throw new PlexTvFailure(404, 1002, 'User not found');
   }
 
@@ -319,8 +340,8 @@ export class PlexTvState {
     });
   }
 
-  private ownedShare(owner: FakePlexAccount, shareId: number): FakeShare {
-    const share = this.shares.get(shareId);
+  private ownedShare(owner: FakePlexAccount, shareId: number | FakeShare): FakeShare {
+    const share = typeof shareId === 'number' ? this.shares.get(shareId) : shareId;
     if (!share || share.ownerId !== owner.id) throw new PlexTvFailure(404, 1002, 'The requested resource or endpoint could not be found');
     return share;
   }

@@ -59,11 +59,20 @@ export interface AccountSeed {
   id?: number;
 }
 
+/**
+ * One share of one server. plex.tv keeps two id spaces: the v2 id (`/api/v2/shared_servers/{id}`,
+ * the owned/accepted and pending lists) and the v1 `SharedServer@id` (`/api/servers/{machineId}/
+ * shared_servers/{id}`, `/api/users` `Server@id`). Public clients use each with its own routes
+ * (python-plexapi updateFriend: v1 id on the v1 route; Wizarr: owned/accepted id on v2), so the
+ * fake keeps them apart and a mix-up is a 404.
+ */
 export interface FakeShare {
   id: number;
+  v1Id: number;
   machineId: string;
   ownerId: number;
-  invitedId: number;
+  /** null: an invite to an email that has no Plex account yet (it gets one at sign-up). */
+  invitedId: number | null;
   invitedEmail: string;
   accepted: boolean;
   allLibraries: boolean;
@@ -99,6 +108,8 @@ export class PlexTvFailure extends Error {
     readonly status: number,
     readonly code: number,
     message: string,
+    /** Where v1 and v2 answer the same refusal differently (the duplicate share: 400 on v1, 422 on v2). */
+    readonly wire: { v2Status?: number; v1Response?: boolean } = {},
   ) {
     super(message);
   }

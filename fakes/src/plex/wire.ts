@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { json, type FakeRequest, type FakeResponse } from '../core/fake-server.js';
-import { escapeXml, xmlDocument, type XmlNode } from './xml.js';
+import { escapeXml, xmlDocument, xmlNodeToJson, type XmlNode } from './xml.js';
 
 /** Wire helpers shared by the plex.tv and Plex Media Server fakes. */
 
@@ -23,6 +23,15 @@ export function clientIdOf(req: FakeRequest): string | null {
 
 export function xml(status: number, root: XmlNode, headers: Record<string, string> = {}): FakeResponse {
   return { status, headers: { 'content-type': 'application/xml; charset=utf-8', ...headers }, body: xmlDocument(root) };
+}
+
+/**
+ * The v1 routes that read XML by default but answer JSON to `Accept: application/json` (public
+ * clients read `/api/servers/{id}/shared_servers` that way), so a client that asks for JSON and
+ * parses XML is caught.
+ */
+export function v1Answer(req: FakeRequest, status: number, root: XmlNode): FakeResponse {
+  return wantsJson(req) ? json(status, { [root.name]: xmlNodeToJson(root) }) : xml(status, root);
 }
 
 export function html(status: number, body: string): FakeResponse {

@@ -82,3 +82,10 @@ function elementName(key: string, item: Record<string, unknown>): string {
       return 'Directory';
   }
 }
+
+/** The JSON plex.tv v1 gives to `Accept: application/json`: attributes as keys, children grouped in arrays by name. */
+export function xmlNodeToJson(node: XmlNode): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...node.attrs };
+  for (const child of node.children ?? []) ((out[child.name] ??= []) as unknown[]).push(xmlNodeToJson(child));
+  return out;
+}

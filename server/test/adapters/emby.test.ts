@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EMBY_CONNECT_TEST_USER, type EmbyAdapter } from '../../src/adapters/media-server/emby/emby-adapter.js';
-import { EventLog, integrationError, member, startHarness, type Harness } from './support/mediabrowser.js';
+import { EMBY_CONNECT_TEST_USER, embySocketUrls, type EmbyAdapter } from '../../src/adapters/media-server/emby/emby-adapter.js';
+import { EventLog, integrationError, member, sleep, startHarness, type Harness } from './support/mediabrowser.js';
 import { mediaBrowserAdapterSuite } from './support/mediabrowser-suite.js';
 
 describe('EmbyAdapter against the Emby fake', () => {
@@ -41,6 +41,40 @@ describe('EmbyAdapter: Emby specifics', () => {
       h.fake.http.rewritePath = rewrite;
     }
     await expect(h.adapter({ baseUrl: `${h.fake.url}/emby/` }).listLibraries()).resolves.toHaveLength(4);
+  });
+
+  it('behind a reverse proxy at /emby the REST calls and the websocket stay under the base path', async () => {
+    h.fake.http.mountPath = '/emby';
+    try {
+      const proxied = h.adapter({ baseUrl: `${h.fake.url}/emby` });
+      await expect(proxied.listLibraries()).resolves.toHaveLength(4);
+      const log = new EventLog();
+      const opened = log.next((e) => e.type === 'connection' && e.state === 'open');
+      const sub = proxied.subscribeEvents(log.push);
+      await opened;
+      await sub.close();
+      // The socket outside the base path is what a proxy at /emby does not forward.
+      const outside = new EventLog();
+      const direct = h.adapter({ baseUrl: h.fake.url }).subscribeEvents(outside.push);
+      await sleep(300);
+      expect(outside.events).toEqual([]);
+      await direct.close();
+    } finally {
+      h.fake.http.mountPath = null;
+    }
+    // Served at the root, a base URL ending in /emby (Emby's API prefix) still finds the socket.
+    const log = new EventLog();
+    const opened = log.next((e) => e.type === 'connection' && e.state === 'open');
+    const sub = h.adapter({ baseUrl: `${h.fake.url}/emby/`, eventTimings: { minBackoffMs: 20, maxBackoffMs: 50 } }).subscribeEvents(log.push);
+    await opened;
+    await sub.close();
+  });
+
+  it('websocket addresses: the base path as typed first, then the server root', () => {
+    const q = 'api_key=k&deviceId=usher-server';
+    expect(embySocketUrls('https://host/emby', 'k')).toEqual([`wss://host/emby/embywebsocket?${q}`, `wss://host/embywebsocket?${q}`]);
+    expect(embySocketUrls('https://host/media/emby/', 'k')).toEqual([`wss://host/media/emby/embywebsocket?${q}`, `wss://host/media/embywebsocket?${q}`]);
+    expect(embySocketUrls('http://10.0.0.2:8096', 'k')).toEqual([`ws://10.0.0.2:8096/embywebsocket?${q}`]);
   });
 
   it('lists and deletes devices; deleting a gone device succeeds; a 500 is retried', async () => {

@@ -49,7 +49,7 @@ describe('PlexTvClient through an HTTP proxy with credentials', () => {
       await c.friends();
       await c.homeUsers();
       await c.serverSections(machineId);
-      await c.serverShares(machineId);
+      await c.serverSharesV1(machineId);
       await c.acceptedShares();
       await c.pendingInvites();
       const share = await c.invite({ machineId, identifier: invitee.email!, librarySectionIds: sections, settings: {} });

@@ -116,13 +116,19 @@ describe('PlexTvClient', () => {
       expect(count('GET /api/v2/friends')).toBe(2);
     });
 
-    it('homeUsers() gives the admin and managed users; a 400 is a rejected, unretried error', async () => {
+    it('homeUsers() gives the admin and managed users; no Plex Home (4xx or no users) is an empty Home; 401 still fails', async () => {
       const home = await client().homeUsers();
       expect(home[0]).toMatchObject({ id: String(fakes.owner.id), admin: true });
       expect(home.find((u) => u.restricted)).toMatchObject({ admin: false, username: null, email: null });
       fakes.plexTv.http.fail('GET /api/v2/home/users', 1, 400);
-      expect(await failure(client().homeUsers())).toMatchObject({ kind: 'rejected', retryable: false });
-      expect(count('GET /api/v2/home/users')).toBe(2);
+      expect(await client().homeUsers()).toEqual([]);
+      fakes.plexTv.http.fail('GET /api/v2/home/users', 1, 404);
+      expect(await client().homeUsers()).toEqual([]);
+      fakes.plexTv.http.fail('GET /api/v2/home/users', 1, 200, '{"id":1,"name":"none"}');
+      expect(await client().homeUsers()).toEqual([]);
+      fakes.plexTv.http.fail('GET /api/v2/home/users', 1, 401);
+      expect(await failure(client().homeUsers())).toMatchObject({ reason: 'plex_token_invalid' });
+      expect(count('GET /api/v2/home/users')).toBe(5);
     });
 
     it('serverSections() maps PMS keys to plex.tv global ids; an unknown machine id is plex_machine_id_changed', async () => {
@@ -135,15 +141,56 @@ describe('PlexTvClient', () => {
   });
 
   describe('shares', () => {
-    it('serverShares() lists accepted shares and invites of one server; a 503 is retried', async () => {
-      fakes.plexTv.http.fail('GET /api/servers/:machineId/shared_servers', 1, 503);
+    it('serverShares() lists accepted shares and invites of one server with v2 ids; a 503 is retried', async () => {
+      fakes.plexTv.http.fail('GET /api/v2/shared_servers/owned/accepted', 1, 503);
       const shares = await client().serverShares(pms.machineId);
       expect(shares).toHaveLength(3);
       const accepted = shares.find((s) => s.userId === String(fakes.members[0]![0]!.id))!;
       expect(accepted).toMatchObject({ accepted: true, allowSync: true, sectionIds: standardSections() });
       expect(accepted.acceptedAt).toMatch(/^\d{4}-/);
       expect(shares.find((s) => s.userId === String(fakes.members[0]![2]!.id))).toMatchObject({ accepted: false, acceptedAt: null });
-      expect(count('GET /api/servers/:machineId/shared_servers')).toBe(2);
+      expect(count('GET /api/v2/shared_servers/owned/accepted')).toBe(2);
+      // The ids are the v2 ones; the v1 list names the same shares under other ids.
+      const v1 = await client().serverSharesV1(pms.machineId);
+      for (const share of shares) {
+        expect(fakes.plexTv.state.shares.get(Number(share.shareId))?.invitedId).toBe(Number(share.userId));
+        expect(v1.find((s) => s.userId === share.userId)!.shareId).not.toBe(share.shareId);
+      }
+    });
+
+    it('v1 reads ask for XML, and a body of another shape (JSON, empty, HTML, another root) fails loudly', async () => {
+      const c = client();
+      expect(await c.serverSections(pms.machineId)).toHaveLength(pms.libraries.length);
+      expect(await c.serverSharesV1(pms.machineId)).toHaveLength(3);
+      expect((await c.users()).length).toBeGreaterThan(0);
+      const bodies = ['{"MediaContainer":{"size":0}}', '', '<html><body>502 Bad Gateway</body></html>', '<?xml version="1.0"?><errors><error>down</error></errors>'];
+      for (const body of bodies) {
+        for (const [route, call] of [
+          ['GET /api/servers/:machineId', () => c.serverSections(pms.machineId)],
+          ['GET /api/servers/:machineId/shared_servers', () => c.serverSharesV1(pms.machineId)],
+          ['GET /api/users', () => c.users()],
+        ] as const) {
+          fakes.plexTv.http.fail(route, 3, 200, body);
+          expect(await failure(call()), `${route} answering ${JSON.stringify(body)}`).toMatchObject({ kind: 'invalid_response' });
+          fakes.plexTv.http.clearFaults();
+        }
+      }
+    });
+
+    it('v2 lists of another shape fail loudly instead of reading as empty', async () => {
+      const c = client();
+      for (const [route, call] of [
+        ['GET /api/v2/shared_servers/owned/accepted', () => c.acceptedShares()],
+        ['GET /api/v2/shared_servers/invites/owned/pending', () => c.pendingInvites()],
+        ['GET /api/v2/friends', () => c.friends()],
+        ['GET /api/v2/resources', () => c.servers()],
+      ] as const) {
+        for (const body of ['{"MediaContainer":{}}', '<html></html>', '']) {
+          fakes.plexTv.http.fail(route, 3, 200, body);
+          expect(await failure(call()), `${route} answering ${JSON.stringify(body)}`).toMatchObject({ kind: 'invalid_response' });
+          fakes.plexTv.http.clearFaults();
+        }
+      }
     });
 
     it('acceptedShares() and pendingInvites() read the v2 lists; 401 is plex_token_invalid', async () => {
@@ -217,16 +264,20 @@ describe('PlexTvClient', () => {
         reason: 'plex_unknown_user',
       });
       const member = fakes.members[0]![0]!;
+      // v2 answers 422 with "You're already sharing this server with …": recognised by the text, not read as a changed machine id.
       expect(await failure(client().invite({ machineId: pms.machineId, identifier: member.email!, librarySectionIds: standardSections(), settings: {} }))).toMatchObject({
-        status: 400,
+        status: 422,
         reason: 'plex_already_shared',
       });
+      // v1 answers 400 with the same text in <Response status>.
+      expect(await failure(client().inviteUserId(pms.machineId, String(member.id), standardSections(), {}))).toMatchObject({ status: 400, reason: 'plex_already_shared' });
     });
 
     it('inviteUserId() uses the v1 invite with invited_id; 401 is plex_token_invalid', async () => {
       const a = newAccount('by-id');
-      const share = await client().inviteUserId(pms.machineId, String(a.id), [standardSections()[1]!], { allowSync: true });
-      expect(share).toMatchObject({ userId: String(a.id), accepted: false, allowSync: true, sectionIds: [standardSections()[1]] });
+      await client().inviteUserId(pms.machineId, String(a.id), [standardSections()[1]!], { allowSync: true });
+      const share = (await client().serverShares(pms.machineId)).find((s) => s.userId === String(a.id));
+      expect(share).toMatchObject({ accepted: false, allowSync: true, sectionIds: [standardSections()[1]] });
       expect(count('POST /api/servers/:machineId/shared_servers')).toBe(1);
       fakes.plexTv.http.fail('POST /api/servers/:machineId/shared_servers', 1, 401);
       expect(await failure(client().inviteUserId(pms.machineId, String(newAccount('by-id-2').id), standardSections(), {}))).toMatchObject({ reason: 'plex_token_invalid' });

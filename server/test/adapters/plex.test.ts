@@ -117,12 +117,12 @@ describe('PlexServerAdapter: server, libraries and accounts', () => {
     });
 
     it('listAccounts() with a revoked account token is plex_token_invalid (not retried)', async () => {
-      fakes.plexTv.http.fail('GET /api/servers/:machineId/shared_servers', 1, 401);
+      fakes.plexTv.http.fail('GET /api/v2/shared_servers/owned/accepted', 1, 401);
       expect(await failure(h.adapter(pms).listAccounts())).toMatchObject({ reason: 'plex_token_invalid' });
-      expect(tvCount('GET /api/servers/:machineId/shared_servers')).toBe(1);
+      expect(tvCount('GET /api/v2/shared_servers/owned/accepted')).toBe(1);
     });
 
-    it('provisionAccount() invites by email; accepting turns it active; provisioning again updates the share', async () => {
+    it('provisionAccount() invites by email; accepting turns it active; provisioning again (plex.tv: 422 "already sharing") updates the share', async () => {
       const a = h.adapter(pms);
       const user = newAccount('new-customer');
       const created = await a.provisionAccount({ identifier: user.email!, grant: grant(standard(), true) });

@@ -346,6 +346,18 @@ export function mediaBrowserAdapterSuite(flavor: Flavor): void {
       await expect(h.adapter().listDownloads(since)).resolves.toHaveLength(downloads.length);
       expect(h.count('GET /System/ActivityLog/Entries')).toBe(3);
     });
+
+    it('pages to the end of the window: a download behind 2,500 newer log lines is found', async () => {
+      const since = new Date(Date.now() - 60_000);
+      const user = h.fake.state.users.get(member(h.fake, 2).id)!;
+      const item = [...h.fake.state.items.values()][0]!;
+      const download = h.fake.state.logDownload(user, item);
+      for (let i = 0; i < 2_500; i++) h.fake.state.logEntry({ name: `${user.name} is playing ${item.name}`, shortOverview: '', type: 'VideoPlayback', userId: user.id });
+      h.fake.http.resetCounts();
+      const downloads = await h.adapter().listDownloads(since);
+      expect(downloads.filter((d) => d.at === download.date && d.accountRemoteId === user.id)).toHaveLength(1);
+      expect(h.count('GET /System/ActivityLog/Entries')).toBeGreaterThan(4);
+    });
   });
 
   describe('self-signed HTTPS', () => {

@@ -1,6 +1,6 @@
 import { IntegrationError } from '../../http/integration-error.js';
 import type { AccountRef, EmbyConnectCheck, MediaServerCapabilities, RemoteDevice, ServerIdentity } from '../media-server.js';
-import { isNotFound, USHER_CLIENT } from '../mediabrowser/client.js';
+import { isNotFound, splitBaseUrl, USHER_CLIENT } from '../mediabrowser/client.js';
 import { MediaBrowserAdapter, type LibraryFolder, type MediaBrowserAdapterOptions } from '../mediabrowser/mediabrowser-adapter.js';
 import { passwordRejected } from '../mediabrowser/provision.js';
 import { libraryType, sameId } from '../mediabrowser/sessions.js';
@@ -12,6 +12,21 @@ export type { EmbyConnectCheck } from '../media-server.js';
 export const EMBY_CONNECT_TEST_USER = 'EmbyConnectLinkTest';
 
 /** Emby 4.8 (integrations.md §2): the MediaBrowser base with Emby's routes, plus devices and Connect. */
+/**
+ * Where Emby's websocket is, first under the URL exactly as the admin gave it. Emby's own web client
+ * (apiclient `openWebSocket`) takes its server address, which keeps a reverse proxy's base path,
+ * and replaces `emby/socket` with `embywebsocket`: behind `https://host/emby` that is
+ * `wss://host/emby/embywebsocket`. A trailing `/emby` may instead be Emby's own API prefix on a
+ * direct connection, where the socket is `/embywebsocket` at the root: that is the second candidate.
+ */
+export function embySocketUrls(baseUrl: string, apiKey: string): string[] {
+  const query = new URLSearchParams({ api_key: apiKey, deviceId: USHER_CLIENT.deviceId }).toString();
+  const typed = baseUrl.trim().replace(/\/+$/, '');
+  const { root } = splitBaseUrl('emby', baseUrl);
+  const ws = (base: string) => `${base.replace(/^http/i, 'ws')}/embywebsocket?${query}`;
+  return [...new Set([ws(typed), ws(root)])];
+}
+
 export class EmbyAdapter extends MediaBrowserAdapter {
   readonly kind = 'emby' as const;
   readonly capabilities: MediaServerCapabilities = {
@@ -91,9 +106,8 @@ export class EmbyAdapter extends MediaBrowserAdapter {
     await this.client.post(`/Sessions/${encodeURIComponent(sessionId)}/Message`, { query: { Header: header, Text: text, TimeoutMs: 10_000 } });
   }
 
-  protected eventTarget(): { url: string; headers: Record<string, string> } {
-    const query = new URLSearchParams({ api_key: this.options.apiKey, deviceId: USHER_CLIENT.deviceId });
-    return { url: `${this.client.root.replace(/^http/i, 'ws')}/embywebsocket?${query.toString()}`, headers: { 'x-emby-token': this.options.apiKey } };
+  protected eventTarget(): { url: string[]; headers: Record<string, string> } {
+    return { url: embySocketUrls(this.options.baseUrl, this.options.apiKey), headers: { 'x-emby-token': this.options.apiKey } };
   }
 
   // ---- devices (reference §2.15) ----

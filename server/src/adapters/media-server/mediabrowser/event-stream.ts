@@ -8,7 +8,11 @@ import type { WireSession } from './wire.js';
 const loadWs = lazy<typeof WebSocket>('ws');
 
 export interface EventStreamOptions {
-  url: string;
+  /**
+   * Where the socket lives; with several candidates, a connection that fails before opening moves
+   * on to the next one (the last that opened is kept for reconnects).
+   */
+  url: string | string[];
   headers: Record<string, string>;
   allowSelfSigned: boolean;
   onEvent: (event: MediaServerEvent) => void;
@@ -40,9 +44,17 @@ export class MediaBrowserEventStream implements EventSubscription {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private keepAliveTimer: NodeJS.Timeout | null = null;
   private sessionsStartTimer: NodeJS.Timeout | null = null;
+  private readonly urls: string[];
+  private urlIndex = 0;
 
   constructor(private readonly options: EventStreamOptions) {
+    this.urls = Array.isArray(options.url) ? options.url : [options.url];
     this.connect();
+  }
+
+  /** The address of the socket currently used or tried (for diagnostics and tests). */
+  get url(): string {
+    return this.urls[this.urlIndex]!;
   }
 
   async close(): Promise<void> {
@@ -65,7 +77,7 @@ export class MediaBrowserEventStream implements EventSubscription {
   }
 
   private connect(): void {
-    const ws = new (loadWs())(this.options.url, {
+    const ws = new (loadWs())(this.url, {
       headers: this.options.headers,
       rejectUnauthorized: !this.options.allowSelfSigned,
       handshakeTimeout: 10_000,
@@ -86,6 +98,8 @@ export class MediaBrowserEventStream implements EventSubscription {
     ws.on('close', () => {
       this.clearTimers();
       if (opened) this.options.onEvent({ type: 'connection', state: 'closed' });
+      // Never opened: try the next candidate address next time.
+      else this.urlIndex = (this.urlIndex + 1) % this.urls.length;
       if (!this.closed) this.scheduleReconnect();
     });
   }

@@ -22,6 +22,9 @@ import { provisionFromTemplate, type TemplateSnapshot } from './provision.js';
 import { countPlan, sameId, toRemoteAccount, toRemoteSessions } from './sessions.js';
 import type { WireActivityEntry, WirePolicy, WireQueryResult, WireSession, WireSystemInfo, WireUser } from './wire.js';
 
+/** 500 × 400 = 200,000 log lines in one window: far beyond a day of any server Usher manages. */
+const ACTIVITY_MAX_PAGES = 400;
+
 export interface MediaBrowserAdapterOptions {
   baseUrl: string;
   apiKey: string;
@@ -82,7 +85,7 @@ export abstract class MediaBrowserAdapter implements MediaServerAdapter {
   /** Sets a local password as an administrator (no current password needed). */
   abstract setPassword(account: AccountRef, password: string): Promise<void>;
   protected abstract sendMessage(sessionId: string, header: string, text: string): Promise<void>;
-  protected abstract eventTarget(): { url: string; headers: Record<string, string> };
+  protected abstract eventTarget(): { url: string | string[]; headers: Record<string, string> };
   protected abstract displayPreferencesQuery(userId: string): Record<string, string>;
 
   // ---- identity ----
@@ -279,11 +282,16 @@ export abstract class MediaBrowserAdapter implements MediaServerAdapter {
 
   // ---- downloads (activity log, §9.4) ----
 
+  /**
+   * Every download logged since `since`. The log is newest first and has no type filter (Jellyfin
+   * 10.x and Emby 4.8 take only startIndex/limit/minDate/hasUserId), so it is paged to the end of
+   * the window: on a busy server playback lines alone exceed any fixed number of entries. Bounded
+   * only as a guard against a server that never stops paging.
+   */
   async listDownloads(since: Date): Promise<RemoteDownload[]> {
     const out: RemoteDownload[] = [];
-    const pageSize = 100;
-    // The log is newest first; page until the window is covered (bounded, the log can be long).
-    for (let start = 0, page = 0; page < 20; page++, start += pageSize) {
+    const pageSize = 500;
+    for (let start = 0, page = 0; page < ACTIVITY_MAX_PAGES; page++, start += pageSize) {
       const result = await this.client.getJson<WireQueryResult<WireActivityEntry>>('/System/ActivityLog/Entries', {
         startIndex: start,
         limit: pageSize,

@@ -36,7 +36,8 @@ export function buildAccounts(owner: PlexAccountInfo | null, home: PlexHomeUser[
     });
   }
   for (const share of shares) {
-    const existing = byId.get(share.userId);
+    const key = shareAccountKey(share);
+    const existing = byId.get(key);
     const fromShare: Pick<RemoteAccount, 'libraries' | 'allowDownloads' | 'shareId' | 'invitedAt' | 'acceptedAt'> = {
       libraries: share.allLibraries ? 'all' : share.sectionIds,
       allowDownloads: share.allowSync,
@@ -46,11 +47,11 @@ export function buildAccounts(owner: PlexAccountInfo | null, home: PlexHomeUser[
     };
     if (existing) {
       // A Home user's share keeps the Home role: it decides that Usher never touches them.
-      if (existing.role !== 'owner') byId.set(share.userId, { ...existing, ...fromShare });
+      if (existing.role !== 'owner') byId.set(key, { ...existing, ...fromShare });
       continue;
     }
-    byId.set(share.userId, {
-      remoteId: share.userId,
+    byId.set(key, {
+      remoteId: key,
       username: share.username,
       email: share.email,
       displayName: share.title ?? share.username ?? share.email,
@@ -62,8 +63,20 @@ export function buildAccounts(owner: PlexAccountInfo | null, home: PlexHomeUser[
   return [...byId.values()];
 }
 
-/** v1's per-server list and v2's pending list overlap; the v1 entry (with sections) wins. */
-export function mergeShares(serverShares: PlexShare[], pending: PlexShare[], machineId: string): PlexShare[] {
-  const seen = new Set(serverShares.map((s) => s.shareId));
-  return [...serverShares, ...pending.filter((p) => p.machineId === machineId && !seen.has(p.shareId))];
+const INVITE_KEY = /^invite:([^:]+):(.*)$/;
+
+/**
+ * The remote id of the account a share belongs to: the Plex user id, or — for an invite to an
+ * email that has no Plex account yet, which plex.tv lists without a user id — `invite:<share id>:<email>`.
+ * Never the empty string: every such invite would otherwise collapse into one account.
+ */
+export function shareAccountKey(share: PlexShare): string {
+  if (share.userId) return share.userId;
+  return `invite:${share.shareId}:${(share.email ?? share.username ?? '').toLowerCase()}`;
+}
+
+/** The share id and email of an invite key, or null for a Plex user id. */
+export function parseInviteKey(remoteId: string): { shareId: string; email: string } | null {
+  const m = INVITE_KEY.exec(remoteId);
+  return m ? { shareId: m[1]!, email: m[2]! } : null;
 }

@@ -25,7 +25,10 @@ export interface PlexTvErrorBody {
   message: string | null;
 }
 
-/** Reads `{"errors":[{code,message}]}`, `<errors><error code message/></errors>` or `<errors><error>text</error></errors>`. */
+/**
+ * Reads `{"errors":[{code,message}]}`, `<errors><error code message/></errors>`,
+ * `<errors><error>text</error></errors>` or v1's `<Response code="400" status="text"/>`.
+ */
 export function readPlexTvError(body: string | undefined): PlexTvErrorBody {
   if (!body) return { code: null, message: null };
   try {
@@ -38,13 +41,31 @@ export function readPlexTvError(body: string | undefined): PlexTvErrorBody {
   }
   const attrs = /<error[^>]*\bcode="(\d+)"[^>]*\bmessage="([^"]*)"/.exec(body);
   if (attrs) return { code: Number(attrs[1]), message: decodeXml(attrs[2]!) };
-  const textual = /<error>([^<]*)<\/error>/.exec(body) ?? /<Response[^>]*\bstatus="([^"]*)"/.exec(body);
+  const response = /<Response\b[^>]*\bstatus="([^"]*)"/.exec(body);
+  if (response) {
+    const code = /<Response\b[^>]*\bcode="(\d+)"/.exec(body);
+    return { code: code ? Number(code[1]) : null, message: decodeXml(response[1]!) };
+  }
+  const textual = /<error>([^<]*)<\/error>/.exec(body);
   return { code: null, message: textual ? decodeXml(textual[1]!) : null };
 }
 
 function decodeXml(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;|&#39;|&#x27;/gi, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
+
+/**
+ * "You're already sharing this server with bob. Please edit your existing share." Public clients
+ * record it as 400 `<Response code="400" status="…"/>` from v1 `/api/servers/{id}/shared_servers`
+ * (python-plexapi `inviteFriend` callers; early Wizarr matched "You're already sharing this
+ * server") and as 422 from v2 `/api/v2/shared_servers`: the text, not the status, identifies it.
+ */
+const ALREADY_SHARED = /already shar(ing|ed)/i;
 
 const describe = (e: IntegrationError): string => {
   const { message } = readPlexTvError(e.body);
@@ -62,6 +83,10 @@ export function shareError(e: IntegrationError): IntegrationError {
   if (e.status === 401) return tokenError(e);
   const { message } = readPlexTvError(e.body);
   const text = message ?? '';
+  // Before the 422 causes below: its text also names "server", which would read as a changed machine id.
+  if ((e.status === 400 || e.status === 422) && ALREADY_SHARED.test(text)) {
+    return e.withCause('plex_already_shared', describe(e), 'Nothing to do: the user already has this server; Usher updates the existing share.', false);
+  }
   if (e.status === 422) {
     if (/section|librar/i.test(text)) return e.withCause('plex_stale_libraries', `${describe(e)} (the libraries Usher knows are out of date).`, PLEX_FIX.staleLibraries, false);
     if (/maximum|full|limit/i.test(text)) return e.withCause('plex_server_full', `${describe(e)}.`, PLEX_FIX.serverFull, false);
@@ -70,7 +95,6 @@ export function shareError(e: IntegrationError): IntegrationError {
     if (/invalid token/i.test(text)) return tokenError(new IntegrationError(e.service, 'unauthorized', e.message, false, { status: 401, body: e.body }));
     return e.withCause('plex_invite_refused', `${describe(e)} (422).`, PLEX_FIX.inviteRefused, false);
   }
-  if (e.status === 400 && /already/i.test(text)) return e.withCause('plex_already_shared', describe(e), 'Nothing to do: the user already has this server.', false);
   if (e.status === 404 && /user/i.test(text)) return e.withCause('plex_unknown_user', describe(e), PLEX_FIX.unknownUser, false);
   return e;
 }

@@ -15,7 +15,7 @@ import type {
   RemoteSession,
   ServerIdentity,
 } from '../media-server.js';
-import { buildAccounts, mergeShares } from './plex-accounts.js';
+import { buildAccounts, parseInviteKey, shareAccountKey } from './plex-accounts.js';
 import { machineIdChanged, PLEX_FIX } from './plex-errors.js';
 import { PlexEventStream } from './plex-events.js';
 import { toRemoteSession, type PlexMedia, type PlexSessionItem } from './plex-sessions.js';
@@ -99,11 +99,12 @@ export class PlexServerAdapter implements MediaServerAdapter {
     });
   }
 
+  /** Owner, Plex Home (none is fine) and every share of this server, keyed as shareAccountKey says. */
   async listAccounts(): Promise<RemoteAccount[]> {
     const tv = this.options.plexTv;
-    const [shares, pending, home] = await Promise.all([tv.serverShares(this.options.machineId), tv.pendingInvites(), tv.homeUsers()]);
+    const [shares, home] = await Promise.all([tv.serverShares(this.options.machineId), tv.homeUsers()]);
     const owner = home.some((u) => u.admin) ? null : await tv.account();
-    return buildAccounts(owner, home, mergeShares(shares, pending, this.options.machineId));
+    return buildAccounts(owner, home, shares);
   }
 
   /** Invites a plex.tv email or username. Already shared → the share is brought in line with the grant. */
@@ -127,7 +128,7 @@ export class PlexServerAdapter implements MediaServerAdapter {
       }
     }
     return {
-      remoteId: share.userId,
+      remoteId: shareAccountKey(share),
       username: share.username,
       email: share.email,
       displayName: share.title ?? share.username ?? share.email,
@@ -150,32 +151,49 @@ export class PlexServerAdapter implements MediaServerAdapter {
         await this.options.plexTv.updateShare(account.shareId, grant.libraries, settings);
         return;
       } catch (error) {
+        // A 404 says only that this id is unknown (gone, or stored from another generation): look again.
         if (!(error instanceof IntegrationError) || error.status !== 404) throw error;
       }
     }
-    const share = (await this.currentShares()).find((s) => s.userId === account.remoteId);
+    const share = (await this.currentShares()).find((s) => shareAccountKey(s) === account.remoteId);
     if (share) {
       const same = share.allowSync === grant.allowDownloads && !share.allLibraries && sameSet(share.sectionIds, grant.libraries);
       if (!same) await this.options.plexTv.updateShare(share.shareId, grant.libraries, settings);
       return;
     }
+    const invite = parseInviteKey(account.remoteId);
     try {
-      await this.options.plexTv.inviteUserId(this.options.machineId, account.remoteId, grant.libraries, settings);
+      // An email invite that was withdrawn is sent again to the email; a Plex user by account id.
+      if (invite) await this.options.plexTv.invite({ machineId: this.options.machineId, identifier: invite.email, librarySectionIds: grant.libraries, settings });
+      else await this.options.plexTv.inviteUserId(this.options.machineId, account.remoteId, grant.libraries, settings);
     } catch (error) {
       if (error instanceof IntegrationError && error.reason === 'plex_server_full') throw await this.explainFull(error);
       throw error;
     }
   }
 
-  /** Removes this server's share (the friendship and other servers stay). */
+  /**
+   * Removes this server's share (the friendship and other servers stay). A 404 on removal is not
+   * taken as "already revoked": the id may be stale or of the other generation, so the share list
+   * is read again and the share found there is removed; revoking succeeds only when the list no
+   * longer holds a share for the account.
+   */
   async revokeAccess(account: AccountRef): Promise<void> {
-    if (account.shareId && (await this.options.plexTv.removeShare(account.shareId))) return;
-    const share = (await this.currentShares()).find((s) => s.userId === account.remoteId);
-    if (share) await this.options.plexTv.removeShare(share.shareId);
+    if (account.shareId) await this.options.plexTv.removeShare(account.shareId);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const share = (await this.currentShares()).find((s) => shareAccountKey(s) === account.remoteId);
+      if (!share) return;
+      await this.options.plexTv.removeShare(share.shareId);
+    }
+    if ((await this.currentShares()).some((s) => shareAccountKey(s) === account.remoteId)) {
+      throw new IntegrationError('plex.tv', 'rejected', 'plex.tv still lists the share after removing it twice.', true, { cause: 'plex_share_not_removed' });
+    }
   }
 
-  /** Removes the friend from the owner's account, and with it every share. */
+  /** Removes the friend from the owner's account, and with it every share; an email-only invite is withdrawn. */
   async deleteAccount(account: AccountRef): Promise<void> {
+    // An invite to an email without a Plex account has no user to unfriend: withdraw the invite.
+    if (parseInviteKey(account.remoteId)) return this.revokeAccess(account);
     await this.options.plexTv.removeFriend(account.remoteId);
   }
 
@@ -266,9 +284,8 @@ export class PlexServerAdapter implements MediaServerAdapter {
     }
   }
 
-  private async currentShares(): Promise<PlexShare[]> {
-    const [shares, pending] = await Promise.all([this.options.plexTv.serverShares(this.options.machineId), this.options.plexTv.pendingInvites()]);
-    return mergeShares(shares, pending, this.options.machineId);
+  private currentShares(): Promise<PlexShare[]> {
+    return this.options.plexTv.serverShares(this.options.machineId);
   }
 
   private requireLibraries(grant: AccessGrant): void {

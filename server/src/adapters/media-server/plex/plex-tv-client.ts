@@ -2,17 +2,20 @@ import { HttpClient, type HttpRequest, type HttpResponse, type ProxyConfig } fro
 import { IntegrationError } from '../../http/integration-error.js';
 import { PLEX_FIX, shareError, signInError, tokenError } from './plex-errors.js';
 import {
+  acceptedFromJson,
   accountFromJson,
   friendsFromJson,
   fullSettings,
   homeUsersFromJson,
+  jsonObject,
   pendingFromJson,
   resourcesFromJson,
+  sectionsFromXml,
   shareFromJson,
   sharesFromXml,
   usersFromXml,
 } from './plex-tv-parse.js';
-import { attr, children, parseXml } from './plex-xml.js';
+import { parseXml } from './plex-xml.js';
 import type {
   PlexAccountInfo,
   PlexFriend,
@@ -52,6 +55,14 @@ export interface PlexTvClientOptions {
   accountListTtlMs?: number;
 }
 
+/**
+ * plex.tv v1 answers JSON to `Accept: application/json` on some routes (public clients read
+ * `/api/servers/{id}/shared_servers` as JSON that way), and the parsers here read XML, so v1 calls
+ * ask for XML explicitly, as clients that read these lists as XML do (python-plexapi `myplex.py`
+ * parses v1 as XML; Tautulli `plextv.py` asks for its XML output format).
+ */
+const V1_XML = { Accept: 'application/xml' };
+
 export interface InviteInput {
   machineId: string;
   /** Email or Plex username. */
@@ -64,6 +75,11 @@ export interface InviteInput {
 /**
  * plex.tv for one Plex account: token check, Plex Pass, servers, users, friends, Plex Home, section
  * ids, shares (v2 API as Plex Web uses it; v1 where only v1 exists), PIN login and password sign-in.
+ *
+ * Share ids come in two generations that must not be mixed: the v2 id (owned/accepted, pending,
+ * the v2 invite answer) works only on `/api/v2/shared_servers/{id}`; the v1 `SharedServer@id` only
+ * on `/api/servers/{machineId}/shared_servers/{id}`. Usher keeps v2 ids and v2 routes throughout
+ * (as Wizarr does: owned/accepted id → POST /api/v2/shared_servers/{id}).
  */
 export class PlexTvClient {
   private readonly tv: HttpClient;
@@ -95,7 +111,7 @@ export class PlexTvClient {
   /** Checks the token and reads the account (fresh; 401 → cause plex_token_invalid). */
   async me(): Promise<PlexAccountInfo> {
     const res = await this.authed(this.tv, { method: 'GET', path: '/api/v2/user' });
-    return accountFromJson(res.json());
+    return accountFromJson(res.json<unknown>());
   }
 
   /** The account, reused for a few seconds across the servers of a sync pass. */
@@ -110,53 +126,83 @@ export class PlexTvClient {
   /** Servers the account owns or has been shared (`provides` contains `server`). */
   async servers(): Promise<PlexServerResource[]> {
     const res = await this.authed(this.tv, { method: 'GET', path: '/api/v2/resources', query: { includeHttps: 1, includeRelay: 1, includeIPv6: 1 } });
-    return resourcesFromJson(res.json());
+    return resourcesFromJson(res.json<unknown>());
   }
 
   /** v1 users (XML only): friends and Home members with the shares of the owner's servers. */
   async users(): Promise<PlexUser[]> {
-    const res = await this.authed(this.tv, { method: 'GET', path: '/api/users' });
+    const res = await this.authed(this.tv, { method: 'GET', path: '/api/users', headers: V1_XML });
     return usersFromXml(parseXml('plex.tv', res.text));
   }
 
   async friends(): Promise<PlexFriend[]> {
     const res = await this.authed(this.tv, { method: 'GET', path: '/api/v2/friends' });
-    return friendsFromJson(res.json());
+    return friendsFromJson(res.json<unknown>());
   }
 
-  /** The owner's Plex Home (owner first as admin, managed users `restricted`). */
+  /**
+   * The owner's Plex Home (owner first as admin, managed users `restricted`). An owner without a
+   * Plex Home may get a 4xx or no `users` from plex.tv: both mean "no Home", not a failed read,
+   * so the sync goes on. A 401 (token) and 429 (rate limit) still fail; 5xx are retried and fail.
+   */
   homeUsers(): Promise<PlexHomeUser[]> {
     return this.remember('home', async () => {
-      const res = await this.authed(this.tv, { method: 'GET', path: '/api/v2/home/users' });
-      return homeUsersFromJson(res.json());
+      try {
+        const res = await this.authed(this.tv, { method: 'GET', path: '/api/v2/home/users' });
+        return homeUsersFromJson(res.json<unknown>());
+      } catch (error) {
+        if (error instanceof IntegrationError && error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 429) return [];
+        throw error;
+      }
     });
   }
 
   /** plex.tv's global section ids of one server; sharing takes these, not the PMS keys. */
   async serverSections(machineId: string): Promise<PlexSection[]> {
-    const res = await this.serverCall(machineId, { method: 'GET', path: `/api/servers/${encodeURIComponent(machineId)}` });
-    const server = children(parseXml('plex.tv', res.text).MediaContainer, 'Server')[0];
-    return children(server, 'Section').map((s) => ({ id: attr(s, 'id') ?? '', key: attr(s, 'key') ?? '', title: attr(s, 'title') ?? '', type: attr(s, 'type') ?? '' }));
+    const res = await this.serverCall(machineId, { method: 'GET', path: `/api/servers/${encodeURIComponent(machineId)}`, headers: V1_XML });
+    return sectionsFromXml(parseXml('plex.tv', res.text), machineId);
   }
 
   // ---- shares ----------------------------------------------------------------------------------
 
-  /** Everyone one server is shared with, accepted or invited (v1: the only per-server list). */
+  /**
+   * Everyone one server is shared with, accepted or invited, with v2 share ids (the ids update
+   * and removal take): the account's v2 accepted and pending lists, filtered to the server.
+   */
   async serverShares(machineId: string): Promise<PlexShare[]> {
-    const res = await this.serverCall(machineId, { method: 'GET', path: `/api/servers/${encodeURIComponent(machineId)}/shared_servers` });
+    const [accepted, pending] = await Promise.all([this.acceptedShares(), this.pendingInvites()]);
+    const seen = new Set<string>();
+    const out: PlexShare[] = [];
+    for (const share of [...accepted, ...pending]) {
+      if (share.machineId !== machineId || seen.has(share.shareId)) continue;
+      seen.add(share.shareId);
+      out.push(share);
+    }
+    return out;
+  }
+
+  /**
+   * v1 `/api/servers/{machineId}/shared_servers` (XML). Its ids are v1 ids: never pass them to
+   * updateShare/removeShare. Kept for diagnostics and for comparing both generations in tests.
+   */
+  async serverSharesV1(machineId: string): Promise<PlexShare[]> {
+    const res = await this.serverCall(machineId, { method: 'GET', path: `/api/servers/${encodeURIComponent(machineId)}/shared_servers`, headers: V1_XML });
     return sharesFromXml(parseXml('plex.tv', res.text), machineId);
   }
 
-  async acceptedShares(): Promise<PlexShare[]> {
-    const res = await this.authed(this.clients, { method: 'GET', path: '/api/v2/shared_servers/owned/accepted' });
-    return (res.json<Record<string, unknown>[]>()).map(shareFromJson);
+  /** Accepted shares over every server of the account (Plex Web's list; Wizarr reads it too). */
+  acceptedShares(): Promise<PlexShare[]> {
+    return this.remember('accepted', async () => {
+      const res = await this.authed(this.clients, { method: 'GET', path: '/api/v2/shared_servers/owned/accepted' });
+      return acceptedFromJson(res.json<unknown>());
+    });
   }
 
   /** Invites not accepted yet, over every server of the account. */
   pendingInvites(): Promise<PlexShare[]> {
     return this.remember('pending', async () => {
       const res = await this.authed(this.clients, { method: 'GET', path: '/api/v2/shared_servers/invites/owned/pending' });
-      return pendingFromJson(res.json());
+      return pendingFromJson(res.json<unknown>());
     });
   }
 
@@ -174,16 +220,21 @@ export class PlexTvClient {
         settings: fullSettings(input.settings),
       },
     });
-    return shareFromJson(res.json());
+    return shareFromJson(jsonObject(res.json<unknown>(), 'the new share'));
   }
 
-  /** Shares a server with a known Plex account id (v1 `invited_id`; v2 takes only email/username). */
-  async inviteUserId(machineId: string, userId: string, librarySectionIds: string[], settings: Partial<PlexShareSettings>): Promise<PlexShare> {
+  /**
+   * Shares a server with a known Plex account id (v1 `invited_id`, as python-plexapi
+   * `inviteFriend` does). The answer carries a v1 id, so only the user and server are checked;
+   * the v2 id comes from the lists on the next read.
+   */
+  async inviteUserId(machineId: string, userId: string, librarySectionIds: string[], settings: Partial<PlexShareSettings>): Promise<void> {
     this.forgetLists();
     const full = fullSettings(settings);
     const res = await this.sharing(this.tv, {
       method: 'POST',
       path: `/api/servers/${encodeURIComponent(machineId)}/shared_servers`,
+      headers: V1_XML,
       json: {
         server_id: machineId,
         shared_server: { library_section_ids: librarySectionIds.map(Number), invited_id: Number(userId) },
@@ -198,7 +249,6 @@ export class PlexTvClient {
     });
     const share = sharesFromXml(parseXml('plex.tv', res.text), machineId)[0];
     if (!share) throw new IntegrationError('plex.tv', 'invalid_response', 'plex.tv did not return the new share.', true, { body: res.text.slice(0, 300) });
-    return share;
   }
 
   /** Replaces the libraries and settings of a share (same body twice = same result, so retried). */
@@ -210,7 +260,7 @@ export class PlexTvClient {
       json: { librarySectionIds: librarySectionIds.map(Number), settings: fullSettings(settings) },
       idempotent: true,
     });
-    return shareFromJson(res.json());
+    return shareFromJson(jsonObject(res.json<unknown>(), 'the updated share'));
   }
 
   /** The flags of every share with one user (python-plexapi `updateFriend`: query arguments). */
@@ -220,7 +270,10 @@ export class PlexTvClient {
     await this.sharing(this.tv, { method: 'PUT', path: `/api/v2/sharings/${encodeURIComponent(userId)}`, query });
   }
 
-  /** Removes one share (accepted or invite). false when it was already gone. */
+  /**
+   * Removes one share (accepted or invite) by its v2 id. false on a 404, which means only "plex.tv
+   * has no share with this id": callers that must know the share is gone re-read the lists.
+   */
   async removeShare(shareId: string): Promise<boolean> {
     this.forgetLists();
     return this.absentIsFine(() => this.sharing(this.clients, { method: 'DELETE', path: `/api/v2/shared_servers/${encodeURIComponent(shareId)}` }));
@@ -262,7 +315,7 @@ export class PlexTvClient {
     if (input.verificationCode) form.verificationCode = input.verificationCode;
     try {
       const res = await this.tv.request({ method: 'POST', path: '/api/v2/users/signin', form });
-      return accountFromJson(res.json());
+      return accountFromJson(res.json<unknown>());
     } catch (error) {
       throw error instanceof IntegrationError ? signInError(error) : error;
     }
@@ -331,5 +384,6 @@ export class PlexTvClient {
 
   private forgetLists(): void {
     this.memo.delete('pending');
+    this.memo.delete('accepted');
   }
 }
