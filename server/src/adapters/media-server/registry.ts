@@ -68,6 +68,11 @@ export class MediaServerRegistry {
     return new PlexTvClient(this.plexOptions({ token: '', proxy: null }, 0));
   }
 
+  /** A new sync pass must see remote changes made since the last one, not a list cached before it. */
+  forgetAccountLists(): void {
+    for (const client of this.plexClients.values()) client.forgetAccountLists();
+  }
+
   async close(): Promise<void> {
     const clients = [...this.plexClients.values()];
     this.plexClients.clear();

@@ -38,6 +38,10 @@ export class RegistryConnector implements ServerConnector, PlexAccountConnector 
     return this.registry.create({ kind: server.kind, url: server.url, apiKey: this.secrets.decrypt(server.apiKeySealed), allowSelfSigned: server.allowSelfSigned });
   }
 
+  freshReads(): void {
+    this.registry.forgetAccountLists();
+  }
+
   account(connection: PlexAccountConnection) {
     return this.registry.plexAccount(connection);
   }

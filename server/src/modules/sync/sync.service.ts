@@ -63,11 +63,12 @@ export class SyncService {
     const targets = (options.onlyServerId ? all.filter((s) => s.id === options.onlyServerId) : all).filter((s) => !isIgnored(s));
     const results: ServerSyncResult[] = [];
     let done = 0;
+    this.connector.freshReads();
     // A few servers at a time: remote latency dominates, and SQLite serialises the writes anyway.
     const queue = [...targets];
     const worker = async () => {
       for (let server = queue.shift(); server; server = queue.shift()) {
-        results.push(await this.syncServer(server));
+        results.push(await this.syncOne(server));
         done++;
         await progress?.(done / targets.length, `${done} of ${targets.length} servers synced`);
       }
@@ -76,7 +77,13 @@ export class SyncService {
     return results;
   }
 
-  async syncServer(server: ServerRecord): Promise<ServerSyncResult> {
+  /** One server on its own (the admin's "Sync now"): it reads what the server shows now, never a cached list. */
+  syncServer(server: ServerRecord): Promise<ServerSyncResult> {
+    this.connector.freshReads();
+    return this.syncOne(server);
+  }
+
+  private async syncOne(server: ServerRecord): Promise<ServerSyncResult> {
     const result: ServerSyncResult = {
       serverId: server.id,
       serverName: server.name,

@@ -208,7 +208,7 @@ export class PlexTvClient {
 
   /** Shares a server with an email or username (v2, without a friend request). */
   async invite(input: InviteInput): Promise<PlexShare> {
-    this.forgetLists();
+    this.forgetAccountLists();
     const res = await this.sharing(this.clients, {
       method: 'POST',
       path: '/api/v2/shared_servers',
@@ -229,7 +229,7 @@ export class PlexTvClient {
    * the v2 id comes from the lists on the next read.
    */
   async inviteUserId(machineId: string, userId: string, librarySectionIds: string[], settings: Partial<PlexShareSettings>): Promise<void> {
-    this.forgetLists();
+    this.forgetAccountLists();
     const full = fullSettings(settings);
     const res = await this.sharing(this.tv, {
       method: 'POST',
@@ -253,7 +253,7 @@ export class PlexTvClient {
 
   /** Replaces the libraries and settings of a share (same body twice = same result, so retried). */
   async updateShare(shareId: string, librarySectionIds: string[], settings: Partial<PlexShareSettings>): Promise<PlexShare> {
-    this.forgetLists();
+    this.forgetAccountLists();
     const res = await this.sharing(this.clients, {
       method: 'POST',
       path: `/api/v2/shared_servers/${encodeURIComponent(shareId)}`,
@@ -275,13 +275,13 @@ export class PlexTvClient {
    * has no share with this id": callers that must know the share is gone re-read the lists.
    */
   async removeShare(shareId: string): Promise<boolean> {
-    this.forgetLists();
+    this.forgetAccountLists();
     return this.absentIsFine(() => this.sharing(this.clients, { method: 'DELETE', path: `/api/v2/shared_servers/${encodeURIComponent(shareId)}` }));
   }
 
   /** Removes the friend and every share with them. false when they were not a friend. */
   async removeFriend(userId: string): Promise<boolean> {
-    this.forgetLists();
+    this.forgetAccountLists();
     return this.absentIsFine(() => this.sharing(this.tv, { method: 'DELETE', path: `/api/v2/sharings/${encodeURIComponent(userId)}` }));
   }
 
@@ -382,7 +382,7 @@ export class PlexTvClient {
     return value;
   }
 
-  private forgetLists(): void {
+  forgetAccountLists(): void {
     this.memo.delete('pending');
     this.memo.delete('accepted');
   }
