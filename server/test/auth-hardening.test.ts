@@ -191,6 +191,27 @@ describeEachDb('auth hardening', (dialect) => {
     expect((await user.post('/api/auth/password/change', { currentPassword: 'Another-Pass-7?', newPassword: 'Own-Choice-Pass-9!' })).statusCode).toBe(200);
   });
 
+  it('login codes are emailed at most five times in ten minutes per login', async () => {
+    const user = await loginAs(usher, admin, 'mailed-codes@example.com', 'role-user');
+    expect((await user.post('/api/auth/2fa/email', { enabled: true, password: 'Another-Pass-7?' })).statusCode).toBe(200);
+    const client = new TestClient(usher.app, '10.24.0.1');
+    expect((await client.post('/api/auth/login', { email: 'mailed-codes@example.com', password: 'Another-Pass-7?' })).json().status).toBe('second_factor');
+    for (let i = 0; i < 4; i++) expect((await client.post('/api/auth/2fa/email-code')).statusCode).toBe(200);
+    const refused = await client.post('/api/auth/2fa/email-code');
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().error.message).toContain('Too many login codes');
+    const codes = await usher.db.handle.db
+      .selectFrom('auth_tokens')
+      .innerJoin('logins', 'logins.id', 'auth_tokens.login_id')
+      .select('auth_tokens.id')
+      .where('logins.email', '=', 'mailed-codes@example.com')
+      .where('purpose', '=', 'login_code')
+      .execute();
+    expect(codes).toHaveLength(5);
+    // The password step still works; the last code sent stays valid.
+    expect((await new TestClient(usher.app, '10.24.0.2').post('/api/auth/login', { email: 'mailed-codes@example.com', password: 'Another-Pass-7?' })).statusCode).toBe(200);
+  });
+
   it('an address with too many failures is refused for every account; other addresses are not', async () => {
     const info = { ip: '10.22.0.1', userAgent: null };
     for (let i = 0; i < THROTTLE.ipMaxFailures; i++) {

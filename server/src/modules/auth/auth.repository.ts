@@ -264,6 +264,17 @@ export class AuthRepository {
       .execute();
   }
 
+  async countTokensSince(loginId: string, purpose: TokenPurpose, since: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('auth_tokens')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('login_id', '=', loginId)
+      .where('purpose', '=', purpose)
+      .where('created_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async invalidateOpenTokens(loginId: string, purpose: TokenPurpose, now: string): Promise<void> {
     await this.db
       .updateTable('auth_tokens')

@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock.js';
 import { addMs, DAY_MS, MINUTE_MS } from '../../platform/clock.js';
 import { hashToken, newId, randomDigits, randomToken } from '../../platform/ids.js';
 import type { SecretBox } from '../../platform/secrets.js';
-import { AppError, badRequest, conflict, forbidden, unauthorized } from '../../http/errors.js';
+import { AppError, badRequest, conflict, forbidden, tooManyRequests, unauthorized } from '../../http/errors.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { NotificationService } from '../notifications/notifications.service.js';
 import { ADMIN_ROLE_ID, type Role, type RolesRepository } from '../roles/roles.repository.js';
@@ -14,6 +14,7 @@ import { passwordCheckKey, secondFactorKey, type LoginThrottleService } from './
 
 const LOGIN_CODE_TTL_MS = 10 * MINUTE_MS;
 const LOGIN_CODE_MAX_ATTEMPTS = 5;
+const LOGIN_CODES_PER_WINDOW = 5;
 const SECOND_FACTOR_TTL_MS = 10 * MINUTE_MS;
 
 export interface AuthenticatedSession {
@@ -185,7 +186,8 @@ export class AuthService {
     const methods = this.secondFactorMethods(login);
     if (methods.length > 0) {
       const issued = await this.issueSession(login, 'second_factor', info);
-      if (!login.totpEnabled && login.emailOtpEnabled) await this.sendLoginCode(login);
+      // Past the limit the last code sent still works; the password step itself is not refused.
+      if (!login.totpEnabled && login.emailOtpEnabled && (await this.mayMailLoginCode(login))) await this.sendLoginCode(login);
       await this.audit.record(loginActor(login, info.ip), 'auth.password_ok_awaiting_2fa');
       return { status: 'second_factor', issued, methods };
     }
@@ -201,8 +203,17 @@ export class AuthService {
     return methods;
   }
 
+  private async mayMailLoginCode(login: Login): Promise<boolean> {
+    const since = addMs(this.clock.now(), -LOGIN_CODE_TTL_MS).toISOString();
+    return (await this.repo.countTokensSince(login.id, 'login_code', since)) < LOGIN_CODES_PER_WINDOW;
+  }
+
+  /** Emails a fresh login code; at most LOGIN_CODES_PER_WINDOW per login per window, from any address. */
   async sendLoginCode(login: Login): Promise<void> {
     const now = this.clock.now();
+    if (!(await this.mayMailLoginCode(login))) {
+      throw tooManyRequests(`Too many login codes were sent; use the last one or try again in ${LOGIN_CODE_TTL_MS / MINUTE_MS} minutes.`, LOGIN_CODE_TTL_MS / 1000);
+    }
     await this.repo.invalidateOpenTokens(login.id, 'login_code', now.toISOString());
     const code = randomDigits(6);
     const id = newId();
