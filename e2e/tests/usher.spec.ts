@@ -218,6 +218,7 @@ test('the customer logs in, sees the portal and My Account, and cannot open the 
 
   const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
   await page.getByLabel('2. Enter the code the app shows').fill(totp(secret));
+  await page.getByLabel('3. Confirm with your current password').fill(CUSTOMER.password);
   await page.getByRole('button', { name: 'Turn on' }).click();
   const codes = page.getByTestId('recovery-codes');
   await expect(codes).toBeVisible();

@@ -14,6 +14,8 @@ import { registerUsherJobs } from './jobs/schedule.js';
 import { AuthCleanupService } from './modules/auth/auth-cleanup.service.js';
 import { AuthRepository } from './modules/auth/auth.repository.js';
 import { AuthService } from './modules/auth/auth.service.js';
+import { LoginAttemptsRepository } from './modules/auth/login-attempts.repository.js';
+import { LoginThrottleService } from './modules/auth/login-throttle.service.js';
 import { RegistrationService } from './modules/auth/registration.service.js';
 import { TwoFactorService } from './modules/auth/two-factor.service.js';
 import { JobsRepository } from './modules/jobs/jobs.repository.js';
@@ -76,10 +78,11 @@ export function createContainer(options: ContainerOptions) {
     isKnownMember: (email: string) => membersRepo.hasActiveMemberWithEmail(email),
     embyConnectProblem: async (email: string) => servers.embyConnectProblem(email, (await settings.get('mediaServer')).requireEmbyConnect),
   };
-  const auth = new AuthService(authRepo, rolesRepo, settings, notifications, audit, secrets, clock);
+  const loginThrottle = new LoginThrottleService(new LoginAttemptsRepository(db), clock);
+  const auth = new AuthService(authRepo, rolesRepo, settings, notifications, audit, secrets, clock, loginThrottle);
   const registration = new RegistrationService(authRepo, auth, settings, notifications, audit, clock, registrationChecks);
   const twoFactor = new TwoFactorService(authRepo, settings, notifications, audit, secrets, clock);
-  const logins = new LoginsService(new LoginsRepository(db), authRepo, auth, twoFactor, rolesRepo, notifications, audit, clock);
+  const logins = new LoginsService(new LoginsRepository(db), authRepo, auth, twoFactor, rolesRepo, notifications, audit, clock, loginThrottle);
   const apiKeys = new ApiKeysService(new ApiKeysRepository(db), rolesRepo, audit, clock);
   const alerts = new AlertsService(new AlertsRepository(db), settings, notifications, clock);
   const jobsRepo = new JobsRepository(db);

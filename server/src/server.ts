@@ -25,7 +25,7 @@ export async function startUsher(env: Env, log: Logger = createLogger(env.LOG_LE
 
   if (env.USHER_ADMIN_EMAIL && env.USHER_ADMIN_PASSWORD) {
     if (await container.auth.ensureHeadlessAdmin(env.USHER_ADMIN_EMAIL, env.USHER_ADMIN_PASSWORD)) {
-      log.info({ email: env.USHER_ADMIN_EMAIL }, 'created the first administrator from USHER_ADMIN_EMAIL');
+      log.info({ email: env.USHER_ADMIN_EMAIL }, 'the first administrator was set up from USHER_ADMIN_EMAIL');
     }
   }
 

@@ -3,7 +3,7 @@
  * SQLite and PostgreSQL); booleans are stored as boolean on PostgreSQL and 0/1 on SQLite, so
  * repositories read them through `toBool`; JSON is stored as text.
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { MediaTables } from './schema-media.js';
 
 type Bool = boolean | number;
@@ -33,6 +33,8 @@ export interface LoginsTable {
   last_login_at: string | null;
   discord_username: string | null;
   discord_id: string | null;
+  /** The last TOTP time step accepted, so a code works once. */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface SessionsTable {
@@ -130,6 +132,11 @@ export interface NotificationOutboxTable {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+  /**
+   * Set when the message carries a one-time link or code: the subject with those values masked. Once
+   * the message is sent (or given up), it replaces the subject and the body is blanked.
+   */
+  safe_subject: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface JobRunsTable {

@@ -10,13 +10,18 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** `/api/admin` itself as well as everything below it, but not `/api/administrator`. */
+export function isUnder(url: string, prefix: '/api/admin' | '/api/portal'): boolean {
+  return url === prefix || url.startsWith(`${prefix}/`);
+}
+
 /** Resolves who is calling (session cookie or Bearer API key), checks CSRF and route permissions. */
 export function installAuth(app: FastifyInstance, container: Container): void {
   app.decorateRequest('auth', null as never);
 
   // Refuse to start with an admin route that forgot to declare its permission.
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/admin/') && !route.config?.permission) {
+    if (isUnder(route.url, '/api/admin') && !route.config?.permission) {
       throw new Error(`admin route ${String(route.method)} ${route.url} declares no permission`);
     }
   });
@@ -34,12 +39,12 @@ export function installAuth(app: FastifyInstance, container: Container): void {
     }
 
     if (auth.kind === 'second_factor' && !request.routeOptions.config.allowSecondFactor) {
-      if (url.startsWith('/api/admin/') || url.startsWith('/api/portal/')) {
+      if (isUnder(url, '/api/admin') || isUnder(url, '/api/portal')) {
         throw unauthorized('second_factor_required', 'Finish logging in with your second factor.');
       }
     }
 
-    if (url.startsWith('/api/admin/')) {
+    if (isUnder(url, '/api/admin')) {
       if (auth.kind !== 'login' && auth.kind !== 'api_key') throw unauthorized();
       const permission = request.routeOptions.config.permission!;
       if (!can(auth, permission)) throw forbidden();
@@ -49,7 +54,7 @@ export function installAuth(app: FastifyInstance, container: Container): void {
           throw new AppError(403, 'two_factor_required', 'Administrators must turn on two-factor authentication first (My Account → Security).');
         }
       }
-    } else if (url.startsWith('/api/portal/')) {
+    } else if (isUnder(url, '/api/portal')) {
       if (auth.kind !== 'login') throw unauthorized();
     }
   });

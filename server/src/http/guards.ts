@@ -14,9 +14,13 @@ export function actor(request: FastifyRequest) {
   return actorOf(request.auth, request.ip ?? null);
 }
 
-/** Session cookie is HttpOnly; the CSRF cookie is readable so the web app can echo it in a header. */
-export function setSessionCookies(request: FastifyRequest, reply: FastifyReply, issued: IssuedSession): void {
-  const secure = request.protocol === 'https';
+/**
+ * Session cookie is HttpOnly; the CSRF cookie is readable so the web app can echo it in a header.
+ * `siteIsHttps`: the configured site URL is https, so cookies are Secure even when a proxy forwards
+ * plain HTTP without telling us.
+ */
+export function setSessionCookies(request: FastifyRequest, reply: FastifyReply, issued: IssuedSession, siteIsHttps: boolean): void {
+  const secure = siteIsHttps || request.protocol === 'https';
   const expires = new Date(issued.session.expiresAt);
   void reply.setCookie(SESSION_COOKIE, issued.token, { path: '/', httpOnly: true, sameSite: 'lax', secure, expires });
   void reply.setCookie(CSRF_COOKIE, issued.session.csrfToken, { path: '/', httpOnly: false, sameSite: 'lax', secure, expires });

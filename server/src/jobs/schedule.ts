@@ -41,6 +41,12 @@ export function usherJobs(deps: UsherJobDeps): JobDefinition[] {
       },
     },
     {
+      name: 'email.prune',
+      cron: '15 3 * * *',
+      description: 'Deletes sent and failed emails older than the outbox retention (Settings → Email).',
+      handler: async () => `Deleted ${plural(await deps.notifications.pruneOutbox(), 'old email')}.`,
+    },
+    {
       name: 'auth.cleanup',
       cron: '30 3 * * *',
       description: 'Deletes expired sessions and login attempts older than 30 days.',

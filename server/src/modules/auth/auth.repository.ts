@@ -128,6 +128,22 @@ export class AuthRepository {
       .execute();
   }
 
+  async totpLastStep(id: string): Promise<number | null> {
+    const row = await this.db.selectFrom('logins').select('totp_last_step').where('id', '=', id).executeTakeFirst();
+    return row?.totp_last_step == null ? null : Number(row.totp_last_step);
+  }
+
+  /** Records an accepted TOTP step unless an equal or later one was accepted meanwhile (a replay race). */
+  async advanceTotpStep(id: string, step: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('logins')
+      .set({ totp_last_step: step })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
   async deleteLogin(id: string): Promise<void> {
     await this.db.deleteFrom('logins').where('id', '=', id).execute();
   }
@@ -248,6 +264,17 @@ export class AuthRepository {
       .execute();
   }
 
+  async countTokensSince(loginId: string, purpose: TokenPurpose, since: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('auth_tokens')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('login_id', '=', loginId)
+      .where('purpose', '=', purpose)
+      .where('created_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async invalidateOpenTokens(loginId: string, purpose: TokenPurpose, now: string): Promise<void> {
     await this.db
       .updateTable('auth_tokens')
@@ -287,30 +314,6 @@ export class AuthRepository {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('login_id', '=', loginId)
       .where('used_at', 'is', null)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-
-  async recordAttempt(email: string, ip: string | null, succeeded: boolean, at: string): Promise<void> {
-    await this.db.insertInto('login_attempts').values({ email: email.toLowerCase(), ip, succeeded, at }).execute();
-  }
-
-  /** Failed attempts for this email since `since`, stopping at the last success. */
-  async recentFailures(email: string, since: string): Promise<number> {
-    const lastSuccess = await this.db
-      .selectFrom('login_attempts')
-      .select('at')
-      .where('email', '=', email.toLowerCase())
-      .where('succeeded', '=', true)
-      .where('at', '>=', since)
-      .orderBy('at', 'desc')
-      .executeTakeFirst();
-    const row = await this.db
-      .selectFrom('login_attempts')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('email', '=', email.toLowerCase())
-      .where('succeeded', '=', false)
-      .where('at', '>=', lastSuccess?.at ?? since)
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }

@@ -9,11 +9,22 @@ import { actor, clearSessionCookies, requireLogin, setSessionCookies } from '../
 import { ADMIN_ROLE_ID } from '../roles/roles.repository.js';
 import { emailField, loginResultSchema, passwordField, sessionViewSchema, type SessionView } from './auth.schemas.js';
 
-const RATE = { login: { max: 20, timeWindow: '1 minute' }, mail: { max: 5, timeWindow: '15 minutes' } };
+const RATE = {
+  login: { max: 20, timeWindow: '1 minute' },
+  mail: { max: 5, timeWindow: '15 minutes' },
+  /** Endpoints that check the caller's own password (also throttled per login in the service). */
+  password: { max: 10, timeWindow: '15 minutes' },
+};
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 
 export function authRoutes(container: Container): RouteModule {
   const { auth, twoFactor, registration } = container;
+
+  /** Cookies are Secure whenever the public site is https, whatever the proxy forwards to us. */
+  async function siteIsHttps(): Promise<boolean> {
+    const { siteUrl } = await container.settings.get('general');
+    return [siteUrl, container.env.SITE_URL ?? ''].some((url) => url.toLowerCase().startsWith('https://'));
+  }
 
   async function sessionView(request: FastifyRequest): Promise<SessionView> {
     const a = request.auth;
@@ -64,7 +75,7 @@ export function authRoutes(container: Container): RouteModule {
       },
       async (request, reply) => {
         const issued = await auth.completeSetup(request.body, requestInfo(request));
-        setSessionCookies(request, reply, issued);
+        setSessionCookies(request, reply, issued, await siteIsHttps());
         const found = await auth.authenticate(issued.token);
         request.auth = { kind: 'login', ...found! };
         return sessionView(request);
@@ -88,7 +99,7 @@ export function authRoutes(container: Container): RouteModule {
       },
       async (request, reply) => {
         const outcome = await auth.login(request.body, requestInfo(request));
-        setSessionCookies(request, reply, outcome.issued);
+        setSessionCookies(request, reply, outcome.issued, await siteIsHttps());
         const found = await auth.authenticate(outcome.issued.token);
         request.auth =
           found!.session.stage === 'full'
@@ -120,12 +131,13 @@ export function authRoutes(container: Container): RouteModule {
           response: { 200: sessionViewSchema, ...errors },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const a = request.auth;
         if (a.kind !== 'second_factor') throw unauthorized('no_pending_login', 'Log in with your password first.');
-        await auth.verifySecondFactor(a, request.body, requestInfo(request));
+        const issued = await auth.verifySecondFactor(a, request.body, requestInfo(request));
+        setSessionCookies(request, reply, issued, await siteIsHttps());
         const role = (await container.roles.get(a.login.roleId))!;
-        request.auth = { kind: 'login', session: { ...a.session, stage: 'full' }, login: a.login, role };
+        request.auth = { kind: 'login', session: issued.session, login: a.login, role };
         return sessionView(request);
       },
     );
@@ -227,6 +239,7 @@ export function authRoutes(container: Container): RouteModule {
     app.post(
       '/auth/password/change',
       {
+        config: { rateLimit: RATE.password },
         schema: {
           tags: ['auth'],
           summary: 'Change your own password (other sessions are logged out)',
@@ -257,19 +270,25 @@ export function authRoutes(container: Container): RouteModule {
     app.post(
       '/auth/2fa/totp/enable',
       {
+        config: { rateLimit: RATE.password },
         schema: {
           tags: ['auth'],
-          summary: 'Confirm the authenticator app with a code; returns recovery codes once',
-          body: z.object({ code: z.string().min(6).max(10) }),
+          summary: 'Confirm the authenticator app with a code and your password; returns recovery codes once',
+          body: z.object({ code: z.string().min(6).max(10), password: passwordField }),
           response: { 200: z.object({ recoveryCodes: z.array(z.string()) }), ...errors },
         },
       },
-      async (request) => twoFactor.enableTotp(requireLogin(request).login, request.body.code, requestInfo(request)),
+      async (request) => {
+        const a = requireLogin(request);
+        await auth.verifyOwnPassword(a.login, request.body.password, requestInfo(request));
+        return twoFactor.enableTotp(a.login, request.body.code, requestInfo(request));
+      },
     );
 
     app.post(
       '/auth/2fa/recovery-codes',
       {
+        config: { rateLimit: RATE.password },
         schema: {
           tags: ['auth'],
           summary: 'Replace your recovery codes (the old ones stop working)',
@@ -279,7 +298,7 @@ export function authRoutes(container: Container): RouteModule {
       },
       async (request) => {
         const a = requireLogin(request);
-        await auth.verifyOwnPassword(a.login, request.body.password);
+        await auth.verifyOwnPassword(a.login, request.body.password, requestInfo(request));
         if (!a.login.totpEnabled) throw unauthorized('totp_not_enabled', 'Recovery codes come with an authenticator app; set one up first.');
         return { recoveryCodes: await twoFactor.regenerateRecoveryCodes(a.login.id) };
       },
@@ -288,6 +307,7 @@ export function authRoutes(container: Container): RouteModule {
     app.post(
       '/auth/2fa/email',
       {
+        config: { rateLimit: RATE.password },
         schema: {
           tags: ['auth'],
           summary: 'Turn emailed login codes on or off for yourself',
@@ -297,7 +317,7 @@ export function authRoutes(container: Container): RouteModule {
       },
       async (request) => {
         const a = requireLogin(request);
-        await auth.verifyOwnPassword(a.login, request.body.password);
+        await auth.verifyOwnPassword(a.login, request.body.password, requestInfo(request));
         await twoFactor.setEmailOtp(a.login, request.body.enabled, requestInfo(request));
         return { ok: true as const };
       },
@@ -306,6 +326,7 @@ export function authRoutes(container: Container): RouteModule {
     app.post(
       '/auth/2fa/disable',
       {
+        config: { rateLimit: RATE.password },
         schema: {
           tags: ['auth'],
           summary: 'Turn off every second factor for yourself',
@@ -315,7 +336,7 @@ export function authRoutes(container: Container): RouteModule {
       },
       async (request) => {
         const a = requireLogin(request);
-        await auth.verifyOwnPassword(a.login, request.body.password);
+        await auth.verifyOwnPassword(a.login, request.body.password, requestInfo(request));
         await twoFactor.disableTwoFactor(a.login, actor(request));
         return { ok: true as const };
       },

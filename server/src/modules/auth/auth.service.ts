@@ -10,11 +10,11 @@ import type { SettingsService } from '../settings/settings.service.js';
 import type { AuthRepository, Login, Session } from './auth.repository.js';
 import { burnPasswordCheck, hashPassword, passwordProblems, verifyPassword } from './password-policy.js';
 import { verifyTotp } from './totp.js';
+import { passwordCheckKey, secondFactorKey, type LoginThrottleService } from './login-throttle.service.js';
 
-export const ACCOUNT_LOCK_FAILURES = 5;
-export const ACCOUNT_LOCK_WINDOW_MS = 15 * MINUTE_MS;
 const LOGIN_CODE_TTL_MS = 10 * MINUTE_MS;
 const LOGIN_CODE_MAX_ATTEMPTS = 5;
+const LOGIN_CODES_PER_WINDOW = 5;
 const SECOND_FACTOR_TTL_MS = 10 * MINUTE_MS;
 
 export interface AuthenticatedSession {
@@ -61,6 +61,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly secrets: SecretBox,
     private readonly clock: Clock,
+    private readonly throttle: LoginThrottleService,
   ) {}
 
   // ---- first run ---------------------------------------------------------------------------
@@ -87,20 +88,39 @@ export class AuthService {
     return this.issueSession(login, 'full', info);
   }
 
-  /** USHER_ADMIN_EMAIL/PASSWORD: creates the first administrator without the wizard. */
+  /**
+   * USHER_ADMIN_EMAIL/PASSWORD: creates the first administrator without the wizard. When the email
+   * already has a login (anyone may have registered it), that login is taken over by the environment:
+   * its password becomes USHER_ADMIN_PASSWORD, its address is confirmed, its second factors, recovery
+   * codes and sessions are removed, so whoever registered it keeps no way in.
+   */
   async ensureHeadlessAdmin(email: string, password: string): Promise<boolean> {
     if (!(await this.needsSetup())) return false;
     const existing = await this.repo.findLoginByEmail(email);
+    const systemEnv = { type: 'system' as const, id: null, label: 'environment', ip: null };
     if (existing) {
+      assertPasswordAcceptable(password);
       const now = this.clock.now().toISOString();
-      await this.repo.updateLogin(existing.id, { role_id: ADMIN_ROLE_ID, disabled: false }, now);
+      await this.repo.updateLogin(
+        existing.id,
+        {
+          role_id: ADMIN_ROLE_ID,
+          disabled: false,
+          password_hash: await hashPassword(password),
+          email_confirmed_at: existing.emailConfirmedAt ?? now,
+          totp_enabled: false,
+          totp_secret: null,
+          email_otp_enabled: false,
+        },
+        now,
+      );
+      await this.repo.replaceRecoveryCodes(existing.id, []);
+      await this.repo.deleteSessionsOf(existing.id);
+      await this.audit.record(systemEnv, 'setup.headless_admin_took_over', { type: 'login', id: existing.id });
     } else {
       await this.createLogin({ email, password, roleId: ADMIN_ROLE_ID, confirmed: true });
     }
-    await this.audit.record({ type: 'system', id: null, label: 'environment', ip: null }, 'setup.headless_admin', {
-      type: 'login',
-      id: email.toLowerCase(),
-    });
+    await this.audit.record(systemEnv, 'setup.headless_admin', { type: 'login', id: email.toLowerCase() });
     return true;
   }
 
@@ -144,15 +164,16 @@ export class AuthService {
   async login(input: { email: string; password: string }, info: RequestInfo): Promise<LoginOutcome> {
     const email = input.email.trim().toLowerCase();
     const now = this.clock.now();
-    const failures = await this.repo.recentFailures(email, addMs(now, -ACCOUNT_LOCK_WINDOW_MS).toISOString());
-    if (failures >= ACCOUNT_LOCK_FAILURES) {
-      await this.audit.record({ type: 'anonymous', id: null, label: email, ip: info.ip }, 'auth.login_locked');
-      throw tooManyRequests('Too many failed attempts for this account. Try again in 15 minutes.', ACCOUNT_LOCK_WINDOW_MS / 1000);
+    try {
+      await this.throttle.assertAllowed(email, info.ip, { knownIpExempt: true });
+    } catch (error) {
+      await this.audit.record({ type: 'anonymous', id: null, label: email, ip: info.ip }, 'auth.login_throttled');
+      throw error;
     }
     const login = await this.repo.findLoginByEmail(email);
     const passwordOk = login ? await verifyPassword(login.passwordHash, input.password) : (await burnPasswordCheck(input.password), false);
     if (!login || !passwordOk) {
-      await this.repo.recordAttempt(email, info.ip, false, now.toISOString());
+      await this.throttle.failed(email, info.ip);
       await this.audit.record({ type: 'anonymous', id: login?.id ?? null, label: email, ip: info.ip }, 'auth.login_failed');
       throw unauthorized('invalid_credentials', 'The email or password is wrong.');
     }
@@ -161,11 +182,12 @@ export class AuthService {
     if (!login.emailConfirmedAt && registration.requireEmailConfirmation) {
       throw forbidden('email_not_confirmed', 'Confirm your email address first: use the link we emailed you.');
     }
-    await this.repo.recordAttempt(email, info.ip, true, now.toISOString());
+    await this.throttle.succeeded(email, info.ip);
     const methods = this.secondFactorMethods(login);
     if (methods.length > 0) {
       const issued = await this.issueSession(login, 'second_factor', info);
-      if (!login.totpEnabled && login.emailOtpEnabled) await this.sendLoginCode(login);
+      // Past the limit the last code sent still works; the password step itself is not refused.
+      if (!login.totpEnabled && login.emailOtpEnabled && (await this.mayMailLoginCode(login))) await this.sendLoginCode(login);
       await this.audit.record(loginActor(login, info.ip), 'auth.password_ok_awaiting_2fa');
       return { status: 'second_factor', issued, methods };
     }
@@ -181,8 +203,17 @@ export class AuthService {
     return methods;
   }
 
+  private async mayMailLoginCode(login: Login): Promise<boolean> {
+    const since = addMs(this.clock.now(), -LOGIN_CODE_TTL_MS).toISOString();
+    return (await this.repo.countTokensSince(login.id, 'login_code', since)) < LOGIN_CODES_PER_WINDOW;
+  }
+
+  /** Emails a fresh login code; at most LOGIN_CODES_PER_WINDOW per login per window, from any address. */
   async sendLoginCode(login: Login): Promise<void> {
     const now = this.clock.now();
+    if (!(await this.mayMailLoginCode(login))) {
+      throw tooManyRequests(`Too many login codes were sent; use the last one or try again in ${LOGIN_CODE_TTL_MS / MINUTE_MS} minutes.`, LOGIN_CODE_TTL_MS / 1000);
+    }
     await this.repo.invalidateOpenTokens(login.id, 'login_code', now.toISOString());
     const code = randomDigits(6);
     const id = newId();
@@ -203,37 +234,50 @@ export class AuthService {
     this.notifications.kick();
   }
 
-  /** Completes a second-factor session with a TOTP code, a recovery code or an emailed code. */
+  /**
+   * Completes a second-factor session with a TOTP code, a recovery code or an emailed code. The
+   * pending session is replaced by a new one (new id and CSRF token), so a session id planted or seen
+   * before the second factor is worth nothing after it.
+   */
   async verifySecondFactor(
     auth: { session: Session; login: Login },
     input: { method: 'totp' | 'email' | 'recovery'; code: string },
     info: RequestInfo,
-  ): Promise<void> {
+  ): Promise<IssuedSession> {
     const { session, login } = auth;
     if (session.stage !== 'second_factor') throw conflict('already_verified', 'This session needs no second factor.');
     const now = this.clock.now();
-    const failures = await this.repo.recentFailures(`2fa:${login.id}`, addMs(now, -ACCOUNT_LOCK_WINDOW_MS).toISOString());
-    if (failures >= ACCOUNT_LOCK_FAILURES) {
-      throw tooManyRequests('Too many wrong codes. Log in again in 15 minutes.', ACCOUNT_LOCK_WINDOW_MS / 1000);
-    }
+    const key = secondFactorKey(login.id);
+    await this.throttle.assertAllowed(key, info.ip, { knownIpExempt: false });
     const code = input.code.replace(/[\s-]/g, '');
     let ok = false;
     if (input.method === 'totp' && login.totpEnabled && login.totpSecret) {
-      ok = verifyTotp(this.secrets.decrypt(login.totpSecret), code, now);
+      ok = await this.acceptTotp(login, code);
     } else if (input.method === 'recovery' && login.totpEnabled) {
       ok = await this.repo.useRecoveryCode(login.id, hashToken(code.toLowerCase()), now.toISOString());
     } else if (input.method === 'email' && login.emailOtpEnabled) {
       ok = await this.consumeLoginCode(login.id, code);
     }
     if (!ok) {
-      await this.repo.recordAttempt(`2fa:${login.id}`, info.ip, false, now.toISOString());
+      await this.throttle.failed(key, info.ip);
       await this.audit.record(loginActor(login, info.ip), 'auth.2fa_failed', undefined, { method: input.method });
-      throw unauthorized('invalid_code', 'That code is wrong or has expired.');
+      throw unauthorized('invalid_code', 'That code is wrong, was already used or has expired.');
     }
-    await this.repo.recordAttempt(`2fa:${login.id}`, info.ip, true, now.toISOString());
-    await this.repo.promoteSession(session.id);
+    await this.throttle.succeeded(key, info.ip);
+    await this.repo.deleteSession(session.id);
+    const issued = await this.issueSession(login, 'full', info);
     await this.repo.updateLogin(login.id, { last_login_at: now.toISOString() }, now.toISOString());
     await this.audit.record(loginActor(login, info.ip), 'auth.login', undefined, { secondFactor: input.method });
+    return issued;
+  }
+
+  /** A TOTP code is accepted once: its time step must be later than the last one accepted. */
+  async acceptTotp(login: Login, code: string): Promise<boolean> {
+    if (!login.totpSecret) return false;
+    const lastStep = await this.repo.totpLastStep(login.id);
+    const step = verifyTotp(this.secrets.decrypt(login.totpSecret), code, this.clock.now(), lastStep);
+    if (step === null) return false;
+    return this.repo.advanceTotpStep(login.id, step);
   }
 
   private async consumeLoginCode(loginId: string, code: string): Promise<boolean> {
@@ -295,18 +339,23 @@ export class AuthService {
   }
 
   async changeOwnPassword(login: Login, input: { currentPassword: string; newPassword: string }, session: Session, info: RequestInfo) {
-    if (!(await verifyPassword(login.passwordHash, input.currentPassword))) {
-      throw badRequest('wrong_password', 'The current password is wrong.');
-    }
+    await this.verifyOwnPassword(login, input.currentPassword, info);
     await this.setPassword(login.id, input.newPassword);
     await this.repo.deleteSessionsOf(login.id, session.id);
     await this.audit.record(loginActor(login, info.ip), 'auth.password_changed');
   }
 
-  async verifyOwnPassword(login: Login, password: string): Promise<void> {
-    if (!(await verifyPassword(login.passwordHash, password))) throw new AppError(400, 'wrong_password', 'The password is wrong.');
+  /** Confirms the caller's own password before a sensitive change; throttled per login and per address. */
+  async verifyOwnPassword(login: Login, password: string, info: RequestInfo): Promise<void> {
+    const key = passwordCheckKey(login.id);
+    await this.throttle.assertAllowed(key, info.ip, { knownIpExempt: false });
+    if (!(await verifyPassword(login.passwordHash, password))) {
+      await this.throttle.failed(key, info.ip);
+      await this.audit.record(loginActor(login, info.ip), 'auth.password_check_failed');
+      throw new AppError(400, 'wrong_password', 'The current password is wrong.');
+    }
+    await this.throttle.succeeded(key, info.ip);
   }
-
 }
 
 function timingSafeEqualStrings(a: string, b: string): boolean {

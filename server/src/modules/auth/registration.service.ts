@@ -1,7 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import { addMs, HOUR_MS, MINUTE_MS } from '../../platform/clock.js';
 import { hashToken, newId, randomToken } from '../../platform/ids.js';
-import { badRequest, conflict, forbidden } from '../../http/errors.js';
+import { badRequest, forbidden } from '../../http/errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { NotificationService } from '../notifications/notifications.service.js';
 import { USER_ROLE_ID } from '../roles/roles.repository.js';
@@ -35,24 +35,43 @@ export class RegistrationService {
 
   // ---- registration and email confirmation -------------------------------------------------
 
+  /**
+   * Answers the same whether or not the email already has a login, or may register at all: the
+   * answer is what a new sign-up gets, and what differs (a login exists, only members may register)
+   * is told to the mailbox owner by email. The password is hashed on every path, so the timing does
+   * not tell either.
+   */
   async register(
     input: { email: string; password: string; displayName?: string | undefined; discordUsername?: string | undefined; discordId?: string | undefined },
     info: RequestInfo,
   ): Promise<{ status: 'confirmation_sent' | 'registered' }> {
     const registration = await this.settings.get('registration');
     if (!registration.enabled) throw forbidden('registration_closed', 'Registration is closed on this site.');
-    // With public registration off, only people who already share one of the servers may sign up.
-    if (!registration.publicEnabled && !(await this.registrationChecks.isKnownMember(input.email))) {
-      throw forbidden('registration_members_only', 'Registration is open only to people who already use one of our servers. Use the email of your media-server account.');
-    }
     if (registration.requireDiscord && (!input.discordUsername || !input.discordId)) {
       throw badRequest('discord_required', 'Enter your Discord username and your numeric Discord user ID.');
     }
-    if (await this.loginExists(input.email)) throw conflict('email_taken', 'A login with this email already exists.');
-    const embyProblem = await this.registrationChecks.embyConnectProblem(input.email);
+    assertPasswordAcceptable(input.password);
+    const answer = { status: registration.requireEmailConfirmation ? ('confirmation_sent' as const) : ('registered' as const) };
+    const email = input.email.trim().toLowerCase();
+    const existing = await this.repo.findLoginByEmail(email);
+    // With public registration off, only people who already share one of the servers may sign up.
+    const outsider = !existing && !registration.publicEnabled && !(await this.registrationChecks.isKnownMember(email));
+    if (existing || outsider) {
+      await hashPassword(input.password);
+      await this.notifications.enqueueEmail({
+        to: email,
+        event: existing ? 'registration_attempt' : 'registration_members_only',
+        vars: { resetUrl: await this.link('/forgot-password') },
+        idempotencyKey: `registration-attempt-${newId()}`,
+      });
+      this.notifications.kick();
+      await this.audit.record({ type: 'anonymous', id: existing?.id ?? null, label: email, ip: info.ip }, existing ? 'auth.register_existing' : 'auth.register_not_member');
+      return answer;
+    }
+    const embyProblem = await this.registrationChecks.embyConnectProblem(email);
     if (embyProblem) throw badRequest('emby_connect_required', embyProblem);
     const login = await this.auth.createLogin({
-      email: input.email,
+      email,
       password: input.password,
       roleId: USER_ROLE_ID,
       confirmed: !registration.requireEmailConfirmation,
@@ -60,9 +79,8 @@ export class RegistrationService {
       discord: input.discordUsername && input.discordId ? { username: input.discordUsername, id: input.discordId } : null,
     });
     await this.audit.record(loginActor(login, info.ip), 'auth.register', { type: 'login', id: login.id });
-    if (!registration.requireEmailConfirmation) return { status: 'registered' };
-    await this.sendConfirmation(login);
-    return { status: 'confirmation_sent' };
+    if (registration.requireEmailConfirmation) await this.sendConfirmation(login);
+    return answer;
   }
 
   async resendConfirmation(email: string): Promise<void> {
@@ -94,7 +112,12 @@ export class RegistrationService {
   /** Always succeeds from the caller's view, so it cannot be used to discover accounts. */
   async requestPasswordReset(email: string, info: RequestInfo): Promise<void> {
     const login = await this.repo.findLoginByEmail(email.trim());
-    if (!login || login.disabled) return;
+    if (!login || login.disabled) {
+      // Roughly the work of the real path (a token and its hash), so the answer time tells nothing.
+      hashToken(randomToken(32));
+      await this.link('/reset-password');
+      return;
+    }
     await this.repo.invalidateOpenTokens(login.id, 'password_reset', this.clock.now().toISOString());
     const token = await this.issueToken(login.id, 'password_reset', RESET_TTL_MS);
     await this.notifications.enqueueEmail({
@@ -120,10 +143,6 @@ export class RegistrationService {
     await this.repo.deleteSessionsOf(row.login_id);
     const login = await this.repo.findLogin(row.login_id);
     if (login) await this.audit.record(loginActor(login, info.ip), 'auth.password_reset');
-  }
-
-  private async loginExists(email: string): Promise<boolean> {
-    return (await this.repo.findLoginByEmail(email)) !== undefined;
   }
 
   private async issueToken(loginId: string, purpose: 'confirm_email' | 'password_reset', ttlMs: number) {

@@ -33,10 +33,11 @@ export class TwoFactorService {
   async enableTotp(login: Login, code: string, info: RequestInfo): Promise<{ recoveryCodes: string[] }> {
     if (login.totpEnabled) throw conflict('totp_enabled', 'An authenticator app is already set up.');
     if (!login.totpSecret) throw badRequest('totp_not_started', 'Start the authenticator setup first.');
-    if (!verifyTotp(this.secrets.decrypt(login.totpSecret), code.replace(/\s/g, ''), this.clock.now())) {
-      throw badRequest('invalid_code', 'That code is wrong; check the time on your phone and try again.');
-    }
+    const step = verifyTotp(this.secrets.decrypt(login.totpSecret), code.replace(/\s/g, ''), this.clock.now());
+    if (step === null) throw badRequest('invalid_code', 'That code is wrong; check the time on your phone and try again.');
     await this.repo.updateLogin(login.id, { totp_enabled: true }, this.clock.now().toISOString());
+    // The code that proved the app works is spent: it cannot also finish a login.
+    await this.repo.advanceTotpStep(login.id, step);
     const recoveryCodes = await this.regenerateRecoveryCodes(login.id);
     await this.audit.record(loginActor(login, info.ip), 'auth.2fa_enabled', { type: 'login', id: login.id }, { method: 'totp' });
     return { recoveryCodes };

@@ -1,7 +1,7 @@
 import type { RouteModule } from '../../http/route-module.js';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
-import { errorBodySchema, idParams, offsetOf, okSchema, pageOf, pageQuery } from '../../http/common-schemas.js';
+import { emptyBody, errorBodySchema, idParams, offsetOf, okSchema, pageOf, pageQuery } from '../../http/common-schemas.js';
 import { actor } from '../../http/guards.js';
 import { emailField, passwordField } from '../auth/auth.schemas.js';
 import { LOGIN_SORTS } from './logins.repository.js';
@@ -18,6 +18,8 @@ const loginItem = z
     twoFactor: z.object({ totp: z.boolean(), email: z.boolean() }),
     createdAt: z.string(),
     lastLoginAt: z.string().nullable(),
+    /** Failed attempts slow down logins from addresses this login never used until then. */
+    lockedUntil: z.string().nullable(),
   })
   .meta({ id: 'LoginListItem' });
 
@@ -116,6 +118,24 @@ export function loginsRoutes(container: Container): RouteModule {
       },
       async (request) => {
         await logins.setTwoFactor(request.params.id, request.body.enabled, actor(request));
+        return { ok: true as const };
+      },
+    );
+
+    app.post(
+      '/admin/logins/:id/unlock',
+      {
+        config: { permission: 'logins.write' },
+        schema: {
+          tags: ['logins'],
+          summary: 'Forget a login’s failed attempts, so it may log in again at once',
+          params: idParams,
+          body: emptyBody,
+          response: { 200: okSchema, ...errors },
+        },
+      },
+      async (request) => {
+        await logins.unlock(request.params.id, actor(request));
         return { ok: true as const };
       },
     );

@@ -3,6 +3,7 @@ import { badRequest, conflict, notFound } from '../../http/errors.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { AuthRepository, Login } from '../auth/auth.repository.js';
 import type { AuthService } from '../auth/auth.service.js';
+import type { LoginThrottleService } from '../auth/login-throttle.service.js';
 import type { TwoFactorService } from '../auth/two-factor.service.js';
 import type { NotificationService } from '../notifications/notifications.service.js';
 import { ADMIN_ROLE_ID, type RolesRepository } from '../roles/roles.repository.js';
@@ -19,10 +20,21 @@ export class LoginsService {
     private readonly notifications: NotificationService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly throttle: LoginThrottleService,
   ) {}
 
-  search(query: { q?: string | undefined; roleId?: string | undefined; sort: LoginSort; order: 'asc' | 'desc'; offset: number; limit: number }) {
-    return this.repo.search(query);
+  /** Logins with `lockedUntil`: failed attempts currently slow down logins from unknown addresses. */
+  async search(query: { q?: string | undefined; roleId?: string | undefined; sort: LoginSort; order: 'asc' | 'desc'; offset: number; limit: number }) {
+    const result = await this.repo.search(query);
+    const locked = await this.throttle.lockedUntil(result.items);
+    return { ...result, items: result.items.map((item) => ({ ...item, lockedUntil: locked.get(item.id) ?? null })) };
+  }
+
+  /** Forgets the failed attempts that throttle a login (password, second factor, password checks). */
+  async unlock(id: string, actor: Actor): Promise<void> {
+    const login = await this.get(id);
+    await this.throttle.unlock(login);
+    await this.audit.record(actor, 'login.unlock', { type: 'login', id });
   }
 
   async get(id: string): Promise<Login> {

@@ -4,16 +4,18 @@ import type { Logger } from 'pino';
 import type { Notifier } from '../../adapters/notifier/notifier.js';
 import { SmtpNotifier } from '../../adapters/notifier/email/smtp-notifier.js';
 import { IntegrationError } from '../../adapters/http/integration-error.js';
-import { addMs, MINUTE_MS, type Clock } from '../../platform/clock.js';
+import { addMs, DAY_MS, MINUTE_MS, type Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { OutboxRepository } from './outbox.repository.js';
-import { defaultEmailTemplates, type EmailEvent } from './templates.js';
+import { defaultEmailTemplates, secretEmailVars, type EmailEvent } from './templates.js';
 
 const liquidjs = lazy<{ Liquid: typeof LiquidType }>('liquidjs');
 
 const MAX_ATTEMPTS = 8;
 const LEASE_MS = 5 * MINUTE_MS;
+
+const MASK = '[one-time value removed]';
 
 /** Builds the SMTP notifier from the current email settings; tests swap it to count or fail sends. */
 export type EmailNotifierFactory = (settings: Awaited<ReturnType<SettingsService['get']>>) => Notifier;
@@ -59,8 +61,14 @@ export class NotificationService {
       this.liquid().parseAndRender(template.subject, vars) as Promise<string>,
       this.liquid().parseAndRender(template.text, vars) as Promise<string>,
     ]);
+    const secretVars = secretEmailVars[args.event] ?? [];
+    const safeSubject =
+      secretVars.length === 0
+        ? null
+        : ((await this.liquid().parseAndRender(template.subject, { ...vars, ...Object.fromEntries(secretVars.map((v) => [v, MASK])) })) as string).trim();
     const now = this.clock.now().toISOString();
     await this.outbox.enqueue({
+      safe_subject: safeSubject,
       id: newId(),
       channel: 'email',
       recipient: args.to,
@@ -117,6 +125,12 @@ export class NotificationService {
 
   listOutbox(offset: number, limit: number) {
     return this.outbox.list(offset, limit);
+  }
+
+  /** Deletes sent and failed messages older than the Email setting `outboxRetentionDays`. */
+  async pruneOutbox(): Promise<number> {
+    const { outboxRetentionDays } = await this.settings.get('email');
+    return this.outbox.pruneFinished(addMs(this.clock.now(), -outboxRetentionDays * DAY_MS).toISOString());
   }
 
   private async runPass(): Promise<number> {

@@ -3,6 +3,9 @@ import type { Database, NotificationOutboxTable } from '../../db/schema.js';
 
 export type OutboxRow = Selectable<NotificationOutboxTable>;
 
+/** What stays of a message that carried a one-time link or code once it left (or was given up). */
+export const REMOVED_BODY = 'Removed after sending: this message carried a one-time link or code.\n';
+
 export class OutboxRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -41,6 +44,31 @@ export class OutboxRepository {
 
   async markSent(id: string, now: string): Promise<void> {
     await this.db.updateTable('notification_outbox').set({ status: 'sent', sent_at: now, last_error: null }).where('id', '=', id).execute();
+    await this.forgetSecrets(id);
+  }
+
+  /** A message with one-time values keeps only its masked subject once it is no longer pending. */
+  private async forgetSecrets(id: string): Promise<void> {
+    await this.db
+      .updateTable('notification_outbox')
+      .set((eb) => ({ subject: eb.ref('safe_subject'), body_text: REMOVED_BODY, body_html: null }))
+      .where('id', '=', id)
+      .where('safe_subject', 'is not', null)
+      .execute();
+  }
+
+  /** Deletes sent messages sent before `before`, and failed ones created before it. */
+  async pruneFinished(before: string): Promise<number> {
+    const res = await this.db
+      .deleteFrom('notification_outbox')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'sent'), eb('sent_at', '<', before)]),
+          eb.and([eb('status', '=', 'failed'), eb('created_at', '<', before)]),
+        ]),
+      )
+      .executeTakeFirst();
+    return Number(res.numDeletedRows);
   }
 
   async markRetry(id: string, error: string, nextAttemptAt: string): Promise<void> {
@@ -53,6 +81,7 @@ export class OutboxRepository {
 
   async markFailed(id: string, error: string): Promise<void> {
     await this.db.updateTable('notification_outbox').set({ status: 'failed', last_error: error }).where('id', '=', id).execute();
+    await this.forgetSecrets(id);
   }
 
   async list(offset: number, limit: number): Promise<{ items: OutboxRow[]; total: number }> {

@@ -2,7 +2,17 @@
  * Default email templates (Liquid). The notifications issue makes them editable per event and
  * channel; until then these are what Usher sends.
  */
-export type EmailEvent = 'account_confirmation' | 'password_reset' | 'login_code' | 'admin_alert';
+export type EmailEvent = 'account_confirmation' | 'password_reset' | 'login_code' | 'registration_attempt' | 'registration_members_only' | 'admin_alert';
+
+/**
+ * Variables that are one-time secrets (a confirmation or reset link, a login code). A message using
+ * them is stored with a masked subject and has its body removed from the outbox once sent.
+ */
+export const secretEmailVars: Partial<Record<EmailEvent, readonly string[]>> = {
+  account_confirmation: ['link'],
+  password_reset: ['link'],
+  login_code: ['code'],
+};
 
 export const defaultEmailTemplates: Record<EmailEvent, { subject: string; text: string }> = {
   account_confirmation: {
@@ -31,6 +41,28 @@ your password has not changed.`,
     text: `Your {{ site.name }} login code is {{ code }}.
 
 It expires in {{ expiresMinutes }} minutes. If you did not try to log in, change your password.`,
+  },
+  registration_attempt: {
+    subject: 'Someone tried to sign up to {{ site.name }} with your email',
+    text: `Hello,
+
+Someone tried to create a {{ site.name }} account with this email address, which already has one.
+Nothing was changed. If it was you, log in instead; if you forgot your password, reset it here:
+
+{{ resetUrl }}
+
+If it was not you, you can ignore this email.`,
+  },
+  registration_members_only: {
+    subject: 'About your {{ site.name }} sign-up',
+    text: `Hello,
+
+Someone asked to create a {{ site.name }} account with this email address. Sign-up is open only to
+people who already use one of our media servers, and this address is not one we know, so no account
+was created.
+
+If you do use our servers, sign up again with the email address of your media-server account. If it
+was not you, you can ignore this email.`,
   },
   admin_alert: {
     subject: '[{{ site.name }}] {{ title }}',

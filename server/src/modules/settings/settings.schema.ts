@@ -48,6 +48,8 @@ export const settingsSections = {
       fromName: z.string().max(100).default('Usher'),
       fromAddress: optionalEmail.default(''),
       allowSelfSigned: z.boolean().default(false),
+      /** Sent and failed emails are deleted from the outbox after this many days. */
+      outboxRetentionDays: z.number().int().min(1).max(3650).default(30),
     }),
   },
   registration: {

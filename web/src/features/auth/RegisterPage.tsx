@@ -43,8 +43,8 @@ export function RegisterPage() {
         <Title order={2}>{mutation.data.status === 'confirmation_sent' ? 'Check your email' : 'Account created'}</Title>
         <Text>
           {mutation.data.status === 'confirmation_sent'
-            ? `We sent a confirmation link to ${form.values.email}. Open it to activate your account, then log in.`
-            : 'Your account is ready. You can log in now.'}
+            ? `We sent an email to ${form.values.email}. Open the link in it to activate your account, then log in. If that address already has an account, or cannot sign up here, the email says so instead.`
+            : `Your account is ready: you can log in now. If ${form.values.email} already had an account, we emailed it instead.`}
         </Text>
         <Button component={Link} to="/login">
           Go to log in

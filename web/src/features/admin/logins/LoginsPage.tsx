@@ -5,6 +5,7 @@ import {
   IconLock,
   IconLockOpen,
   IconMail,
+  IconShieldCheck,
   IconShieldOff,
   IconTrash,
   IconUserCog,
@@ -81,11 +82,15 @@ const columns: DataTableColumn<Login>[] = [
   {
     key: 'status',
     header: 'Status',
-    value: (l) => (l.disabled ? 'disabled' : l.emailConfirmed ? 'active' : 'unconfirmed'),
+    value: (l) => (l.disabled ? 'disabled' : l.lockedUntil ? 'locked' : l.emailConfirmed ? 'active' : 'unconfirmed'),
     render: (l) =>
       l.disabled ? (
         <Badge color="red" variant="light">
           Disabled
+        </Badge>
+      ) : l.lockedUntil ? (
+        <Badge color="orange" variant="light" title={`Failed attempts: new addresses must wait until ${formatDateTime(l.lockedUntil)}`}>
+          Locked
         </Badge>
       ) : l.emailConfirmed ? (
         <Badge color="green" variant="light">
@@ -128,12 +133,31 @@ export function LoginsPage() {
     disabled: (l: Login, disabled: boolean) =>
       unwrap(api.PUT('/api/admin/logins/{id}/disabled', { params: { path: { id: l.id } }, body: { disabled } })).then(refresh),
     remove: (l: Login) => unwrap(api.DELETE('/api/admin/logins/{id}', { params: { path: { id: l.id } } })).then(refresh),
+    unlock: (l: Login) => unwrap(api.POST('/api/admin/logins/{id}/unlock', { params: { path: { id: l.id } }, body: {} })).then(refresh),
   };
 
   const rowActions = (l: Login): DataTableAction[] => {
     const self = l.id === me?.id;
     const has2fa = l.twoFactor.totp || l.twoFactor.email;
+    const unlock: DataTableAction[] = l.lockedUntil
+      ? [
+          {
+            label: 'Unlock',
+            icon: <IconShieldCheck size={16} />,
+            onClick: () =>
+              confirm({
+                title: 'Unlock login',
+                message: `Forget the failed attempts on ${l.email}, so it can log in again at once from anywhere. If someone is guessing its password, they may try again too.`,
+                confirmLabel: 'Unlock',
+                color: 'violet',
+                action: () => put.unlock(l),
+                success: `${l.email} is unlocked.`,
+              }),
+          },
+        ]
+      : [];
     return [
+      ...unlock,
       { label: 'Set password', icon: <IconKey size={16} />, onClick: () => setDialog({ kind: 'password', login: l }) },
       { label: 'Set role', icon: <IconUserCog size={16} />, onClick: () => setDialog({ kind: 'role', login: l }) },
       has2fa

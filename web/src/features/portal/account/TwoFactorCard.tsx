@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, Code, CopyButton, Divider, Group, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Code, CopyButton, Divider, Group, PasswordInput, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconCheck, IconCopy } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -25,6 +25,7 @@ export function TwoFactorCard() {
   const queryClient = useQueryClient();
   const [setup, setSetup] = useState<{ secret: string; uri: string } | null>(null);
   const [code, setCode] = useState('');
+  const [password, setPassword] = useState('');
   const [codes, setCodes] = useState<string[] | null>(null);
   const [prompt, setPrompt] = useState<Prompt | null>(null);
 
@@ -32,10 +33,11 @@ export function TwoFactorCard() {
 
   const start = useMutation({ mutationFn: () => unwrap(api.POST('/api/auth/2fa/totp/start', { body: {} })), onSuccess: setSetup });
   const enable = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/auth/2fa/totp/enable', { body: { code: code.trim() } })),
+    mutationFn: () => unwrap(api.POST('/api/auth/2fa/totp/enable', { body: { code: code.trim(), password } })),
     onSuccess: async (result) => {
       setSetup(null);
       setCode('');
+      setPassword('');
       setCodes(result.recoveryCodes);
       notifySuccess('Your authenticator app is set up.');
       await refresh();
@@ -168,8 +170,15 @@ export function TwoFactorCard() {
                   maxLength={10}
                   maw={260}
                 />
+                <PasswordInput
+                  label="3. Confirm with your current password"
+                  value={password}
+                  onChange={(event) => setPassword(event.currentTarget.value)}
+                  autoComplete="current-password"
+                  maw={260}
+                />
                 <Group gap="xs">
-                  <Button type="submit" loading={enable.isPending} disabled={code.trim().length < 6}>
+                  <Button type="submit" loading={enable.isPending} disabled={code.trim().length < 6 || password.length === 0}>
                     Turn on
                   </Button>
                   <Button variant="default" onClick={() => setSetup(null)}>
