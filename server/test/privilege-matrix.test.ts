@@ -1,9 +1,16 @@
 import type { LightMyRequestResponse } from 'fastify';
+import { Migrator, sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
+import { migrateToLatest } from '../src/db/migrate.js';
+import * as m0001 from '../src/db/migrations/0001_foundation.js';
+import * as m0002 from '../src/db/migrations/0002_jobs.js';
+import * as m0003 from '../src/db/migrations/0003_media_servers.js';
+import * as m0004 from '../src/db/migrations/0004_login_discord.js';
 import { ALL_PERMISSIONS, type Permission } from '../src/modules/roles/permissions.js';
 import { ADMIN_ROLE_ID, USER_ROLE_ID } from '../src/modules/roles/roles.repository.js';
+import { hashToken } from '../src/platform/ids.js';
 import { ADMIN_PASSWORD, createTestUsher, loginAs, setupAdmin, TestClient, type TestUsher } from './support/app.js';
-import { describeEachDb, trackDisposables } from './support/db.js';
+import { describeEachDb, freshDatabase, trackDisposables } from './support/db.js';
 
 const WRITE_PERMISSIONS = ALL_PERMISSIONS.filter((p) => p.endsWith('.write'));
 
@@ -21,7 +28,8 @@ function sessionCaller(client: TestClient): Caller {
 function keyCaller(usher: TestUsher, key: string): Caller {
   const client = new TestClient(usher.app, '10.77.0.1');
   return {
-    send: (method, url, payload) => client.request({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) }),
+    send: (method, url, payload) =>
+      client.request({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) }),
   };
 }
 
@@ -78,10 +86,16 @@ describeEachDb('privilege escalation matrix', (dialect) => {
     // Every permission there is, but not "*": still below a full administrator.
     bigRoleId = await createRole(owner, 'Everything but admin', [...ALL_PERMISSIONS]);
     emptyRoleId = await createRole(owner, 'Nothing yet', []);
-    const second = await owner.post('/api/admin/logins', { email: 'second-admin@example.com', password: 'Second-Admin-2!', roleId: ADMIN_ROLE_ID });
+    const second = await owner.post('/api/admin/logins', {
+      email: 'second-admin@example.com',
+      password: 'Second-Admin-2!',
+      roleId: ADMIN_ROLE_ID,
+    });
     secondAdminId = second.json().id as string;
     expect((await owner.put(`/api/admin/logins/${secondAdminId}/two-factor`, { enabled: true })).statusCode).toBe(200);
-    customerId = (await owner.post('/api/admin/logins', { email: 'customer@example.com', password: 'Customer-Pass-3!', roleId: USER_ROLE_ID })).json().id as string;
+    customerId = (
+      await owner.post('/api/admin/logins', { email: 'customer@example.com', password: 'Customer-Pass-3!', roleId: USER_ROLE_ID })
+    ).json().id as string;
     ownerKeyId = (await mintKey(owner, 'owner automation', ADMIN_ROLE_ID)).id;
   });
 
@@ -94,22 +108,99 @@ describeEachDb('privilege escalation matrix', (dialect) => {
     const email = () => `escalate-${Date.now().toString(36)}-${n++}@example.com`;
     const all = [...ALL_PERMISSIONS];
     return [
-      ['create an administrator login', 'logins.write', 'admin_only', 'POST', '/api/admin/logins', () => ({ email: email(), password: 'Escalate-Pass-9!', roleId: ADMIN_ROLE_ID })],
-      ['create a login with a bigger role', 'logins.write', 'permission_ceiling', 'POST', '/api/admin/logins', () => ({ email: email(), password: 'Escalate-Pass-9!', roleId: bigRoleId })],
-      ['change its own role', 'logins.write', 'own_role', 'PUT', `/api/admin/logins/${self.loginId}/role`, () => ({ roleId: ADMIN_ROLE_ID })],
-      ['promote a customer to administrator', 'logins.write', 'admin_only', 'PUT', `/api/admin/logins/${customerId}/role`, () => ({ roleId: ADMIN_ROLE_ID })],
-      ['promote a customer to a bigger role', 'logins.write', 'permission_ceiling', 'PUT', `/api/admin/logins/${customerId}/role`, () => ({ roleId: bigRoleId })],
-      ['reset the owner’s password', 'logins.write', 'admin_only', 'PUT', `/api/admin/logins/${ownerId}/password`, () => ({ password: 'Taken-Over-77!' })],
-      ['reset another admin’s password', 'logins.write', 'admin_only', 'PUT', `/api/admin/logins/${secondAdminId}/password`, () => ({ password: 'Taken-Over-77!' })],
-      ['reset another admin’s 2FA', 'logins.write', 'admin_only', 'PUT', `/api/admin/logins/${secondAdminId}/two-factor`, () => ({ enabled: false })],
+      [
+        'create an administrator login',
+        'logins.write',
+        'admin_only',
+        'POST',
+        '/api/admin/logins',
+        () => ({ email: email(), password: 'Escalate-Pass-9!', roleId: ADMIN_ROLE_ID }),
+      ],
+      [
+        'create a login with a bigger role',
+        'logins.write',
+        'permission_ceiling',
+        'POST',
+        '/api/admin/logins',
+        () => ({ email: email(), password: 'Escalate-Pass-9!', roleId: bigRoleId }),
+      ],
+      [
+        'change its own role',
+        'logins.write',
+        'own_role',
+        'PUT',
+        `/api/admin/logins/${self.loginId}/role`,
+        () => ({ roleId: ADMIN_ROLE_ID }),
+      ],
+      [
+        'promote a customer to administrator',
+        'logins.write',
+        'admin_only',
+        'PUT',
+        `/api/admin/logins/${customerId}/role`,
+        () => ({ roleId: ADMIN_ROLE_ID }),
+      ],
+      [
+        'promote a customer to a bigger role',
+        'logins.write',
+        'permission_ceiling',
+        'PUT',
+        `/api/admin/logins/${customerId}/role`,
+        () => ({ roleId: bigRoleId }),
+      ],
+      [
+        'reset the owner’s password',
+        'logins.write',
+        'admin_only',
+        'PUT',
+        `/api/admin/logins/${ownerId}/password`,
+        () => ({ password: 'Taken-Over-77!' }),
+      ],
+      [
+        'reset another admin’s password',
+        'logins.write',
+        'admin_only',
+        'PUT',
+        `/api/admin/logins/${secondAdminId}/password`,
+        () => ({ password: 'Taken-Over-77!' }),
+      ],
+      [
+        'reset another admin’s 2FA',
+        'logins.write',
+        'admin_only',
+        'PUT',
+        `/api/admin/logins/${secondAdminId}/two-factor`,
+        () => ({ enabled: false }),
+      ],
       ['disable an admin', 'logins.write', 'admin_only', 'PUT', `/api/admin/logins/${secondAdminId}/disabled`, () => ({ disabled: true })],
       ['delete an admin', 'logins.write', 'admin_only', 'DELETE', `/api/admin/logins/${secondAdminId}`, () => undefined],
       ['edit its own role', 'roles.write', 'own_role', 'PATCH', `/api/admin/roles/${self.roleId}`, () => ({ permissions: all })],
-      ['create a bigger role', 'roles.write', 'permission_ceiling', 'POST', '/api/admin/roles', () => ({ name: email(), permissions: all })],
+      [
+        'create a bigger role',
+        'roles.write',
+        'permission_ceiling',
+        'POST',
+        '/api/admin/roles',
+        () => ({ name: email(), permissions: all }),
+      ],
       ['grow another role', 'roles.write', 'permission_ceiling', 'PATCH', `/api/admin/roles/${emptyRoleId}`, () => ({ permissions: all })],
       ['shrink a bigger role', 'roles.write', 'permission_ceiling', 'PATCH', `/api/admin/roles/${bigRoleId}`, () => ({ permissions: [] })],
-      ['mint an administrator key', 'apikeys.write', 'admin_only', 'POST', '/api/admin/api-keys', () => ({ name: 'escalate', roleId: ADMIN_ROLE_ID })],
-      ['mint a bigger key', 'apikeys.write', 'permission_ceiling', 'POST', '/api/admin/api-keys', () => ({ name: 'escalate', roleId: bigRoleId })],
+      [
+        'mint an administrator key',
+        'apikeys.write',
+        'admin_only',
+        'POST',
+        '/api/admin/api-keys',
+        () => ({ name: 'escalate', roleId: ADMIN_ROLE_ID }),
+      ],
+      [
+        'mint a bigger key',
+        'apikeys.write',
+        'permission_ceiling',
+        'POST',
+        '/api/admin/api-keys',
+        () => ({ name: 'escalate', roleId: bigRoleId }),
+      ],
       ['revoke an administrator key', 'apikeys.write', 'admin_only', 'DELETE', `/api/admin/api-keys/${ownerKeyId}`, () => undefined],
     ] as const satisfies readonly (readonly [string, Permission, string, Method, string, () => object | undefined])[];
   }
@@ -266,6 +357,26 @@ describeEachDb('API keys follow their creator', (dialect) => {
     expect(await keyRevoked(usher, keys[0]!.id)).toBe(false);
     expect(await works(keys[0]!.key)).toBe(false);
   });
+
+  it('never honours a key that has no creator login', async () => {
+    // What a key minted by another key, or left by a deleted login, looked like before the ceiling.
+    const key = 'ush_orphaned-key-from-an-older-version-0001';
+    await usher.db.handle.db
+      .insertInto('api_keys')
+      .values({
+        id: 'orphan',
+        name: 'orphan',
+        prefix: key.slice(0, 10),
+        key_hash: hashToken(key),
+        role_id: ADMIN_ROLE_ID,
+        created_by: null,
+        created_at: '2026-01-01T00:00:00.000Z',
+        last_used_at: null,
+        revoked_at: null,
+      })
+      .execute();
+    expect(await works(key)).toBe(false);
+  });
 });
 
 describeEachDb('two-factor for every staff role', (dialect) => {
@@ -313,5 +424,70 @@ describeEachDb('two-factor for every staff role', (dialect) => {
     expect((await staff.post('/api/admin/api-keys', { name: 'another', roleId: readerRole })).statusCode).toBe(201);
 
     expect((await owner.put('/api/admin/settings/security', { values: { requireTwoFactorForAdmins: false } })).statusCode).toBe(200);
+  });
+});
+
+describeEachDb('migration 0005_privilege_ceiling', (dialect) => {
+  const track = trackDisposables();
+
+  it('revokes the keys no login answers for, and only those', async () => {
+    const fresh = track(await freshDatabase(dialect, { migrate: false }));
+    const db = fresh.handle.db;
+    // As db/migrate.ts does: on PostgreSQL, Kysely's bookkeeping must live in this file's schema.
+    const schema =
+      dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+    const upTo0004 = new Migrator({
+      db,
+      provider: {
+        getMigrations: () =>
+          Promise.resolve({ '0001_foundation': m0001, '0002_jobs': m0002, '0003_media_servers': m0003, '0004_login_discord': m0004 }),
+      },
+      ...(schema ? { migrationTableSchema: schema } : {}),
+    });
+    const first = await upTo0004.migrateToLatest();
+    expect(first.error).toBeUndefined();
+    const now = '2026-01-01T00:00:00.000Z';
+    await db
+      .insertInto('logins')
+      .values({
+        id: 'creator',
+        email: 'creator@example.com',
+        password_hash: null,
+        role_id: ADMIN_ROLE_ID,
+        display_name: null,
+        email_confirmed_at: now,
+        disabled: false,
+        totp_secret: null,
+        totp_enabled: false,
+        email_otp_enabled: false,
+        created_at: now,
+        updated_at: now,
+        last_login_at: null,
+        discord_username: null,
+        discord_id: null,
+      })
+      .execute();
+    const key = (id: string, createdBy: string | null) => ({
+      id,
+      name: id,
+      prefix: id,
+      key_hash: `hash-${id}`,
+      role_id: ADMIN_ROLE_ID,
+      created_by: createdBy,
+      created_at: now,
+      last_used_at: null,
+      revoked_at: null,
+    });
+    await db
+      .insertInto('api_keys')
+      .values([key('owned', 'creator'), key('orphan', null)])
+      .execute();
+
+    await migrateToLatest(fresh.handle);
+    const keys = await db.selectFrom('api_keys').select(['id', 'revoked_at']).orderBy('id').execute();
+    expect(keys.map((k) => [k.id, k.revoked_at !== null])).toEqual([
+      ['orphan', true],
+      ['owned', false],
+    ]);
   });
 });

@@ -61,7 +61,10 @@ describe('permission ceiling', () => {
     expect(checkEditRole(staff, helpdesk, ['logins.write'])?.code).toBe('own_role');
     expect(checkEditRole(staff, helpdesk)?.code).toBe('own_role');
     expect(checkEditRole(staff, billing)?.code).toBe('permission_ceiling');
-    expect(checkEditRole(staff, reader, ['members.read', 'members.write'])).toMatchObject({ code: 'permission_ceiling', details: { missing: ['members.write'] } });
+    expect(checkEditRole(staff, reader, ['members.read', 'members.write'])).toMatchObject({
+      code: 'permission_ceiling',
+      details: { missing: ['members.write'] },
+    });
     expect(checkEditRole(staff, reader, ['members.read', 'logins.write'])).toBeNull();
     expect(checkEditRole(owner, billing, ['payments.read', 'payments.write'])).toBeNull();
   });
