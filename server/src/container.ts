@@ -70,7 +70,6 @@ export function createContainer(options: ContainerOptions) {
   );
   settings.registerTester('email', (values) => notifications.verify(values));
   const rolesRepo = new RolesRepository(db);
-  const roles = new RolesService(rolesRepo, audit, clock);
   const authRepo = new AuthRepository(db);
   const membersRepo = new MembersRepository(db);
   // Registration asks the media-server side through late-bound checks: servers are built further down.
@@ -82,8 +81,9 @@ export function createContainer(options: ContainerOptions) {
   const auth = new AuthService(authRepo, rolesRepo, settings, notifications, audit, secrets, clock, loginThrottle);
   const registration = new RegistrationService(authRepo, auth, settings, notifications, audit, clock, registrationChecks);
   const twoFactor = new TwoFactorService(authRepo, settings, notifications, audit, secrets, clock);
-  const logins = new LoginsService(new LoginsRepository(db), authRepo, auth, twoFactor, rolesRepo, notifications, audit, clock, loginThrottle);
-  const apiKeys = new ApiKeysService(new ApiKeysRepository(db), rolesRepo, audit, clock);
+  const apiKeys = new ApiKeysService(new ApiKeysRepository(db), rolesRepo, settings, audit, clock);
+  const roles = new RolesService(rolesRepo, apiKeys, audit, clock);
+  const logins = new LoginsService(new LoginsRepository(db), authRepo, auth, twoFactor, rolesRepo, notifications, apiKeys, audit, clock, loginThrottle);
   const alerts = new AlertsService(new AlertsRepository(db), settings, notifications, clock);
   const jobsRepo = new JobsRepository(db);
   const jobs = new JobsService(new CronJobRunner({ store: jobsRepo, clock, log }), jobsRepo, clock);

@@ -33,11 +33,14 @@ describeEachDb('site logins panel', (dialect) => {
     for (const res of [
       await admin.delete(`/api/admin/logins/${adminId}`),
       await admin.put(`/api/admin/logins/${adminId}/disabled`, { disabled: true }),
-      await admin.put(`/api/admin/logins/${adminId}/role`, { roleId: 'role-user' }),
     ]) {
       expect(res.statusCode).toBe(409);
       expect(res.json().error.code).toBe('last_admin');
     }
+    // Demoting oneself is refused before the last-administrator rule is even reached.
+    const demote = await admin.put(`/api/admin/logins/${adminId}/role`, { roleId: 'role-user' });
+    expect(demote.statusCode).toBe(403);
+    expect(demote.json().error.code).toBe('own_role');
     const second = (await admin.post('/api/admin/logins', { email: 'second-admin@example.com', password: 'Second-Admin-2!', roleId: 'role-administrator' })).json().id;
     expect((await admin.delete(`/api/admin/logins/${second}`)).statusCode).toBe(200);
   });

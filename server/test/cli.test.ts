@@ -10,6 +10,7 @@ import { createContainer, type Container } from '../src/container.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { createLogger } from '../src/http/logger.js';
+import { SYSTEM_CEILING } from '../src/domain/permission-ceiling.js';
 import { systemActor } from '../src/modules/audit/audit.service.js';
 import { ADMIN_ROLE_ID, USER_ROLE_ID } from '../src/modules/roles/roles.repository.js';
 import { loadSecretBox } from '../src/platform/secret-key.js';
@@ -125,8 +126,8 @@ describe('operator CLI [sqlite]', () => {
   it('create-admin makes an existing login an enabled administrator', async () => {
     const email = 'customer@example.com';
     await withUsherAt(dataDir, async (c) => {
-      const login = await c.logins.create({ email, password: 'Customer-pass-1!', roleId: USER_ROLE_ID }, systemActor);
-      await c.logins.setDisabled(login.id, true, systemActor);
+      const login = await c.logins.create({ email, password: 'Customer-pass-1!', roleId: USER_ROLE_ID }, systemActor, SYSTEM_CEILING);
+      await c.logins.setDisabled(login.id, true, systemActor, SYSTEM_CEILING);
     });
     const res = await usher(dataDir, ['create-admin', '--email', email]);
     expect(res.code, res.stderr).toBe(0);

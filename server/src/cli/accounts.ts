@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SYSTEM_CEILING } from '../domain/permission-ceiling.js';
 import { ADMIN_ROLE_ID } from '../modules/roles/roles.repository.js';
 import { CliFailure, cliActor, UsageError, withUsher, type CliContext } from './context.js';
 import { obtainPassword } from './prompt.js';
@@ -26,15 +27,15 @@ export async function createAdmin(ctx: CliContext, options: AccountOptions): Pro
     const existing = await authRepo.findLoginByEmail(email);
     if (!existing) {
       const password = await obtainPassword(io, options.password);
-      await container.logins.create({ email, password, roleId: ADMIN_ROLE_ID }, cliActor);
+      await container.logins.create({ email, password, roleId: ADMIN_ROLE_ID }, cliActor, SYSTEM_CEILING);
       io.out(`Created the administrator ${email}.`);
       return;
     }
     if (options.password !== undefined) {
-      await container.logins.setPassword(existing.id, await obtainPassword(io, options.password), cliActor);
+      await container.logins.setPassword(existing.id, await obtainPassword(io, options.password), cliActor, SYSTEM_CEILING);
     }
-    await container.logins.setRole(existing.id, ADMIN_ROLE_ID, cliActor);
-    if (existing.disabled) await container.logins.setDisabled(existing.id, false, cliActor);
+    await container.logins.setRole(existing.id, ADMIN_ROLE_ID, cliActor, SYSTEM_CEILING);
+    if (existing.disabled) await container.logins.setDisabled(existing.id, false, cliActor, SYSTEM_CEILING);
     if (!existing.emailConfirmedAt) {
       const now = container.clock.now().toISOString();
       await authRepo.updateLogin(existing.id, { email_confirmed_at: now }, now);
@@ -51,7 +52,7 @@ export async function resetPassword(ctx: CliContext, options: AccountOptions): P
     const login = await authRepo.findLoginByEmail(email);
     if (!login) throw new CliFailure(`No login has the email ${email}.`);
     const password = await obtainPassword(io, options.password);
-    await container.logins.setPassword(login.id, password, cliActor);
+    await container.logins.setPassword(login.id, password, cliActor, SYSTEM_CEILING);
     io.out(`Password reset for ${email}; its sessions were logged out.`);
     if (options['disable-2fa']) {
       await container.twoFactor.disableTwoFactor(login, cliActor);

@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003_media_servers.js';
 import * as m0004 from './migrations/0004_login_discord.js';
 import * as m0005 from './migrations/0005_sync_guard.js';
 import * as m0006 from './migrations/0006_auth_hardening.js';
+import * as m0007 from './migrations/0007_privilege_ceiling.js';
 
 /** Migrations are listed here (not read from disk) so src/ and dist/ behave the same. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004_login_discord': m0004,
   '0005_sync_guard': m0005,
   '0006_auth_hardening': m0006,
+  '0007_privilege_ceiling': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

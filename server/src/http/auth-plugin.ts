@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Container } from '../container.js';
 import { unauthorized, forbidden, AppError } from './errors.js';
 import { can, type AuthContext } from './auth-context.js';
-import { ADMIN_ROLE_ID } from '../modules/roles/roles.repository.js';
 
 export const SESSION_COOKIE = 'usher_session';
 export const CSRF_COOKIE = 'usher_csrf';
@@ -48,10 +47,12 @@ export function installAuth(app: FastifyInstance, container: Container): void {
       if (auth.kind !== 'login' && auth.kind !== 'api_key') throw unauthorized();
       const permission = request.routeOptions.config.permission!;
       if (!can(auth, permission)) throw forbidden();
-      if (auth.kind === 'login' && auth.role.id === ADMIN_ROLE_ID && !auth.login.totpEnabled && !auth.login.emailOtpEnabled) {
+      // "Administrators" in the setting means staff: every role above the customer's. API keys are
+      // held to their creator's second factor in ApiKeysService.authenticate.
+      if (auth.kind === 'login' && auth.role.builtin !== 'user' && !auth.login.totpEnabled && !auth.login.emailOtpEnabled) {
         const security = await container.settings.get('security');
         if (security.requireTwoFactorForAdmins) {
-          throw new AppError(403, 'two_factor_required', 'Administrators must turn on two-factor authentication first (My Account → Security).');
+          throw new AppError(403, 'two_factor_required', 'Staff must turn on two-factor authentication first (My Account → Security).');
         }
       }
     } else if (isUnder(url, '/api/portal')) {
@@ -65,7 +66,7 @@ async function resolveAuth(request: FastifyRequest, container: Container): Promi
   if (header?.startsWith('Bearer ')) {
     const key = await container.apiKeys.authenticate(header.slice(7).trim());
     if (!key) throw unauthorized('invalid_api_key', 'The API key is not valid or was revoked.');
-    return { kind: 'api_key', keyId: key.id, keyName: key.name, role: key.role };
+    return { kind: 'api_key', keyId: key.id, keyName: key.name, role: key.role, createdBy: key.createdBy };
   }
   const token = request.cookies[SESSION_COOKIE];
   if (!token) return { kind: 'anonymous' };

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext } from './auth-context.js';
-import { actorOf } from './auth-context.js';
+import { actorOf, ceilingOf } from './auth-context.js';
 import { unauthorized } from './errors.js';
 import { CSRF_COOKIE, SESSION_COOKIE } from './auth-plugin.js';
 import type { IssuedSession } from '../modules/auth/auth.service.js';
@@ -12,6 +12,10 @@ export function requireLogin(request: FastifyRequest): Extract<AuthContext, { ki
 
 export function actor(request: FastifyRequest) {
   return actorOf(request.auth, request.ip ?? null);
+}
+
+export function ceiling(request: FastifyRequest) {
+  return ceilingOf(request.auth);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { RouteModule } from '../../http/route-module.js';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
 import { errorBodySchema, idParams, okSchema } from '../../http/common-schemas.js';
-import { actor } from '../../http/guards.js';
+import { actor, ceiling } from '../../http/guards.js';
 
 const apiKeySchema = z
   .object({
@@ -40,14 +40,14 @@ export function apiKeysRoutes(container: Container): RouteModule {
           response: { 201: z.object({ id: z.string(), key: z.string() }), ...errors },
         },
       },
-      async (request, reply) => reply.status(201).send(await apiKeys.create(request.body, actor(request))),
+      async (request, reply) => reply.status(201).send(await apiKeys.create(request.body, actor(request), ceiling(request))),
     );
 
     app.delete(
       '/admin/api-keys/:id',
       { config: { permission: 'apikeys.write' }, schema: { tags: ['api-keys'], summary: 'Revoke an API key', params: idParams, response: { 200: okSchema, ...errors } } },
       async (request) => {
-        await apiKeys.revoke(request.params.id, actor(request));
+        await apiKeys.revoke(request.params.id, actor(request), ceiling(request));
         return { ok: true as const };
       },
     );

@@ -6,7 +6,6 @@ import { requestInfo } from '../../http/auth-plugin.js';
 import { emptyBody, errorBodySchema, okSchema } from '../../http/common-schemas.js';
 import { unauthorized } from '../../http/errors.js';
 import { actor, clearSessionCookies, requireLogin, setSessionCookies } from '../../http/guards.js';
-import { ADMIN_ROLE_ID } from '../roles/roles.repository.js';
 import { emailField, loginResultSchema, passwordField, sessionViewSchema, type SessionView } from './auth.schemas.js';
 
 const RATE = {
@@ -50,7 +49,7 @@ export function authRoutes(container: Container): RouteModule {
           email: a.login.emailOtpEnabled,
           recoveryCodesLeft: a.login.totpEnabled ? await twoFactor.remainingRecoveryCodes(a.login.id) : 0,
         },
-        twoFactorRequired: security.requireTwoFactorForAdmins && a.role.id === ADMIN_ROLE_ID && !hasTwoFactor,
+        twoFactorRequired: security.requireTwoFactorForAdmins && isAdmin && !hasTwoFactor,
       },
     };
   }

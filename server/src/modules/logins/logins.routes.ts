@@ -2,7 +2,7 @@ import type { RouteModule } from '../../http/route-module.js';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
 import { emptyBody, errorBodySchema, idParams, offsetOf, okSchema, pageOf, pageQuery } from '../../http/common-schemas.js';
-import { actor } from '../../http/guards.js';
+import { actor, ceiling } from '../../http/guards.js';
 import { emailField, passwordField } from '../auth/auth.schemas.js';
 import { LOGIN_SORTS } from './logins.repository.js';
 
@@ -63,7 +63,7 @@ export function loginsRoutes(container: Container): RouteModule {
         },
       },
       async (request, reply) => {
-        const login = await logins.create(request.body, actor(request));
+        const login = await logins.create(request.body, actor(request), ceiling(request));
         return reply.status(201).send({ id: login.id });
       },
     );
@@ -75,7 +75,7 @@ export function loginsRoutes(container: Container): RouteModule {
         schema: { tags: ['logins'], summary: 'Set a login’s password', params: idParams, body: z.object({ password: passwordField }), response: { 200: okSchema, ...errors } },
       },
       async (request) => {
-        await logins.setPassword(request.params.id, request.body.password, actor(request));
+        await logins.setPassword(request.params.id, request.body.password, actor(request), ceiling(request));
         return { ok: true as const };
       },
     );
@@ -87,7 +87,7 @@ export function loginsRoutes(container: Container): RouteModule {
         schema: { tags: ['logins'], summary: 'Set a login’s role', params: idParams, body: z.object({ roleId: z.string().min(1).max(100) }), response: { 200: okSchema, ...errors } },
       },
       async (request) => {
-        await logins.setRole(request.params.id, request.body.roleId, actor(request));
+        await logins.setRole(request.params.id, request.body.roleId, actor(request), ceiling(request));
         return { ok: true as const };
       },
     );
@@ -99,7 +99,7 @@ export function loginsRoutes(container: Container): RouteModule {
         schema: { tags: ['logins'], summary: 'Disable or enable a login', params: idParams, body: z.object({ disabled: z.boolean() }), response: { 200: okSchema, ...errors } },
       },
       async (request) => {
-        await logins.setDisabled(request.params.id, request.body.disabled, actor(request));
+        await logins.setDisabled(request.params.id, request.body.disabled, actor(request), ceiling(request));
         return { ok: true as const };
       },
     );
@@ -117,7 +117,7 @@ export function loginsRoutes(container: Container): RouteModule {
         },
       },
       async (request) => {
-        await logins.setTwoFactor(request.params.id, request.body.enabled, actor(request));
+        await logins.setTwoFactor(request.params.id, request.body.enabled, actor(request), ceiling(request));
         return { ok: true as const };
       },
     );
@@ -147,7 +147,7 @@ export function loginsRoutes(container: Container): RouteModule {
         schema: { tags: ['logins'], summary: 'Delete a login (never the last administrator)', params: idParams, response: { 200: okSchema, ...errors } },
       },
       async (request) => {
-        await logins.delete(request.params.id, actor(request));
+        await logins.delete(request.params.id, actor(request), ceiling(request));
         return { ok: true as const };
       },
     );

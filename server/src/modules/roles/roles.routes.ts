@@ -2,7 +2,7 @@ import type { RouteModule } from '../../http/route-module.js';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
 import { errorBodySchema, idParams, okSchema } from '../../http/common-schemas.js';
-import { actor } from '../../http/guards.js';
+import { actor, ceiling } from '../../http/guards.js';
 import { PERMISSIONS } from './permissions.js';
 
 const roleSchema = z
@@ -48,7 +48,7 @@ export function rolesRoutes(container: Container): RouteModule {
     app.post(
       '/admin/roles',
       { config: { permission: 'roles.write' }, schema: { tags: ['roles'], summary: 'Create a custom role', body: roleBody, response: { 201: roleSchema, ...errors } } },
-      async (request, reply) => reply.status(201).send(await roles.create(request.body, actor(request))),
+      async (request, reply) => reply.status(201).send(await roles.create(request.body, actor(request), ceiling(request))),
     );
 
     app.patch(
@@ -57,14 +57,14 @@ export function rolesRoutes(container: Container): RouteModule {
         config: { permission: 'roles.write' },
         schema: { tags: ['roles'], summary: 'Rename a custom role or change its permissions', params: idParams, body: roleBody.partial(), response: { 200: roleSchema, ...errors } },
       },
-      async (request) => roles.update(request.params.id, request.body, actor(request)),
+      async (request) => roles.update(request.params.id, request.body, actor(request), ceiling(request)),
     );
 
     app.delete(
       '/admin/roles/:id',
       { config: { permission: 'roles.write' }, schema: { tags: ['roles'], summary: 'Delete an unused custom role', params: idParams, response: { 200: okSchema, ...errors } } },
       async (request) => {
-        await roles.delete(request.params.id, actor(request));
+        await roles.delete(request.params.id, actor(request), ceiling(request));
         return { ok: true as const };
       },
     );

@@ -108,7 +108,7 @@ export function AdminLayout() {
       <AppShell.Main>
         {login?.twoFactorRequired && (
           <Alert color="orange" mb="md" title="Turn on two-factor authentication">
-            This site requires administrators to use a second factor. Set one up in <Link to="/portal/account">My Account</Link> to use
+            This site requires staff to use a second factor. Set one up in <Link to="/portal/account">My Account</Link> to use
             the admin panel.
           </Alert>
         )}

@@ -2,7 +2,7 @@ import { Alert, Badge, Button, Code, CopyButton, Group, Modal, Select, Stack, Te
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconCheck, IconCopy, IconKey, IconTrash } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { useConfirm } from '../../components/ConfirmDialog';
 import { DataTable, pageLocally, type DataTableColumn } from '../../components/data-table';
@@ -10,7 +10,7 @@ import { FormError } from '../../components/FormError';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { ADMIN_ROLE_ID, USER_ROLE_ID } from '../../lib/roles';
-import { useRoles } from './useRoles';
+import { useGrantableRoles, useRoles } from './useRoles';
 
 type ApiKey = Schemas['ApiKey'];
 const KEYS_KEY = ['admin', 'api-keys'] as const;
@@ -35,12 +35,23 @@ const columns: DataTableColumn<ApiKey>[] = [
 
 function CreateKeyModal({ onClose, onDone }: { onClose: () => void; onDone: () => Promise<unknown> }) {
   const roles = useRoles();
-  const form = useForm({ initialValues: { name: '', roleId: ADMIN_ROLE_ID }, validate: { name: (v) => (v.trim() ? null : 'Name the key after what uses it') } });
+  // A key can do at most what its creator can: only roles within the caller's own are offered.
+  const grantable = useGrantableRoles(roles.data).filter((r) => r.id !== USER_ROLE_ID);
+  const form = useForm({
+    initialValues: { name: '', roleId: '' },
+    validate: { name: (v) => (v.trim() ? null : 'Name the key after what uses it') },
+  });
+  const initialRole = grantable.some((r) => r.id === ADMIN_ROLE_ID) ? ADMIN_ROLE_ID : (grantable[0]?.id ?? '');
+  const { setFieldValue } = form;
+  const chosen = form.values.roleId;
+  useEffect(() => {
+    if (!chosen && initialRole) setFieldValue('roleId', initialRole);
+  }, [chosen, initialRole, setFieldValue]);
   const create = useMutation({
-    mutationFn: (v: typeof form.values) => unwrap(api.POST('/api/admin/api-keys', { body: { name: v.name.trim(), roleId: v.roleId } })),
+    mutationFn: (v: typeof form.values) => unwrap(api.POST('/api/admin/api-keys', { body: { name: v.name.trim(), roleId: v.roleId || initialRole } })),
     onSuccess: () => onDone(),
   });
-  const options = (roles.data ?? []).filter((r) => r.id !== USER_ROLE_ID).map((r) => ({ value: r.id, label: r.name }));
+  const options = grantable.map((r) => ({ value: r.id, label: r.name }));
 
   return (
     <Modal opened onClose={onClose} title={create.data ? 'Copy your API key' : 'Create API key'} centered size="lg">
@@ -70,7 +81,13 @@ function CreateKeyModal({ onClose, onDone }: { onClose: () => void; onDone: () =
         <form onSubmit={form.onSubmit((v) => create.mutate(v))} noValidate>
           <Stack>
             <TextInput label="Name" placeholder="e.g. Billing sync script" required data-autofocus {...form.getInputProps('name')} />
-            <Select label="Role" description="The key can do what this role can." data={options} allowDeselect={false} {...form.getInputProps('roleId')} />
+            <Select
+              label="Role"
+              description="The key can do what this role can. It stops working if you lose that role's permissions."
+              data={options}
+              allowDeselect={false}
+              {...form.getInputProps('roleId')}
+            />
             <FormError error={create.error} />
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>

@@ -6,7 +6,7 @@ import { FormError } from '../../../components/FormError';
 import { notifySuccess } from '../../../components/notify';
 import { NewPasswordField } from '../../../components/PasswordField';
 import { USER_ROLE_ID } from '../../../lib/roles';
-import { roleOptions, type Role } from '../useRoles';
+import { roleOptions, useGrantableRoles, type Role } from '../useRoles';
 
 type Login = Schemas['LoginListItem'];
 
@@ -16,6 +16,7 @@ interface DialogProps {
 }
 
 export function AddLoginModal({ roles, onClose, onDone }: DialogProps & { roles: Role[] | undefined }) {
+  const grantable = useGrantableRoles(roles);
   const form = useForm({
     initialValues: { email: '', displayName: '', password: '', roleId: USER_ROLE_ID },
     validate: {
@@ -47,7 +48,7 @@ export function AddLoginModal({ roles, onClose, onDone }: DialogProps & { roles:
           <TextInput label="Email" type="email" required data-autofocus {...form.getInputProps('email')} />
           <TextInput label="Name" description="Optional" {...form.getInputProps('displayName')} />
           <NewPasswordField label="Password" required {...form.getInputProps('password')} />
-          <Select label="Role" required data={roleOptions(roles)} allowDeselect={false} {...form.getInputProps('roleId')} />
+          <Select label="Role" required data={roleOptions(grantable)} allowDeselect={false} {...form.getInputProps('roleId')} />
           <Text size="xs" c="dimmed">
             Logins added here need no email confirmation.
           </Text>
@@ -101,6 +102,10 @@ export function SetPasswordModal({ login, onClose, onDone }: DialogProps & { log
 
 export function SetRoleModal({ login, roles, onClose, onDone }: DialogProps & { login: Login; roles: Role[] | undefined }) {
   const form = useForm({ initialValues: { roleId: login.roleId } });
+  const grantable = useGrantableRoles(roles);
+  // The current role stays listed so the picker can show it, even when it is above the caller's.
+  const options = roleOptions(grantable);
+  if (!options.some((o) => o.value === login.roleId)) options.unshift({ value: login.roleId, label: login.roleName });
   const save = useMutation({
     mutationFn: (roleId: string) => unwrap(api.PUT('/api/admin/logins/{id}/role', { params: { path: { id: login.id } }, body: { roleId } })),
     onSuccess: async () => {
@@ -113,7 +118,7 @@ export function SetRoleModal({ login, roles, onClose, onDone }: DialogProps & { 
     <Modal opened onClose={onClose} title={`Role of ${login.email}`} centered>
       <form onSubmit={form.onSubmit((v) => save.mutate(v.roleId))}>
         <Stack>
-          <Select label="Role" data={roleOptions(roles)} allowDeselect={false} {...form.getInputProps('roleId')} />
+          <Select label="Role" data={options} allowDeselect={false} {...form.getInputProps('roleId')} />
           <Text size="xs" c="dimmed">
             The new permissions apply from the login&apos;s next request.
           </Text>

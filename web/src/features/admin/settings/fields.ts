@@ -55,7 +55,7 @@ const LABELS: Record<string, string> = {
   'registration.publicEnabled': 'Show registration on public pages',
   'registration.requireEmailConfirmation': 'Require email confirmation',
   'registration.requireDiscord': 'Require Discord details at registration',
-  'security.requireTwoFactorForAdmins': 'Require two-factor authentication for administrators',
+  'security.requireTwoFactorForAdmins': 'Require two-factor authentication for staff',
   'security.sessionDays': 'Session length (days)',
   'mediaServer.syncFromRemote': 'Sync from the media servers',
   'mediaServer.importNewUsersAsPermanent': 'Import new users as permanent',
@@ -72,7 +72,8 @@ const DESCRIPTIONS: Record<string, string> = {
   'email.enabled': 'Confirmations, password resets, login codes and alerts go out by email.',
   'email.fromAddress': 'The From address of every email.',
   'email.outboxRetentionDays': 'Sent and failed emails are deleted from the outbox after this many days. One-time links and codes are removed as soon as an email is sent.',
-  'security.requireTwoFactorForAdmins': 'Administrators without a second factor are asked to set one up before using the admin panel.',
+  'security.requireTwoFactorForAdmins':
+    'Every login with a role other than User (administrators and custom staff roles) must set up a second factor before using the admin panel; the API keys of a login without one stop working until it does.',
   'security.sessionDays': 'How long a login stays logged in without activity.',
   'registration.requireEmailConfirmation': 'New customers must open a link we email them before they can log in.',
   'mediaServer.syncFromRemote': 'Every hour, read each server’s name, libraries, members and shares. Keep it on.',

@@ -107,7 +107,7 @@ export function TwoFactorCard() {
         </div>
         {login.twoFactorRequired && (
           <Text size="sm" c="orange">
-            This site requires administrators to turn on a second factor before using the admin panel.
+            This site requires staff to turn on a second factor before using the admin panel; until then your API keys do not work either.
           </Text>
         )}
 
