@@ -126,6 +126,14 @@ export interface SyncExpectedRemovalsTable {
   recorded_at: string;
 }
 
+/** A server a member had an account on, kept after sync saw the account go (migration 0010). */
+export interface MemberServerHistoryTable {
+  member_id: string;
+  server_id: string;
+  remote_id: string;
+  removed_at: string;
+}
+
 export interface MediaTables {
   plex_accounts: PlexAccountsTable;
   server_locations: ServerLocationsTable;
@@ -136,4 +144,5 @@ export interface MediaTables {
   member_accounts: MemberAccountsTable;
   sync_held_removals: SyncHeldRemovalsTable;
   sync_expected_removals: SyncExpectedRemovalsTable;
+  member_server_history: MemberServerHistoryTable;
 }

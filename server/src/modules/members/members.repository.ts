@@ -100,10 +100,26 @@ export class MembersRepository {
     await db.updateTable('member_accounts').set({ ...accountRow(remote), updated_at: now }).where('id', '=', id).execute();
   }
 
-  async deleteAccounts(ids: string[], db: Db = this.db): Promise<void> {
+  /** Removes accounts the server no longer lists; a member's account leaves a trace in the history. */
+  async deleteAccounts(ids: string[], removedAt: string, db: Db = this.db): Promise<void> {
     for (let i = 0; i < ids.length; i += 500) {
-      await db.deleteFrom('member_accounts').where('id', 'in', ids.slice(i, i + 500)).execute();
+      const chunk = ids.slice(i, i + 500);
+      const linked = await db.selectFrom('member_accounts').select(['member_id', 'server_id', 'remote_id']).where('id', 'in', chunk).where('member_id', 'is not', null).execute();
+      for (const row of linked) {
+        await db
+          .insertInto('member_server_history')
+          .values({ member_id: row.member_id!, server_id: row.server_id, remote_id: row.remote_id, removed_at: removedAt })
+          .onConflict((oc) => oc.columns(['member_id', 'server_id']).doUpdateSet({ remote_id: row.remote_id, removed_at: removedAt }))
+          .execute();
+      }
+      await db.deleteFrom('member_accounts').where('id', 'in', chunk).execute();
     }
+  }
+
+  /** Servers the member had an account on before (newest removal first), for placement. */
+  async previousServers(memberId: string, db: Db = this.db): Promise<{ serverId: string; remoteId: string; removedAt: string }[]> {
+    const rows = await db.selectFrom('member_server_history').selectAll().where('member_id', '=', memberId).orderBy('removed_at', 'desc').execute();
+    return rows.map((r) => ({ serverId: r.server_id, remoteId: r.remote_id, removedAt: r.removed_at }));
   }
 
   async linkAccounts(links: { accountId: string; memberId: string }[], db: Db = this.db): Promise<void> {

@@ -150,7 +150,7 @@ export class SyncService {
     const libraries = (await this.libraries.storedForServer(server.id)).filter((l) => libraryIds.has(l.remoteId) && l.removedAt === null);
     const now = this.now();
     await this.members.transaction(async (trx) => {
-      await this.members.deleteAccounts(accounts.map((a) => a.id), trx);
+      await this.members.deleteAccounts(accounts.map((a) => a.id), now, trx);
       await this.libraries.markRemoved(libraries.map((l) => l.id), now, trx);
       await this.guard.release(server.id, trx);
     });
@@ -238,7 +238,7 @@ export class SyncService {
       await this.members.insertAccounts(inserts, now, trx);
       await this.members.linkAccounts(links.filter((l): l is { accountId: string; memberId: string } => l.memberId !== null), trx);
       for (const u of changes.updated) await this.members.updateAccount(u.id, u.remote, now, trx);
-      await this.members.deleteAccounts(changes.gone.map((g) => g.id), trx);
+      await this.members.deleteAccounts(changes.gone.map((g) => g.id), now, trx);
     });
     result.accounts.added = changes.added.length;
     result.accounts.updated = changes.updated.length;
