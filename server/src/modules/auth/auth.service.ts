@@ -219,7 +219,7 @@ export class AuthService {
     const code = input.code.replace(/[\s-]/g, '');
     let ok = false;
     if (input.method === 'totp' && login.totpEnabled && login.totpSecret) {
-      ok = verifyTotp(this.secrets.decrypt(login.totpSecret), code, now);
+      ok = verifyTotp(this.secrets.decrypt(login.totpSecret, { table: 'logins', column: 'totp_secret', rowId: login.id }), code, now);
     } else if (input.method === 'recovery' && login.totpEnabled) {
       ok = await this.repo.useRecoveryCode(login.id, hashToken(code.toLowerCase()), now.toISOString());
     } else if (input.method === 'email' && login.emailOtpEnabled) {

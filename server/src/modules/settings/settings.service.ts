@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
-import type { SecretBox } from '../../platform/secrets.js';
+import { SecretBox, settingsSealContext } from '../../platform/secrets.js';
 import { badRequest } from '../../http/errors.js';
 import type { AuditService, Actor } from '../audit/audit.service.js';
 import type { SettingsRepository } from './settings.repository.js';
@@ -100,7 +100,7 @@ export class SettingsService {
     const diff: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(next)) {
       if (isDeepStrictEqual(value, defaults[key])) continue;
-      diff[key] = secretFields.includes(key) ? this.secrets.encrypt(String(value)) : value;
+      diff[key] = secretFields.includes(key) ? this.secrets.encrypt(String(value), settingsSealContext(section, key)) : value;
     }
     const changed = Object.keys(next).filter((k) => !isDeepStrictEqual(next[k], before[k]));
     await this.repo.write(section, diff, this.clock.now().toISOString());
@@ -110,8 +110,11 @@ export class SettingsService {
     return this.toView(section, next);
   }
 
-  /** Re-seals every stored secret with another box (key rotation). */
-  async resealAll(from: SecretBox, to: SecretBox): Promise<number> {
+  /**
+   * Re-seals stored secrets with another box (key rotation), or, with `onlyLegacy`, re-seals only
+   * values in an older format with the same key (start-up).
+   */
+  async resealAll(from: SecretBox, to: SecretBox, onlyLegacy = false): Promise<number> {
     let count = 0;
     const stored = await this.repo.readAll();
     for (const section of SECTION_NAMES) {
@@ -119,11 +122,20 @@ export class SettingsService {
       let touched = false;
       for (const field of secretFieldsOf(section)) {
         const sealed = diff[field];
-        if (typeof sealed === 'string' && sealed !== '') {
-          diff[field] = to.encrypt(from.decrypt(sealed));
-          touched = true;
-          count++;
+        if (typeof sealed !== 'string' || sealed === '' || (onlyLegacy && !SecretBox.isLegacy(sealed))) continue;
+        const context = settingsSealContext(section, field);
+        let plain: string;
+        try {
+          plain = from.decrypt(sealed, context);
+        } catch (error) {
+          // At start-up a value sealed with another key stays as it is (reads treat it as unset);
+          // a rotation must not lose it, so there it stops everything.
+          if (onlyLegacy) continue;
+          throw error;
         }
+        diff[field] = to.encrypt(plain, context);
+        touched = true;
+        count++;
       }
       if (touched) await this.repo.write(section, diff, this.clock.now().toISOString());
     }
@@ -135,7 +147,7 @@ export class SettingsService {
     const opened: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(stored)) {
       if (!Object.hasOwn(schema.shape, key)) continue; // a field a later version removed
-      opened[key] = secretFieldsOf(section).includes(key) && typeof value === 'string' ? this.open(value) : value;
+      opened[key] = secretFieldsOf(section).includes(key) && typeof value === 'string' ? this.open(value, section, key) : value;
     }
     const parsed = schema.safeParse(opened);
     // A stored value that no longer validates (an older rule) falls back to defaults field by field.
@@ -149,9 +161,9 @@ export class SettingsService {
     return result;
   }
 
-  private open(sealed: string): string {
+  private open(sealed: string, section: SectionName, field: string): string {
     try {
-      return this.secrets.decrypt(sealed);
+      return this.secrets.decrypt(sealed, settingsSealContext(section, field));
     } catch {
       return ''; // sealed with another key: treat as unset rather than failing every read
     }
