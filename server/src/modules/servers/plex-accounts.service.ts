@@ -1,5 +1,6 @@
 import { IntegrationError } from '../../adapters/http/integration-error.js';
 import type { PlexAccountInfo, PlexAccountPort, PlexPinPort, PlexServerResource } from '../../adapters/media-server/plex-account.js';
+import { sameOrigin } from '../../domain/origins.js';
 import { badRequest, conflict, notFound } from '../../http/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
@@ -115,6 +116,7 @@ export class PlexAccountsService {
   async update(id: string, input: Partial<PlexAccountInput>, actor: Actor): Promise<PlexAccountView> {
     const record = await this.get(id);
     const patch: PlexAccountPatch = { updated_at: this.now() };
+    this.assertProxySecretMayFollow(record, input);
     if (input.token !== undefined) {
       const merged = { ...this.inputOf(record), ...input, token: input.token };
       const info = await this.testToken(merged);
@@ -126,6 +128,8 @@ export class PlexAccountsService {
     if (input.password !== undefined) patch.password = input.password ? this.secrets.encrypt(input.password, sealed(id, 'password')) : null;
     if (input.proxyUrl !== undefined) patch.proxy_url = input.proxyUrl || null;
     if (input.proxyUsername !== undefined) patch.proxy_username = input.proxyUsername || null;
+    // Without a proxy the password has nowhere to go; keeping it would hand it to the next proxy typed in.
+    if (input.proxyUrl !== undefined && !input.proxyUrl) patch.proxy_password = null;
     if (input.proxyPassword !== undefined) patch.proxy_password = input.proxyPassword ? this.secrets.encrypt(input.proxyPassword, sealed(id, 'proxy_password')) : null;
     if (input.plexPassOverride !== undefined) patch.plex_pass_override = input.plexPassOverride;
     await this.repo.update(id, patch);
@@ -187,6 +191,15 @@ export class PlexAccountsService {
         ? { url: record.proxyUrl, username: record.proxyUsername, password: record.proxyPasswordSealed ? this.secrets.decrypt(record.proxyPasswordSealed, sealed(record.id, 'proxy_password')) : null }
         : null,
     };
+  }
+
+  /** The stored proxy password goes only to the proxy it was typed for: a new proxy origin needs it again. */
+  private assertProxySecretMayFollow(record: PlexAccountRecord, input: Partial<PlexAccountInput>): void {
+    if (!input.proxyUrl || input.proxyPassword !== undefined || !record.proxyPasswordSealed) return;
+    if (record.proxyUrl && sameOrigin(input.proxyUrl, record.proxyUrl)) return;
+    throw badRequest('secret_required_for_new_host', 'The proxy address changed: enter the proxy password again, so the saved one is never sent to another proxy.', {
+      field: 'proxyPassword',
+    });
   }
 
   private inputOf(record: PlexAccountRecord): PlexAccountInput {

@@ -38,6 +38,8 @@ export const settingsSections = {
     title: 'Email',
     live: true,
     secrets: ['password'] as const,
+    /** A secret is sent only to the target it was entered for: changing one of these needs it again. */
+    secretTargets: { password: ['host', 'port', 'security'] },
     schema: z.object({
       enabled: z.boolean().default(false),
       host: z.string().trim().max(255).default(''),
@@ -201,6 +203,12 @@ export function isSectionName(value: string): value is SectionName {
 
 export function secretFieldsOf(section: SectionName): readonly string[] {
   return settingsSections[section].secrets;
+}
+
+/** For each secret field, the fields naming where it is sent (host, port, …). */
+export function secretTargetsOf(section: SectionName): Readonly<Record<string, readonly string[]>> {
+  const definition = settingsSections[section];
+  return 'secretTargets' in definition ? definition.secretTargets : {};
 }
 
 /** Every secret field of every section, for the canary sweep and the key rotation. */

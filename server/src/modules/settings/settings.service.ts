@@ -8,6 +8,7 @@ import type { SettingsRepository } from './settings.repository.js';
 import {
   SECTION_NAMES,
   secretFieldsOf,
+  secretTargetsOf,
   settingsSections,
   type SectionName,
   type SectionValues,
@@ -75,6 +76,7 @@ export class SettingsService {
         fields: [...unknownSecret, ...valueKeysThatAreSecret],
       });
     }
+    assertSecretsMayFollow(section, current, update);
     const merged: Record<string, unknown> = { ...current, ...(update.values ?? {}) };
     for (const [field, value] of Object.entries(update.secrets ?? {})) merged[field] = value ?? '';
     const parsed = settingsSections[section].schema.strict().safeParse(merged);
@@ -179,4 +181,27 @@ export class SettingsService {
     }
     return { section, title, live, values: publicValues, secrets };
   }
+}
+
+/**
+ * Tests, test emails and saves all merge the stored secret into the values sent: a stored SMTP
+ * password must not reach a host typed in just now, or anyone allowed to edit settings could collect
+ * it with their own mail server. A changed target therefore needs the secret typed again.
+ */
+function assertSecretsMayFollow(section: SectionName, current: Record<string, unknown>, update: SectionUpdate): void {
+  for (const [field, targets] of Object.entries(secretTargetsOf(section))) {
+    if (update.secrets?.[field] !== undefined || typeof current[field] !== 'string' || current[field] === '') continue;
+    const moved = targets.filter((t) => update.values && Object.hasOwn(update.values, t) && normalTarget(update.values[t]) !== normalTarget(current[t]));
+    if (moved.length > 0) {
+      throw badRequest(
+        'secret_required_for_new_host',
+        `The ${moved.join(' and ')} changed: enter the ${field} again, so the saved one is never sent to another server.`,
+        { field, changed: moved },
+      );
+    }
+  }
+}
+
+function normalTarget(value: unknown): string {
+  return typeof value === 'string' ? value.trim().toLowerCase() : String(value);
 }
