@@ -70,6 +70,7 @@ const DESCRIPTIONS: Record<string, string> = {
   'general.adminEmail': 'Where admin alerts are emailed.',
   'email.enabled': 'Confirmations, password resets, login codes and alerts go out by email.',
   'email.fromAddress': 'The From address of every email.',
+  'email.host': 'Changing the host, port or connection security needs the SMTP password typed again: the saved one is never sent to another server.',
   'security.requireTwoFactorForAdmins': 'Administrators without a second factor are asked to set one up before using the admin panel.',
   'security.sessionDays': 'How long a login stays logged in without activity.',
   'registration.requireEmailConfirmation': 'New customers must open a link we email them before they can log in.',
