@@ -6,7 +6,12 @@ import { z } from 'zod';
  * changed the field. Fields listed in `secrets` are sealed at rest and write-only over the API.
  * `live` marks the sections whose behaviour exists; the admin page shows only those.
  */
-const optionalUrl = z.union([z.url(), z.literal('')]);
+// Settings URLs end up in emails and links: only web addresses, never javascript:, data: or ftp:.
+const optionalUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .refine((value) => value === '' || isHttpUrl(value), 'must be an http:// or https:// address, such as https://watch.example.com');
 const optionalEmail = z.union([z.email(), z.literal('')]);
 const snowflake = z.union([z.string().regex(/^\d{15,21}$/, 'a numeric Discord ID'), z.literal('')]);
 
@@ -81,7 +86,7 @@ export const settingsSections = {
       botToken: z.string().default(''),
       guildId: snowflake.default(''),
       adminChannelId: snowflake.default(''),
-      adminWebhookUrl: z.string().default(''),
+      adminWebhookUrl: optionalUrl.default(''),
     }),
   },
   paymentGateways: {
@@ -182,6 +187,15 @@ export const settingsSections = {
     }),
   },
 } as const;
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 function isTimeZone(tz: string): boolean {
   try {
