@@ -38,6 +38,7 @@ import type { ServerConnector } from './modules/servers/server-connector.js';
 import { ServersRepository } from './modules/servers/servers.repository.js';
 import { ServersService } from './modules/servers/servers.service.js';
 import { SyncService } from './modules/sync/sync.service.js';
+import { EmbyConnectService } from './modules/servers/emby-connect.service.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -73,7 +74,7 @@ export function createContainer(options: ContainerOptions) {
   // Registration asks the media-server side through late-bound checks: servers are built further down.
   const registrationChecks = {
     isKnownMember: (email: string) => membersRepo.hasActiveMemberWithEmail(email),
-    embyConnectProblem: async (email: string) => servers.embyConnectProblem(email, (await settings.get('mediaServer')).requireEmbyConnect),
+    embyConnectProblem: async (email: string) => embyConnect.problemFor(email, (await settings.get('mediaServer')).requireEmbyConnect),
   };
   const auth = new AuthService(authRepo, rolesRepo, settings, notifications, audit, secrets, clock);
   const registration = new RegistrationService(authRepo, auth, settings, notifications, audit, clock, registrationChecks);
@@ -97,6 +98,7 @@ export function createContainer(options: ContainerOptions) {
   const connector = options.serverConnector ?? registryConnector;
   const plexAccounts = new PlexAccountsService(plexAccountsRepo, registryConnector, secrets, audit, alerts, clock);
   const servers = new ServersService(serversRepo, connector, plexAccounts, secrets, audit, clock);
+  const embyConnect = new EmbyConnectService(serversRepo, connector, alerts, log);
   const libraries = new LibrariesService(librariesRepo, audit, clock);
   const members = new MembersService(membersRepo, serversRepo, audit, clock);
   const sync = new SyncService(serversRepo, librariesRepo, membersRepo, connector, settings, alerts, clock);

@@ -149,24 +149,6 @@ export class ServersService {
     await this.audit.record(actor, 'server.delete', { type: 'server', id }, { name: server.name });
   }
 
-  /**
-   * With "Require Emby Connect" on, registration checks the email against Emby Connect through the
-   * first enabled Emby server (reference §2.5.10). Null means the email may register.
-   */
-  async embyConnectProblem(email: string, required: boolean): Promise<string | null> {
-    if (!required) return null;
-    const emby = (await this.repo.list()).find((s) => s.kind === 'emby' && s.enabled);
-    if (!emby) return null;
-    const adapter = await this.connector.adapterFor(emby);
-    try {
-      const result = await adapter.checkEmbyConnect?.(email);
-      if (!result || result.valid) return null;
-      return `This email is not a usable Emby Connect account (${result.reason}). Create or fix it at emby.media, then register again.`;
-    } finally {
-      await adapter.close();
-    }
-  }
-
   async listLocations() {
     return this.repo.listLocations();
   }
