@@ -13,7 +13,7 @@ import { createLogger } from '../src/http/logger.js';
 import { systemActor } from '../src/modules/audit/audit.service.js';
 import { ADMIN_ROLE_ID, USER_ROLE_ID } from '../src/modules/roles/roles.repository.js';
 import { loadSecretBox } from '../src/platform/secret-key.js';
-import { parseSecretKey, SecretBox } from '../src/platform/secrets.js';
+import type { SecretBox } from '../src/platform/secrets.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const cliEntry = join(repoRoot, 'server', 'src', 'cli.ts');

@@ -52,8 +52,9 @@ describe('HttpClient', () => {
       service: 'plex.tv',
       baseUrl: a.url,
       defaultHeaders: { 'X-Plex-Token': TOKEN },
-      sleep: async (ms) => {
+      sleep: (ms) => {
         waits.push(ms);
+        return Promise.resolve();
       },
       ...options,
     });
