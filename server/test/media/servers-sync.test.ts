@@ -135,6 +135,24 @@ describeEachDb('Jellyfin and Emby servers: add, sync, import, resync', (dialect)
     expect((await admin.get('/api/admin/servers')).json().items[0].status).toBe('ok');
   });
 
+  it('a server that rate-limits Usher for long is reported as rate limited, not unreachable', async () => {
+    jellyfin.http.fail('*', 1, 429, 'slow down', { 'retry-after': '600' });
+    try {
+      const res = (await admin.post(`/api/admin/servers/${serverId}/sync`)).json();
+      expect(res).toMatchObject({ ok: false, error: expect.stringMatching(/^Rate limited by Jellyfin: it asks Usher to wait 600 s/) });
+      const server = (await admin.get('/api/admin/servers')).json().items.find((s: { id: string }) => s.id === serverId);
+      expect(server.status).toBe('rate_limited');
+      const alerts = (await admin.get('/api/admin/alerts')).json().items as { kind: string; title: string }[];
+      expect(alerts.find((a) => a.kind === 'server_rate_limited')?.title).toBe('Living Room: rate limited by Jellyfin');
+    } finally {
+      jellyfin.http.clearFaults();
+    }
+    // A short Retry-After is simply waited out.
+    jellyfin.http.fail('*', 1, 429, 'slow down', { 'retry-after': '1' });
+    expect((await admin.post(`/api/admin/servers/${serverId}/sync`)).json().ok).toBe(true);
+    expect((await admin.get('/api/admin/servers')).json().items.find((s: { id: string }) => s.id === serverId).status).toBe('ok');
+  });
+
   it('Emby: the template user named in the settings is never imported; sync runs as a job with progress', async () => {
     const added = await admin.post('/api/admin/servers', { kind: 'emby', url: emby.url, apiKey: emby.apiKey, enabled: true });
     expect(added.json()).toMatchObject({ name: 'Basement', enabled: true, hasEmbyPremiere: true });
