@@ -41,6 +41,7 @@ import { ServersRepository } from './modules/servers/servers.repository.js';
 import { ServersService } from './modules/servers/servers.service.js';
 import { SyncGuardRepository } from './modules/sync/sync-guard.repository.js';
 import { SyncService } from './modules/sync/sync.service.js';
+import { EmbyConnectService } from './modules/servers/emby-connect.service.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -75,7 +76,7 @@ export function createContainer(options: ContainerOptions) {
   // Registration asks the media-server side through late-bound checks: servers are built further down.
   const registrationChecks = {
     isKnownMember: (email: string) => membersRepo.hasActiveMemberWithEmail(email),
-    embyConnectProblem: async (email: string) => servers.embyConnectProblem(email, (await settings.get('mediaServer')).requireEmbyConnect),
+    embyConnectProblem: async (email: string) => embyConnect.problemFor(email, (await settings.get('mediaServer')).requireEmbyConnect),
   };
   const loginThrottle = new LoginThrottleService(new LoginAttemptsRepository(db), clock);
   const auth = new AuthService(authRepo, rolesRepo, settings, notifications, audit, secrets, clock, loginThrottle);
@@ -101,6 +102,7 @@ export function createContainer(options: ContainerOptions) {
   const connector = options.serverConnector ?? registryConnector;
   const plexAccounts = new PlexAccountsService(plexAccountsRepo, registryConnector, secrets, audit, alerts, clock);
   const servers = new ServersService(serversRepo, connector, plexAccounts, secrets, audit, clock);
+  const embyConnect = new EmbyConnectService(serversRepo, connector, alerts, log);
   const libraries = new LibrariesService(librariesRepo, audit, clock);
   const members = new MembersService(membersRepo, serversRepo, audit, clock);
   const syncGuard = new SyncGuardRepository(db, clock);

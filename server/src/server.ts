@@ -6,6 +6,8 @@ import { createContainer, type Container } from './container.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createLogger } from './http/logger.js';
+import { KeyRotationRepository } from './modules/system/key-rotation.repository.js';
+import { KeyRotationService } from './modules/system/key-rotation.service.js';
 import { loadSecretBox } from './platform/secret-key.js';
 
 export interface RunningUsher {
@@ -22,6 +24,10 @@ export async function startUsher(env: Env, log: Logger = createLogger(env.LOG_LE
   const applied = await migrateToLatest(database);
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
   const container = createContainer({ env, database, secrets, log });
+  // Migrations cannot hold the key, so older sealed formats are upgraded here, before any request.
+  const upgraded = await new KeyRotationService(new KeyRotationRepository(database.db), container.clock).upgradeLegacy(secrets);
+  const upgradedCount = upgraded.settingsSecrets + Object.values(upgraded.columns).reduce((a, b) => a + b, 0);
+  if (upgradedCount > 0) log.info({ secrets: upgradedCount }, 'stored secrets re-sealed in the current format');
 
   if (env.USHER_ADMIN_EMAIL && env.USHER_ADMIN_PASSWORD) {
     if (await container.auth.ensureHeadlessAdmin(env.USHER_ADMIN_EMAIL, env.USHER_ADMIN_PASSWORD)) {

@@ -37,7 +37,9 @@ describeEachDb('secrets never leave the server', (dialect) => {
     expect(ALL_SECRET_FIELDS.length).toBeGreaterThan(0);
     const bySection = new Map<string, Record<string, string>>();
     for (const { section, field } of ALL_SECRET_FIELDS) {
-      bySection.set(section, { ...(bySection.get(section) ?? {}), [field]: `${CANARY}-${section}-${field}` });
+      // URL fields accept web addresses only, so their canary is one.
+      const canary = field.endsWith('Url') ? `https://hooks.example.com/${CANARY}-${section}-${field}` : `${CANARY}-${section}-${field}`;
+      bySection.set(section, { ...(bySection.get(section) ?? {}), [field]: canary });
     }
     for (const [section, secrets] of bySection) {
       const res = await admin.put(`/api/admin/settings/${section}`, { secrets });

@@ -45,6 +45,8 @@ export interface Fault {
   kind: 'status' | 'hang' | 'reset';
   status?: number;
   body?: string;
+  /** Extra response headers, e.g. Retry-After on a 429. */
+  headers?: Record<string, string>;
 }
 
 export interface FakeServerOptions {
@@ -113,8 +115,8 @@ export class FakeHttpServer {
   }
 
   /** Injects a fault into the next `times` calls of a route (or "*"). */
-  fail(route: string, times: number, status = 500, body = 'injected failure'): void {
-    this.faults.push({ route, remaining: times, kind: 'status', status, body });
+  fail(route: string, times: number, status = 500, body = 'injected failure', headers: Record<string, string> = {}): void {
+    this.faults.push({ route, remaining: times, kind: 'status', status, body, headers });
   }
 
   hang(route: string, times: number): void {
@@ -227,7 +229,8 @@ export class FakeHttpServer {
         return;
       }
       if (fault?.kind === 'status') {
-        send(res, text(fault.status ?? 500, fault.body ?? 'injected failure'));
+        const answer = text(fault.status ?? 500, fault.body ?? 'injected failure');
+        send(res, { ...answer, headers: { ...answer.headers, ...fault.headers } });
         return;
       }
     }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EMBY_CONNECT_TEST_USER, embySocketUrls, type EmbyAdapter } from '../../src/adapters/media-server/emby/emby-adapter.js';
+import { EMBY_CONNECT_TEST_USER_PREFIX, embySocketUrls, type EmbyAdapter } from '../../src/adapters/media-server/emby/emby-adapter.js';
 import { EventLog, integrationError, member, sleep, startHarness, type Harness } from './support/mediabrowser.js';
 import { mediaBrowserAdapterSuite } from './support/mediabrowser-suite.js';
 
@@ -108,14 +108,29 @@ describe('EmbyAdapter: Emby specifics', () => {
     expect(error.kind).toBe('not_found');
   });
 
-  it('checks Emby Connect names with a throw-away user that never stays', async () => {
+  it('checks Emby Connect names with a throw-away user under a unique name that never stays', async () => {
+    const created: string[] = [];
+    const users = h.fake.state.users;
+    const set = users.set.bind(users);
+    users.set = (id, user) => {
+      created.push(user.name);
+      return set(id, user);
+    };
+    // A real account that happens to look like a test user is never touched.
+    h.fake.state.createUser(`${EMBY_CONNECT_TEST_USER_PREFIX}real`);
+    created.length = 0;
     await expect(emby.checkEmbyConnect('alice@example.com')).resolves.toEqual({ valid: true, pending: false });
     await expect(emby.checkEmbyConnect('bob')).resolves.toEqual({ valid: true, pending: true });
     const unknown = await emby.checkEmbyConnect('nobody@example.com');
     expect(unknown.valid).toBe(false);
     const inactive = await emby.checkEmbyConnect('carol@example.com');
     expect(inactive).toEqual({ valid: false, reason: 'The Emby account has been disabled.' });
-    expect(h.fake.state.findUser(EMBY_CONNECT_TEST_USER)).toBeUndefined();
+    users.set = set;
+    expect(created).toHaveLength(4);
+    expect(new Set(created).size).toBe(4);
+    for (const name of created) expect(name).toMatch(/^EmbyConnectLinkTest-[0-9a-f]{12}$/);
+    expect(created.map((name) => h.fake.state.findUser(name))).toEqual([undefined, undefined, undefined, undefined]);
+    expect(h.fake.state.findUser(`${EMBY_CONNECT_TEST_USER_PREFIX}real`)).toBeDefined();
     expect(h.count('POST /Users/New')).toBe(4);
     expect(h.count('DELETE /Users/:id')).toBe(4);
   });
@@ -124,7 +139,7 @@ describe('EmbyAdapter: Emby specifics', () => {
     h.fake.http.fail('POST /Users/:id/Connect/Link', 1, 401, '');
     const error = await integrationError(emby.checkEmbyConnect('alice'));
     expect(error.reason).toBe('mediabrowser_bad_api_key');
-    expect(h.fake.state.findUser(EMBY_CONNECT_TEST_USER)).toBeUndefined();
+    expect([...h.fake.state.users.values()].filter((u) => u.name.startsWith(EMBY_CONNECT_TEST_USER_PREFIX) && u.name !== `${EMBY_CONNECT_TEST_USER_PREFIX}real`)).toEqual([]);
   });
 
   it('re-sends SessionsStart when Emby ignores the first one', async () => {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startEmbyFake, startJellyfinFake, demoSeed, TEMPLATE_USER_NAME, type MediaBrowserFake } from '../../../fakes/src/index.js';
+import { EMBY_CONNECT_TEST_USER_PREFIX } from '../../src/adapters/media-server/emby/emby-adapter.js';
+import { EMBY_CONNECT_VISITOR_MESSAGE } from '../../src/modules/servers/emby-connect.service.js';
 import { describeEachDb, trackDisposables } from '../support/db.js';
 import { createTestUsher, setupAdmin, TestClient, type TestUsher } from '../support/app.js';
 
@@ -133,6 +135,24 @@ describeEachDb('Jellyfin and Emby servers: add, sync, import, resync', (dialect)
     expect((await admin.get('/api/admin/servers')).json().items[0].status).toBe('ok');
   });
 
+  it('a server that rate-limits Usher for long is reported as rate limited, not unreachable', async () => {
+    jellyfin.http.fail('*', 1, 429, 'slow down', { 'retry-after': '600' });
+    try {
+      const res = (await admin.post(`/api/admin/servers/${serverId}/sync`)).json();
+      expect(res).toMatchObject({ ok: false, error: expect.stringMatching(/^Rate limited by Jellyfin: it asks Usher to wait 600 s/) });
+      const server = (await admin.get('/api/admin/servers')).json().items.find((s: { id: string }) => s.id === serverId);
+      expect(server.status).toBe('rate_limited');
+      const alerts = (await admin.get('/api/admin/alerts')).json().items as { kind: string; title: string }[];
+      expect(alerts.find((a) => a.kind === 'server_rate_limited')?.title).toBe('Living Room: rate limited by Jellyfin');
+    } finally {
+      jellyfin.http.clearFaults();
+    }
+    // A short Retry-After is simply waited out.
+    jellyfin.http.fail('*', 1, 429, 'slow down', { 'retry-after': '1' });
+    expect((await admin.post(`/api/admin/servers/${serverId}/sync`)).json().ok).toBe(true);
+    expect((await admin.get('/api/admin/servers')).json().items.find((s: { id: string }) => s.id === serverId).status).toBe('ok');
+  });
+
   it('Emby: the template user named in the settings is never imported; sync runs as a job with progress', async () => {
     const added = await admin.post('/api/admin/servers', { kind: 'emby', url: emby.url, apiKey: emby.apiKey, enabled: true });
     expect(added.json()).toMatchObject({ name: 'Basement', enabled: true, hasEmbyPremiere: true });
@@ -174,13 +194,54 @@ describeEachDb('Jellyfin and Emby servers: add, sync, import, resync', (dialect)
 
   it('with "Require Emby Connect" on, registration accepts only emails Emby Connect knows, and leaves no test user behind', async () => {
     await admin.put('/api/admin/settings/mediaServer', { values: { requireEmbyConnect: true } });
-    const visitor = new TestClient(usher.app, '10.60.0.1');
-    const refused = await visitor.post('/api/auth/register', { email: 'nobody@example.com', password: 'Customer-Pass-3!' });
-    expect(refused.statusCode).toBe(400);
-    expect(refused.json().error.code).toBe('emby_connect_required');
-    const accepted = await visitor.post('/api/auth/register', { email: 'alice@example.com', password: 'Customer-Pass-3!' });
-    expect(accepted.statusCode).toBe(201);
-    expect(emby.state.findUser('EmbyConnectLinkTest')).toBeUndefined();
-    await admin.put('/api/admin/settings/mediaServer', { values: { requireEmbyConnect: false } });
+    // Watch the fake's users: how many Connect test users exist at once, and under which names.
+    const users = emby.state.users;
+    const set = users.set.bind(users);
+    const names: string[] = [];
+    let live = 0;
+    let mostAtOnce = 0;
+    users.set = (id, user) => {
+      if (user.name.startsWith(EMBY_CONNECT_TEST_USER_PREFIX) && !users.has(id)) {
+        names.push(user.name);
+        mostAtOnce = Math.max(mostAtOnce, ++live);
+      }
+      return set(id, user);
+    };
+    const del = users.delete.bind(users);
+    users.delete = (id) => {
+      if (users.get(id)?.name.startsWith(EMBY_CONNECT_TEST_USER_PREFIX)) live--;
+      return del(id);
+    };
+    try {
+      const visitor = (n: number) => new TestClient(usher.app, `10.60.0.${n}`);
+      const refused = await visitor(1).post('/api/auth/register', { email: 'nobody@example.com', password: 'Customer-Pass-3!' });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error).toEqual({ code: 'emby_connect_required', message: EMBY_CONNECT_VISITOR_MESSAGE });
+      // Disabled or unknown: the visitor cannot tell which, nor anything Emby said.
+      const disabled = await visitor(2).post('/api/auth/register', { email: 'carol@example.com', password: 'Customer-Pass-3!' });
+      expect(disabled.json().error.message).toBe(EMBY_CONNECT_VISITOR_MESSAGE);
+
+      // Concurrent visitors: checks on one server run one at a time, each under its own name.
+      const results = await Promise.all(
+        ['alice@example.com', 'x1@example.com', 'x2@example.com'].map((email, i) => visitor(10 + i).post('/api/auth/register', { email, password: 'Customer-Pass-3!' })),
+      );
+      expect(results.map((r) => r.statusCode)).toEqual([201, 400, 400]);
+      expect(mostAtOnce).toBe(1);
+      expect(new Set(names).size).toBe(names.length);
+      expect(names.length).toBe(5);
+      expect([...users.values()].filter((u) => u.name.startsWith(EMBY_CONNECT_TEST_USER_PREFIX))).toEqual([]);
+
+      // When Emby fails, the visitor still gets the generic message; the admin gets the details.
+      emby.http.fail('POST /Users/:id/Connect/Link', 1, 401, '');
+      const failed = await visitor(20).post('/api/auth/register', { email: 'bob@example.com', password: 'Customer-Pass-3!' });
+      expect(failed.json().error).toEqual({ code: 'emby_connect_required', message: EMBY_CONNECT_VISITOR_MESSAGE });
+      const alerts = (await admin.get('/api/admin/alerts')).json().items as { kind: string; title: string; message: string }[];
+      expect(alerts.find((a) => a.kind === 'emby_connect_check_failed')).toMatchObject({ title: expect.stringContaining('Emby Connect check') });
+      expect([...users.values()].filter((u) => u.name.startsWith(EMBY_CONNECT_TEST_USER_PREFIX))).toEqual([]);
+    } finally {
+      users.set = set;
+      users.delete = del;
+      await admin.put('/api/admin/settings/mediaServer', { values: { requireEmbyConnect: false } });
+    }
   });
 });

@@ -6,6 +6,8 @@ export interface ReceivedMail {
   to: string[];
   subject: string;
   text: string;
+  /** The HTML part, when there is one. */
+  html: string | null;
   headers: ParsedMail['headers'];
   /** Whether the session was encrypted (implicit TLS or after STARTTLS). */
   secure: boolean;
@@ -43,6 +45,7 @@ export async function startTestSmtp(options: Partial<SMTPServerOptions> = {}, po
             to: session.envelope.rcptTo.map((r) => r.address),
             subject: parsed.subject ?? '',
             text: parsed.text ?? '',
+            html: typeof parsed.html === 'string' ? parsed.html : null,
             headers: parsed.headers,
             secure: session.secure,
             user: typeof session.user === 'string' ? session.user : null,

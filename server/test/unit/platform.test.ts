@@ -3,27 +3,58 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadEnv } from '../../src/config/env.js';
-import { generateSecretKey, loadOrCreateKeyFile, parseSecretKey, SecretBox } from '../../src/platform/secrets.js';
+import { generateSecretKey, loadOrCreateKeyFile, parseSecretKey, SecretBox, settingsSealContext } from '../../src/platform/secrets.js';
+import { legacySeal } from '../support/legacy-seal.js';
 
 describe('SecretBox', () => {
-  const box = new SecretBox(parseSecretKey(generateSecretKey()));
+  const key = parseSecretKey(generateSecretKey());
+  const box = new SecretBox(key);
+  const here = { table: 'servers', column: 'api_key', rowId: 'server-1' };
 
   it('round-trips and never repeats a ciphertext', () => {
-    const a = box.encrypt('smtp-password');
-    const b = box.encrypt('smtp-password');
+    const a = box.encrypt('smtp-password', here);
+    const b = box.encrypt('smtp-password', here);
     expect(a).not.toBe(b);
     expect(a).not.toContain('smtp-password');
-    expect(box.decrypt(a)).toBe('smtp-password');
+    expect(a.startsWith('v2:')).toBe(true);
+    expect(box.decrypt(a, here)).toBe('smtp-password');
     expect(SecretBox.isSealed(a)).toBe(true);
+    expect(SecretBox.isLegacy(a)).toBe(false);
   });
 
   it('detects tampering and the wrong key', () => {
-    const sealed = box.encrypt('token');
+    const sealed = box.encrypt('token', here);
     const parts = sealed.split(':');
     const flipped = [...parts.slice(0, 3), Buffer.from('other').toString('base64url')].join(':');
-    expect(() => box.decrypt(flipped)).toThrow();
-    expect(() => new SecretBox(parseSecretKey(generateSecretKey())).decrypt(sealed)).toThrow();
-    expect(() => box.decrypt('plain text')).toThrow('not a sealed secret');
+    expect(() => box.decrypt(flipped, here)).toThrow();
+    expect(() => new SecretBox(parseSecretKey(generateSecretKey())).decrypt(sealed, here)).toThrow();
+    expect(() => box.decrypt('plain text', here)).toThrow('not a sealed secret');
+  });
+
+  it('refuses a ciphertext moved to another row, column or table', () => {
+    const sealed = box.encrypt('api-key', here);
+    expect(() => box.decrypt(sealed, { ...here, rowId: 'server-2' })).toThrow();
+    expect(() => box.decrypt(sealed, { ...here, column: 'token' })).toThrow();
+    expect(() => box.decrypt(sealed, { ...here, table: 'plex_accounts' })).toThrow();
+    const setting = box.encrypt('smtp', settingsSealContext('email', 'password'));
+    expect(() => box.decrypt(setting, settingsSealContext('discord', 'botToken'))).toThrow();
+    expect(box.decrypt(setting, settingsSealContext('email', 'password'))).toBe('smtp');
+  });
+
+  it('refuses a truncated authentication tag', () => {
+    const [version, iv, tag, data] = box.encrypt('token', here).split(':');
+    const short = [version, iv, Buffer.from(tag!, 'base64url').subarray(0, 4).toString('base64url'), data].join(':');
+    expect(() => box.decrypt(short, here)).toThrow('16 bytes');
+    const legacy = legacySeal(key, 'token').split(':');
+    const shortLegacy = [legacy[0], legacy[1], Buffer.from(legacy[2]!, 'base64url').subarray(0, 12).toString('base64url'), legacy[3]].join(':');
+    expect(() => box.decrypt(shortLegacy, here)).toThrow('16 bytes');
+  });
+
+  it('still opens values sealed in the unbound v1 format', () => {
+    const legacy = legacySeal(key, 'old-secret');
+    expect(SecretBox.isSealed(legacy)).toBe(true);
+    expect(SecretBox.isLegacy(legacy)).toBe(true);
+    expect(box.decrypt(legacy, here)).toBe('old-secret');
   });
 
   it('accepts hex and base64 keys and refuses short ones', () => {

@@ -22,6 +22,12 @@ export interface HttpClientOptions {
   proxy?: ProxyConfig | null;
   allowSelfSigned?: boolean;
   defaultHeaders?: Record<string, string>;
+  /** Largest response body read, in bytes (default 20 MB); a bigger answer is an error. */
+  maxBodyBytes?: number;
+  /** Longest total wait Usher accepts from Retry-After answers per request (default 30 s). */
+  maxRetryWaitMs?: number;
+  /** How the client waits between attempts; tests inject one that returns at once. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface HttpRequest {
@@ -43,11 +49,20 @@ export interface HttpResponse {
 }
 
 const RETRY_BASE_MS = 150;
+const MAX_REDIRECTS = 5;
+const MAX_RETRY_AFTER_WAITS = 5;
+export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_MAX_RETRY_WAIT_MS = 30_000;
 
 /**
  * The one way Usher talks HTTP to the outside: base URL from config, a timeout, retries with jitter
  * for idempotent calls, optional HTTP proxy with credentials, optional acceptance of self-signed
  * certificates. Every failure becomes an IntegrationError; non-2xx answers do too.
+ *
+ * Requests carry tokens (headers and api_key query parameters), so redirects are followed by hand
+ * and only within the origin they were sent to: a server or a man in the middle answering 302 to
+ * another host must not collect them. Bodies are capped so a hostile answer cannot exhaust memory,
+ * and Retry-After is honoured within a bounded wait instead of hammering a rate-limited service.
  */
 export class HttpClient {
   private readonly dispatcher: Dispatcher;
@@ -72,18 +87,28 @@ export class HttpClient {
   async request(req: HttpRequest): Promise<HttpResponse> {
     const idempotent = req.idempotent ?? req.method !== 'POST';
     const attempts = 1 + (idempotent ? (this.options.retries ?? 2) : 0);
-    let lastError: IntegrationError | undefined;
-    for (let attempt = 0; attempt < attempts; attempt++) {
-      if (attempt > 0) await sleep(RETRY_BASE_MS * 2 ** (attempt - 1) * (0.5 + Math.random()));
+    const budget = this.options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
+    let waited = 0;
+    let waits = 0;
+    let attempt = 0;
+    for (;;) {
       try {
         return await this.once(req);
       } catch (error) {
         if (!(error instanceof IntegrationError)) throw error;
-        lastError = error;
-        if (!error.retryable) throw error;
+        // A 429 means the request was not processed, so even a POST may be sent again.
+        if (error.retryAfterMs !== undefined && (error.status === 429 || idempotent)) {
+          if (waits >= MAX_RETRY_AFTER_WAITS || waited + error.retryAfterMs > budget) throw this.waitTooLong(error, req);
+          waited += error.retryAfterMs;
+          waits++;
+          await this.sleep(error.retryAfterMs);
+          continue;
+        }
+        attempt++;
+        if (!error.retryable || attempt >= attempts) throw error;
+        await this.sleep(RETRY_BASE_MS * 2 ** (attempt - 1) * (0.5 + Math.random()));
       }
     }
-    throw lastError!;
   }
 
   async close(): Promise<void> {
@@ -104,25 +129,36 @@ export class HttpClient {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(req.form).toString();
     }
+    const signal = AbortSignal.timeout(this.options.timeoutMs ?? 15_000);
+    let method: string = req.method;
+    let current = url;
     let res;
-    try {
-      res = await undici().fetch(url, {
-        method: req.method,
-        headers,
-        body,
-        dispatcher: this.dispatcher,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
-      });
-    } catch (error) {
-      throw this.networkError(error);
+    for (let hop = 0; ; hop++) {
+      try {
+        res = await undici().fetch(current, { method, headers, body, dispatcher: this.dispatcher, signal, redirect: 'manual' });
+      } catch (error) {
+        throw this.networkError(error);
+      }
+      const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+      if (!location) break;
+      await res.body?.cancel().catch(() => undefined);
+      const next = this.redirectTarget(current, location, req);
+      if (hop >= MAX_REDIRECTS) {
+        throw new IntegrationError(this.service, 'invalid_response', `${this.service} redirected more than ${MAX_REDIRECTS} times (${req.method} ${req.path}).`, false, {
+          status: res.status,
+          fix: `Check the URL saved for ${this.service}.`,
+        });
+      }
+      // As browsers do: 303, and 301/302 after a POST, become a GET without a body.
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
+        delete headers['content-type'];
+      }
+      current = next;
     }
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (error) {
-      throw this.networkError(error);
-    }
-    if (res.status < 200 || res.status >= 300) throw this.statusError(res.status, text, req);
+    const text = await this.readCapped(res, req);
+    if (res.status < 200 || res.status >= 300) throw this.statusError(res.status, text, req, res.headers);
     const service = this.options.service;
     return {
       status: res.status,
@@ -139,6 +175,79 @@ export class HttpClient {
         }
       },
     };
+  }
+
+  /** A same-origin redirect target; anything else is refused before a byte goes there. */
+  private redirectTarget(current: URL, location: string, req: HttpRequest): URL {
+    let next: URL;
+    try {
+      next = new URL(location, current);
+    } catch {
+      throw new IntegrationError(this.service, 'invalid_response', `${this.service} redirected to an invalid address (${req.method} ${req.path}).`, false);
+    }
+    if (next.origin !== current.origin) {
+      throw new IntegrationError(
+        this.service,
+        'rejected',
+        `${this.service} redirected Usher to another address (${next.origin}); Usher does not follow it, so the credentials stay with ${current.origin}.`,
+        false,
+        { cause: 'cross_origin_redirect', fix: `If ${this.service} really moved, save its new address (${next.origin}) in Usher.` },
+      );
+    }
+    return next;
+  }
+
+  private async readCapped(res: Undici.Response, req: HttpRequest): Promise<string> {
+    const limit = this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const tooLarge = () =>
+      new IntegrationError(
+        this.service,
+        'invalid_response',
+        `${this.service} answered with more than ${formatBytes(limit)} (${req.method} ${req.path}); Usher stopped reading.`,
+        false,
+        { status: res.status, cause: 'response_too_large', fix: `Check that the URL saved for ${this.service} points to the service itself.` },
+      );
+    const declared = Number(res.headers.get('content-length') ?? NaN);
+    if (declared > limit) {
+      await res.body?.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    if (!res.body) return '';
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        total += value.byteLength;
+        if (total > limit) {
+          await reader.cancel().catch(() => undefined);
+          throw tooLarge();
+        }
+        chunks.push(value);
+      }
+    } catch (error) {
+      if (error instanceof IntegrationError) throw error;
+      throw this.networkError(error);
+    }
+    return new TextDecoder().decode(Buffer.concat(chunks));
+  }
+
+  private waitTooLong(error: IntegrationError, req: HttpRequest): IntegrationError {
+    const seconds = Math.ceil((error.retryAfterMs ?? 0) / 1000);
+    const kind = error.status === 429 ? 'rate_limited' : error.kind;
+    const what = error.status === 429 ? `Rate limited by ${this.service}` : `${this.service} is unavailable (${error.status ?? 503})`;
+    return new IntegrationError(this.service, kind, `${what}: it asks Usher to wait ${seconds} s (${req.method} ${req.path}); try again later.`, true, {
+      ...(error.status !== undefined ? { status: error.status } : {}),
+      ...(error.body !== undefined ? { body: error.body } : {}),
+      ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+      fix: `Wait a while before trying again: ${this.service} limits how often Usher may call it.`,
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return (this.options.sleep ?? sleep)(ms);
   }
 
   private networkError(error: unknown): IntegrationError {
@@ -177,9 +286,10 @@ export class HttpClient {
     });
   }
 
-  private statusError(status: number, text: string, req: HttpRequest): IntegrationError {
+  private statusError(status: number, text: string, req: HttpRequest, headers: Headers): IntegrationError {
     const service = this.options.service;
-    const extras = { status, body: text.slice(0, 500) };
+    const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(headers.get('retry-after'), Date.now()) : undefined;
+    const extras = { status, body: text.slice(0, 500), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
     const what = `${req.method} ${req.path}`;
     if (status === 401) {
       return new IntegrationError(service, 'unauthorized', `${service} refused the credentials (401 on ${what}).`, false, {
@@ -188,7 +298,12 @@ export class HttpClient {
       });
     }
     if (status === 404) return new IntegrationError(service, 'not_found', `${service} has no such resource (404 on ${what}).`, false, extras);
-    if (status === 429) return new IntegrationError(service, 'rate_limited', `${service} is rate limiting Usher (429).`, true, extras);
+    if (status === 429) {
+      return new IntegrationError(service, 'rate_limited', `Rate limited by ${service} (429 on ${what}).`, true, {
+        ...extras,
+        fix: `Wait a while before trying again: ${service} limits how often Usher may call it.`,
+      });
+    }
     if (status === 407) {
       return new IntegrationError(service, 'unauthorized', `The proxy refused Usher's credentials (407).`, false, {
         ...extras,
@@ -209,6 +324,19 @@ function causeMessages(error: unknown): string {
     current = (current as { cause?: unknown }).cause;
   }
   return parts.join(' | ');
+}
+
+/** Retry-After as delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${bytes} bytes`;
 }
 
 function sleep(ms: number): Promise<void> {

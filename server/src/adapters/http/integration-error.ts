@@ -18,6 +18,8 @@ export interface IntegrationErrorExtras {
   body?: string;
   /** A stable cause adapters recognise (e.g. 'plex_stale_libraries', 'server_full'). */
   cause?: string;
+  /** How long the remote asked Usher to wait (Retry-After), when it said. */
+  retryAfterMs?: number;
 }
 
 export class IntegrationError extends Error {
@@ -25,6 +27,7 @@ export class IntegrationError extends Error {
   readonly status: number | undefined;
   readonly body: string | undefined;
   readonly reason: string | undefined;
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     readonly service: string,
@@ -40,10 +43,17 @@ export class IntegrationError extends Error {
     this.status = e.status;
     this.body = e.body;
     this.reason = e.cause;
+    this.retryAfterMs = e.retryAfterMs;
   }
 
   /** A copy with a recognised cause and the fix the admin should apply. */
   withCause(cause: string, message: string, fix: string, retryable = this.retryable): IntegrationError {
-    return new IntegrationError(this.service, this.kind, message, retryable, { fix, status: this.status, body: this.body, cause });
+    return new IntegrationError(this.service, this.kind, message, retryable, {
+      fix,
+      status: this.status,
+      body: this.body,
+      cause,
+      ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
+    });
   }
 }

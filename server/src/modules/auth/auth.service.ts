@@ -275,7 +275,7 @@ export class AuthService {
   async acceptTotp(login: Login, code: string): Promise<boolean> {
     if (!login.totpSecret) return false;
     const lastStep = await this.repo.totpLastStep(login.id);
-    const step = verifyTotp(this.secrets.decrypt(login.totpSecret), code, this.clock.now(), lastStep);
+    const step = verifyTotp(this.secrets.decrypt(login.totpSecret, { table: 'logins', column: 'totp_secret', rowId: login.id }), code, this.clock.now(), lastStep);
     if (step === null) return false;
     return this.repo.advanceTotpStep(login.id, step);
   }

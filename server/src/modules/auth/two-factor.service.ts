@@ -25,7 +25,7 @@ export class TwoFactorService {
   async beginTotp(login: Login): Promise<{ secret: string; uri: string }> {
     if (login.totpEnabled) throw conflict('totp_enabled', 'An authenticator app is already set up; turn it off first.');
     const secret = newTotpSecret();
-    await this.repo.updateLogin(login.id, { totp_secret: this.secrets.encrypt(secret) }, this.clock.now().toISOString());
+    await this.repo.updateLogin(login.id, { totp_secret: this.secrets.encrypt(secret, { table: 'logins', column: 'totp_secret', rowId: login.id }) }, this.clock.now().toISOString());
     const { siteName } = await this.settings.get('general');
     return { secret, uri: totpUri(secret, login.email, siteName) };
   }
@@ -33,7 +33,7 @@ export class TwoFactorService {
   async enableTotp(login: Login, code: string, info: RequestInfo): Promise<{ recoveryCodes: string[] }> {
     if (login.totpEnabled) throw conflict('totp_enabled', 'An authenticator app is already set up.');
     if (!login.totpSecret) throw badRequest('totp_not_started', 'Start the authenticator setup first.');
-    const step = verifyTotp(this.secrets.decrypt(login.totpSecret), code.replace(/\s/g, ''), this.clock.now());
+    const step = verifyTotp(this.secrets.decrypt(login.totpSecret, { table: 'logins', column: 'totp_secret', rowId: login.id }), code.replace(/\s/g, ''), this.clock.now());
     if (step === null) throw badRequest('invalid_code', 'That code is wrong; check the time on your phone and try again.');
     await this.repo.updateLogin(login.id, { totp_enabled: true }, this.clock.now().toISOString());
     // The code that proved the app works is spent: it cannot also finish a login.

@@ -27,10 +27,17 @@ export const smtpNotifierFactory: EmailNotifierFactory = (s) => new SmtpNotifier
  * delivered by `deliverDue` with exponential backoff. A crash between enqueue and send loses nothing.
  */
 export class NotificationService {
-  private liquidEngine: LiquidType | undefined;
+  private htmlEngine: LiquidType | undefined;
+  private textEngine: LiquidType | undefined;
 
+  /** Escapes every output by default: names, titles and messages come from outside. */
   private liquid(): LiquidType {
-    return (this.liquidEngine ??= new (liquidjs().Liquid)({ strictFilters: true }));
+    return (this.htmlEngine ??= new (liquidjs().Liquid)({ strictFilters: true, outputEscape: 'escape' }));
+  }
+
+  /** Subjects and text/plain bodies are not markup: escaping would turn `&` in links into `&amp;`. */
+  private plainLiquid(): LiquidType {
+    return (this.textEngine ??= new (liquidjs().Liquid)({ strictFilters: true }));
   }
   private delivering: Promise<number> | null = null;
   private again = false;
@@ -57,9 +64,10 @@ export class NotificationService {
     const general = await this.settings.get('general');
     const template = defaultEmailTemplates[args.event];
     const vars = { site: { name: general.siteName, url: general.siteUrl }, ...args.vars };
-    const [subject, text] = await Promise.all([
-      this.liquid().parseAndRender(template.subject, vars) as Promise<string>,
-      this.liquid().parseAndRender(template.text, vars) as Promise<string>,
+    const [subject, text, html] = await Promise.all([
+      this.plainLiquid().parseAndRender(template.subject, vars) as Promise<string>,
+      this.plainLiquid().parseAndRender(template.text, vars) as Promise<string>,
+      this.liquid().parseAndRender(template.html, vars) as Promise<string>,
     ]);
     const secretVars = secretEmailVars[args.event] ?? [];
     const safeSubject =
@@ -74,7 +82,7 @@ export class NotificationService {
       recipient: args.to,
       subject: subject.trim(),
       body_text: text.trim() + '\n',
-      body_html: null,
+      body_html: html.trim() + '\n',
       idempotency_key: args.idempotencyKey,
       next_attempt_at: now,
       created_at: now,

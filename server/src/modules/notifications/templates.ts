@@ -1,6 +1,8 @@
 /**
  * Default email templates (Liquid). The notifications issue makes them editable per event and
- * channel; until then these are what Usher sends.
+ * channel; until then these are what Usher sends. `html` is rendered by an engine that escapes every
+ * output, since values such as member names and alert texts come from outside; links go in `href`
+ * attributes, where escaping is what HTML expects.
  */
 export type EmailEvent = 'account_confirmation' | 'password_reset' | 'login_code' | 'registration_attempt' | 'registration_members_only' | 'admin_alert';
 
@@ -14,7 +16,7 @@ export const secretEmailVars: Partial<Record<EmailEvent, readonly string[]>> = {
   login_code: ['code'],
 };
 
-export const defaultEmailTemplates: Record<EmailEvent, { subject: string; text: string }> = {
+export const defaultEmailTemplates: Record<EmailEvent, { subject: string; text: string; html: string }> = {
   account_confirmation: {
     subject: 'Confirm your {{ site.name }} account',
     text: `Hello,
@@ -24,6 +26,10 @@ Please confirm your email address to finish creating your {{ site.name }} accoun
 {{ link }}
 
 The link expires in {{ expiresHours }} hours. If you did not sign up, ignore this email.`,
+    html: `<p>Hello,</p>
+<p>Please confirm your email address to finish creating your {{ site.name }} account:</p>
+<p><a href="{{ link }}">Confirm my email address</a></p>
+<p>The link expires in {{ expiresHours }} hours. If you did not sign up, ignore this email.</p>`,
   },
   password_reset: {
     subject: 'Reset your {{ site.name }} password',
@@ -35,12 +41,19 @@ Someone asked to reset the password of your {{ site.name }} account. To choose a
 
 The link works once and expires in {{ expiresMinutes }} minutes. If it was not you, ignore this email;
 your password has not changed.`,
+    html: `<p>Hello,</p>
+<p>Someone asked to reset the password of your {{ site.name }} account. To choose a new password, open:</p>
+<p><a href="{{ link }}">Choose a new password</a></p>
+<p>The link works once and expires in {{ expiresMinutes }} minutes. If it was not you, ignore this email;
+your password has not changed.</p>`,
   },
   login_code: {
     subject: 'Your {{ site.name }} login code: {{ code }}',
     text: `Your {{ site.name }} login code is {{ code }}.
 
 It expires in {{ expiresMinutes }} minutes. If you did not try to log in, change your password.`,
+    html: `<p>Your {{ site.name }} login code is <strong>{{ code }}</strong>.</p>
+<p>It expires in {{ expiresMinutes }} minutes. If you did not try to log in, change your password.</p>`,
   },
   registration_attempt: {
     subject: 'Someone tried to sign up to {{ site.name }} with your email',
@@ -69,5 +82,8 @@ was not you, you can ignore this email.`,
     text: `{{ message }}
 
 Open the admin alerts: {{ link }}`,
+    html: `<p><strong>{{ title }}</strong></p>
+<p>{{ message }}</p>
+<p><a href="{{ link }}">Open the admin alerts</a></p>`,
   },
 };

@@ -1,9 +1,10 @@
 import { IntegrationError } from '../../adapters/http/integration-error.js';
 import type { PlexAccountInfo, PlexAccountPort, PlexPinPort, PlexServerResource } from '../../adapters/media-server/plex-account.js';
+import { sameOrigin } from '../../domain/origins.js';
 import { badRequest, conflict, notFound } from '../../http/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
-import type { SecretBox } from '../../platform/secrets.js';
+import type { SealContext, SecretBox } from '../../platform/secrets.js';
 import type { AlertsService } from '../alerts/alerts.service.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { PlexAccountPatch, PlexAccountRecord, PlexAccountsRepository } from './plex-accounts.repository.js';
@@ -87,11 +88,11 @@ export class PlexAccountsService {
       email: info.email,
       username: info.username,
       plex_user_id: info.plexUserId,
-      token: this.secrets.encrypt(input.token.trim()),
-      password: input.password ? this.secrets.encrypt(input.password) : null,
+      token: this.secrets.encrypt(input.token.trim(), sealed(id, 'token')),
+      password: input.password ? this.secrets.encrypt(input.password, sealed(id, 'password')) : null,
       proxy_url: input.proxyUrl || null,
       proxy_username: input.proxyUsername || null,
-      proxy_password: input.proxyPassword ? this.secrets.encrypt(input.proxyPassword) : null,
+      proxy_password: input.proxyPassword ? this.secrets.encrypt(input.proxyPassword, sealed(id, 'proxy_password')) : null,
       has_plex_pass: info.plexPass,
       plex_pass_override: input.plexPassOverride ?? null,
       token_status: 'valid',
@@ -115,18 +116,21 @@ export class PlexAccountsService {
   async update(id: string, input: Partial<PlexAccountInput>, actor: Actor): Promise<PlexAccountView> {
     const record = await this.get(id);
     const patch: PlexAccountPatch = { updated_at: this.now() };
+    this.assertProxySecretMayFollow(record, input);
     if (input.token !== undefined) {
       const merged = { ...this.inputOf(record), ...input, token: input.token };
       const info = await this.testToken(merged);
       if (record.plexUserId && info.plexUserId !== record.plexUserId) {
         throw badRequest('plex_account_mismatch', `That token belongs to ${info.username ?? info.plexUserId}, not to this Plex account.`);
       }
-      Object.assign(patch, { token: this.secrets.encrypt(input.token.trim()), token_status: 'valid', token_checked_at: this.now(), has_plex_pass: info.plexPass });
+      Object.assign(patch, { token: this.secrets.encrypt(input.token.trim(), sealed(id, 'token')), token_status: 'valid', token_checked_at: this.now(), has_plex_pass: info.plexPass });
     }
-    if (input.password !== undefined) patch.password = input.password ? this.secrets.encrypt(input.password) : null;
+    if (input.password !== undefined) patch.password = input.password ? this.secrets.encrypt(input.password, sealed(id, 'password')) : null;
     if (input.proxyUrl !== undefined) patch.proxy_url = input.proxyUrl || null;
     if (input.proxyUsername !== undefined) patch.proxy_username = input.proxyUsername || null;
-    if (input.proxyPassword !== undefined) patch.proxy_password = input.proxyPassword ? this.secrets.encrypt(input.proxyPassword) : null;
+    // Without a proxy the password has nowhere to go; keeping it would hand it to the next proxy typed in.
+    if (input.proxyUrl !== undefined && !input.proxyUrl) patch.proxy_password = null;
+    if (input.proxyPassword !== undefined) patch.proxy_password = input.proxyPassword ? this.secrets.encrypt(input.proxyPassword, sealed(id, 'proxy_password')) : null;
     if (input.plexPassOverride !== undefined) patch.plex_pass_override = input.plexPassOverride;
     await this.repo.update(id, patch);
     await this.audit.record(actor, 'plex_account.update', { type: 'plex_account', id }, { fields: Object.keys(input) });
@@ -182,11 +186,20 @@ export class PlexAccountsService {
 
   connectionOf(record: PlexAccountRecord): PlexAccountConnection {
     return {
-      token: this.secrets.decrypt(record.tokenSealed),
+      token: this.secrets.decrypt(record.tokenSealed, sealed(record.id, 'token')),
       proxy: record.proxyUrl
-        ? { url: record.proxyUrl, username: record.proxyUsername, password: record.proxyPasswordSealed ? this.secrets.decrypt(record.proxyPasswordSealed) : null }
+        ? { url: record.proxyUrl, username: record.proxyUsername, password: record.proxyPasswordSealed ? this.secrets.decrypt(record.proxyPasswordSealed, sealed(record.id, 'proxy_password')) : null }
         : null,
     };
+  }
+
+  /** The stored proxy password goes only to the proxy it was typed for: a new proxy origin needs it again. */
+  private assertProxySecretMayFollow(record: PlexAccountRecord, input: Partial<PlexAccountInput>): void {
+    if (!input.proxyUrl || input.proxyPassword !== undefined || !record.proxyPasswordSealed) return;
+    if (record.proxyUrl && sameOrigin(input.proxyUrl, record.proxyUrl)) return;
+    throw badRequest('secret_required_for_new_host', 'The proxy address changed: enter the proxy password again, so the saved one is never sent to another proxy.', {
+      field: 'proxyPassword',
+    });
   }
 
   private inputOf(record: PlexAccountRecord): PlexAccountInput {
@@ -232,4 +245,8 @@ export class PlexAccountsService {
   private now(): string {
     return this.clock.now().toISOString();
   }
+}
+
+function sealed(rowId: string, column: 'token' | 'password' | 'proxy_password'): SealContext {
+  return { table: 'plex_accounts', column, rowId };
 }

@@ -26,16 +26,16 @@ export class RegistryConnector implements ServerConnector, PlexAccountConnector 
         machineId: server.machineId,
         allowSelfSigned: server.allowSelfSigned,
         account: {
-          token: this.secrets.decrypt(account.tokenSealed),
+          token: this.secrets.decrypt(account.tokenSealed, { table: 'plex_accounts', column: 'token', rowId: account.id }),
           proxy: account.proxyUrl
-            ? { url: account.proxyUrl, username: account.proxyUsername, password: account.proxyPasswordSealed ? this.secrets.decrypt(account.proxyPasswordSealed) : null }
+            ? { url: account.proxyUrl, username: account.proxyUsername, password: account.proxyPasswordSealed ? this.secrets.decrypt(account.proxyPasswordSealed, { table: 'plex_accounts', column: 'proxy_password', rowId: account.id }) : null }
             : null,
         },
         plexPassOverride: account.plexPassOverride,
       });
     }
     if (!server.apiKeySealed) throw badRequest('api_key_required', `${server.name || 'This server'} has no API key.`);
-    return this.registry.create({ kind: server.kind, url: server.url, apiKey: this.secrets.decrypt(server.apiKeySealed), allowSelfSigned: server.allowSelfSigned });
+    return this.registry.create({ kind: server.kind, url: server.url, apiKey: this.secrets.decrypt(server.apiKeySealed, { table: 'servers', column: 'api_key', rowId: server.id }), allowSelfSigned: server.allowSelfSigned });
   }
 
   freshReads(): void {

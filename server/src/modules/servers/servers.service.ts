@@ -1,4 +1,5 @@
 import type { MediaServerKind, ServerIdentity } from '../../adapters/media-server/media-server.js';
+import { sameOrigin } from '../../domain/origins.js';
 import { badRequest, conflict, notFound } from '../../http/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
@@ -90,8 +91,7 @@ export class ServersService {
     }
     if (input.locationId) await this.assertLocation(input.locationId);
     const record: ServerRecord = {
-      ...this.draftRecord(input),
-      id: newId(),
+      ...this.draftRecord(input, newId()),
       name: input.name?.trim() || identity.name,
       machineId: identity.machineId,
       version: identity.version,
@@ -107,6 +107,7 @@ export class ServersService {
   /**
    * Edits a server. A new URL or API key is tested first. For Plex, a new `machineId` adopts a
    * re-installed server (same libraries, new identity) after the admin picked it from the account.
+   * The stored credentials never go to a new origin: see `assertSecretMayFollow`.
    */
   async update(id: string, input: ServerOptions & Partial<Pick<ConnectionInput, 'url' | 'apiKey' | 'allowSelfSigned' | 'machineId'>>, actor: Actor): Promise<ServerView> {
     const server = await this.get(id);
@@ -114,10 +115,11 @@ export class ServersService {
     const patch: ServerPatch = { ...this.optionsPatch(input), updated_at: this.now() };
     if (input.machineId !== undefined && server.kind !== 'plex') throw badRequest('machine_id_plex_only', 'Only Plex servers are chosen by machine id.');
     if (input.url !== undefined || input.apiKey !== undefined || input.allowSelfSigned !== undefined || input.machineId !== undefined) {
+      if (input.url !== undefined) await this.assertSecretMayFollow(server, input.url, input.apiKey, input.machineId);
       const connection: ConnectionInput = {
         kind: server.kind,
         url: input.url ?? server.url,
-        apiKey: input.apiKey ?? (server.apiKeySealed ? this.secrets.decrypt(server.apiKeySealed) : undefined),
+        apiKey: input.apiKey ?? (server.apiKeySealed ? this.secrets.decrypt(server.apiKeySealed, { table: 'servers', column: 'api_key', rowId: server.id }) : undefined),
         allowSelfSigned: input.allowSelfSigned ?? server.allowSelfSigned,
         plexAccountId: server.plexAccountId ?? undefined,
         machineId: input.machineId ?? server.machineId ?? undefined,
@@ -131,7 +133,7 @@ export class ServersService {
       }
       patch.url = connection.url.replace(/\/+$/, '');
       patch.allow_self_signed = connection.allowSelfSigned ?? false;
-      if (input.apiKey !== undefined) patch.api_key = this.secrets.encrypt(input.apiKey);
+      if (input.apiKey !== undefined) patch.api_key = this.secrets.encrypt(input.apiKey, { table: 'servers', column: 'api_key', rowId: server.id });
       patch.status = 'ok';
       patch.status_message = null;
     }
@@ -145,24 +147,6 @@ export class ServersService {
     const server = await this.get(id);
     await this.repo.delete(id);
     await this.audit.record(actor, 'server.delete', { type: 'server', id }, { name: server.name });
-  }
-
-  /**
-   * With "Require Emby Connect" on, registration checks the email against Emby Connect through the
-   * first enabled Emby server (reference §2.5.10). Null means the email may register.
-   */
-  async embyConnectProblem(email: string, required: boolean): Promise<string | null> {
-    if (!required) return null;
-    const emby = (await this.repo.list()).find((s) => s.kind === 'emby' && s.enabled);
-    if (!emby) return null;
-    const adapter = await this.connector.adapterFor(emby);
-    try {
-      const result = await adapter.checkEmbyConnect?.(email);
-      if (!result || result.valid) return null;
-      return `This email is not a usable Emby Connect account (${result.reason}). Create or fix it at emby.media, then register again.`;
-    } finally {
-      await adapter.close();
-    }
   }
 
   async listLocations() {
@@ -191,21 +175,48 @@ export class ServersService {
     await this.audit.record(actor, 'location.delete', { type: 'location', id });
   }
 
+  /**
+   * An admin session (or a stolen one) that may edit servers must not be able to point a server at
+   * a host it controls and receive the stored key: a new origin needs the key typed again. Plex
+   * servers use the account's token, which the form cannot ask for, so a new origin must be one
+   * plex.tv itself lists for that server.
+   */
+  private async assertSecretMayFollow(server: ServerRecord, url: string, apiKey: string | undefined, machineId: string | undefined) {
+    if (sameOrigin(url, server.url)) return;
+    if (server.kind !== 'plex') {
+      if (apiKey !== undefined) return;
+      throw badRequest('secret_required_for_new_host', 'The URL points to a new host: enter the API key again, so the saved one is never sent to another address.', {
+        field: 'apiKey',
+      });
+    }
+    if (!server.plexAccountId) throw badRequest('plex_account_missing', `${server.name} has no Plex account; add the account first.`);
+    const machine = machineId ?? server.machineId;
+    const listed = (await this.plexAccounts.servers(server.plexAccountId)).find((s) => s.machineId === machine);
+    if (!listed?.connections.some((c) => sameOrigin(c.uri, url))) {
+      throw badRequest(
+        'secret_required_for_new_host',
+        'That address is not one plex.tv lists for this server, so Usher will not send the Plex token there. Pick an address from the account’s server list.',
+        { field: 'url' },
+      );
+    }
+  }
+
   private async assertLocation(id: string) {
     if (!(await this.repo.findLocation(id))) throw badRequest('unknown_location', 'That server location does not exist.');
   }
 
-  private draftRecord(input: ConnectionInput): ServerRecord {
+  /** `id` is the row the record will be stored as: the sealed key is bound to it. */
+  private draftRecord(input: ConnectionInput, id = 'draft'): ServerRecord {
     const now = this.now();
     return {
-      id: 'draft',
+      id,
       kind: input.kind,
       name: '',
       machineId: input.kind === 'plex' ? (input.machineId ?? null) : null,
       version: null,
       plexAccountId: input.kind === 'plex' ? (input.plexAccountId ?? null) : null,
       url: input.url.replace(/\/+$/, ''),
-      apiKeySealed: input.apiKey ? this.secrets.encrypt(input.apiKey) : null,
+      apiKeySealed: input.apiKey ? this.secrets.encrypt(input.apiKey, { table: 'servers', column: 'api_key', rowId: id }) : null,
       allowSelfSigned: input.allowSelfSigned ?? false,
       locationId: null,
       enabled: false,

@@ -6,7 +6,12 @@ import { z } from 'zod';
  * changed the field. Fields listed in `secrets` are sealed at rest and write-only over the API.
  * `live` marks the sections whose behaviour exists; the admin page shows only those.
  */
-const optionalUrl = z.union([z.url(), z.literal('')]);
+// Settings URLs end up in emails and links: only web addresses, never javascript:, data: or ftp:.
+const optionalUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .refine((value) => value === '' || isHttpUrl(value), 'must be an http:// or https:// address, such as https://watch.example.com');
 const optionalEmail = z.union([z.email(), z.literal('')]);
 const snowflake = z.union([z.string().regex(/^\d{15,21}$/, 'a numeric Discord ID'), z.literal('')]);
 
@@ -38,6 +43,8 @@ export const settingsSections = {
     title: 'Email',
     live: true,
     secrets: ['password'] as const,
+    /** A secret is sent only to the target it was entered for: changing one of these needs it again. */
+    secretTargets: { password: ['host', 'port', 'security'] },
     schema: z.object({
       enabled: z.boolean().default(false),
       host: z.string().trim().max(255).default(''),
@@ -81,7 +88,7 @@ export const settingsSections = {
       botToken: z.string().default(''),
       guildId: snowflake.default(''),
       adminChannelId: snowflake.default(''),
-      adminWebhookUrl: z.string().default(''),
+      adminWebhookUrl: optionalUrl.default(''),
     }),
   },
   paymentGateways: {
@@ -183,6 +190,15 @@ export const settingsSections = {
   },
 } as const;
 
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -203,6 +219,12 @@ export function isSectionName(value: string): value is SectionName {
 
 export function secretFieldsOf(section: SectionName): readonly string[] {
   return settingsSections[section].secrets;
+}
+
+/** For each secret field, the fields naming where it is sent (host, port, …). */
+export function secretTargetsOf(section: SectionName): Readonly<Record<string, readonly string[]>> {
+  const definition = settingsSections[section];
+  return 'secretTargets' in definition ? definition.secretTargets : {};
 }
 
 /** Every secret field of every section, for the canary sweep and the key rotation. */

@@ -1,13 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
-import type { SecretBox } from '../../platform/secrets.js';
+import { SecretBox, settingsSealContext } from '../../platform/secrets.js';
 import { badRequest } from '../../http/errors.js';
 import type { AuditService, Actor } from '../audit/audit.service.js';
 import type { SettingsRepository } from './settings.repository.js';
 import {
   SECTION_NAMES,
   secretFieldsOf,
+  secretTargetsOf,
   settingsSections,
   type SectionName,
   type SectionValues,
@@ -75,6 +76,7 @@ export class SettingsService {
         fields: [...unknownSecret, ...valueKeysThatAreSecret],
       });
     }
+    assertSecretsMayFollow(section, current, update);
     const merged: Record<string, unknown> = { ...current, ...(update.values ?? {}) };
     for (const [field, value] of Object.entries(update.secrets ?? {})) merged[field] = value ?? '';
     const parsed = settingsSections[section].schema.strict().safeParse(merged);
@@ -100,7 +102,7 @@ export class SettingsService {
     const diff: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(next)) {
       if (isDeepStrictEqual(value, defaults[key])) continue;
-      diff[key] = secretFields.includes(key) ? this.secrets.encrypt(String(value)) : value;
+      diff[key] = secretFields.includes(key) ? this.secrets.encrypt(String(value), settingsSealContext(section, key)) : value;
     }
     const changed = Object.keys(next).filter((k) => !isDeepStrictEqual(next[k], before[k]));
     await this.repo.write(section, diff, this.clock.now().toISOString());
@@ -110,8 +112,11 @@ export class SettingsService {
     return this.toView(section, next);
   }
 
-  /** Re-seals every stored secret with another box (key rotation). */
-  async resealAll(from: SecretBox, to: SecretBox): Promise<number> {
+  /**
+   * Re-seals stored secrets with another box (key rotation), or, with `onlyLegacy`, re-seals only
+   * values in an older format with the same key (start-up).
+   */
+  async resealAll(from: SecretBox, to: SecretBox, onlyLegacy = false): Promise<number> {
     let count = 0;
     const stored = await this.repo.readAll();
     for (const section of SECTION_NAMES) {
@@ -119,11 +124,20 @@ export class SettingsService {
       let touched = false;
       for (const field of secretFieldsOf(section)) {
         const sealed = diff[field];
-        if (typeof sealed === 'string' && sealed !== '') {
-          diff[field] = to.encrypt(from.decrypt(sealed));
-          touched = true;
-          count++;
+        if (typeof sealed !== 'string' || sealed === '' || (onlyLegacy && !SecretBox.isLegacy(sealed))) continue;
+        const context = settingsSealContext(section, field);
+        let plain: string;
+        try {
+          plain = from.decrypt(sealed, context);
+        } catch (error) {
+          // At start-up a value sealed with another key stays as it is (reads treat it as unset);
+          // a rotation must not lose it, so there it stops everything.
+          if (onlyLegacy) continue;
+          throw error;
         }
+        diff[field] = to.encrypt(plain, context);
+        touched = true;
+        count++;
       }
       if (touched) await this.repo.write(section, diff, this.clock.now().toISOString());
     }
@@ -135,7 +149,7 @@ export class SettingsService {
     const opened: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(stored)) {
       if (!Object.hasOwn(schema.shape, key)) continue; // a field a later version removed
-      opened[key] = secretFieldsOf(section).includes(key) && typeof value === 'string' ? this.open(value) : value;
+      opened[key] = secretFieldsOf(section).includes(key) && typeof value === 'string' ? this.open(value, section, key) : value;
     }
     const parsed = schema.safeParse(opened);
     // A stored value that no longer validates (an older rule) falls back to defaults field by field.
@@ -149,9 +163,9 @@ export class SettingsService {
     return result;
   }
 
-  private open(sealed: string): string {
+  private open(sealed: string, section: SectionName, field: string): string {
     try {
-      return this.secrets.decrypt(sealed);
+      return this.secrets.decrypt(sealed, settingsSealContext(section, field));
     } catch {
       return ''; // sealed with another key: treat as unset rather than failing every read
     }
@@ -167,4 +181,27 @@ export class SettingsService {
     }
     return { section, title, live, values: publicValues, secrets };
   }
+}
+
+/**
+ * Tests, test emails and saves all merge the stored secret into the values sent: a stored SMTP
+ * password must not reach a host typed in just now, or anyone allowed to edit settings could collect
+ * it with their own mail server. A changed target therefore needs the secret typed again.
+ */
+function assertSecretsMayFollow(section: SectionName, current: Record<string, unknown>, update: SectionUpdate): void {
+  for (const [field, targets] of Object.entries(secretTargetsOf(section))) {
+    if (update.secrets?.[field] !== undefined || typeof current[field] !== 'string' || current[field] === '') continue;
+    const moved = targets.filter((t) => update.values && Object.hasOwn(update.values, t) && normalTarget(update.values[t]) !== normalTarget(current[t]));
+    if (moved.length > 0) {
+      throw badRequest(
+        'secret_required_for_new_host',
+        `The ${moved.join(' and ')} changed: enter the ${field} again, so the saved one is never sent to another server.`,
+        { field, changed: moved },
+      );
+    }
+  }
+}
+
+function normalTarget(value: unknown): string {
+  return typeof value === 'string' ? value.trim().toLowerCase() : String(value);
 }

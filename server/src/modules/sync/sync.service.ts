@@ -254,13 +254,21 @@ export class SyncService {
   private async recordFailure(server: ServerRecord, error: unknown) {
     const integration = error instanceof IntegrationError ? error : null;
     const status =
-      integration?.reason === 'plex_machine_id_changed' ? 'machine_id_changed' : integration?.kind === 'unauthorized' ? 'unauthorized' : 'unreachable';
+      integration?.reason === 'plex_machine_id_changed'
+        ? 'machine_id_changed'
+        : integration?.kind === 'unauthorized'
+          ? 'unauthorized'
+          : integration?.kind === 'rate_limited'
+            ? 'rate_limited'
+            : 'unreachable';
     const message = integration ? [integration.message, integration.fix].filter(Boolean).join(' ') : String(error);
     await this.setStatus(server, status, message);
     const alert = {
       machine_id_changed: { kind: 'machine_id_changed', title: `${server.name}: the server's identity changed` },
       unauthorized: { kind: 'token_invalid', title: `${server.name}: credentials refused` },
       unreachable: { kind: 'server_unreachable', title: `${server.name} is unreachable` },
+      // Reachable and working, only throttled: saying "unreachable" would send the admin looking for an outage.
+      rate_limited: { kind: 'server_rate_limited', title: `${server.name}: rate limited by ${integration?.service ?? 'the server'}` },
     }[status];
     await this.alerts.raise({ ...alert, severity: 'error', message, dedupeKey: `server-${status}-${server.id}` });
   }

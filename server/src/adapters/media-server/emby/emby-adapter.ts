@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { IntegrationError } from '../../http/integration-error.js';
 import type { AccountRef, EmbyConnectCheck, MediaServerCapabilities, RemoteDevice, ServerIdentity } from '../media-server.js';
 import { isNotFound, splitBaseUrl, USHER_CLIENT } from '../mediabrowser/client.js';
@@ -8,8 +9,12 @@ import type { WireConnectLinkResult, WireDevice, WireMediaFolder, WireQueryResul
 
 export type { EmbyConnectCheck } from '../media-server.js';
 
-/** The throw-away account the Connect check links and deletes (reference §2.5.10). */
-export const EMBY_CONNECT_TEST_USER = 'EmbyConnectLinkTest';
+/**
+ * The throw-away accounts the Connect check links and deletes (reference §2.5.10) are named with
+ * this prefix and a random suffix: a fixed name let two checks (or an anonymous visitor and a real
+ * user of that name) delete each other's account.
+ */
+export const EMBY_CONNECT_TEST_USER_PREFIX = 'EmbyConnectLinkTest-';
 
 /** Emby 4.8 (integrations.md §2): the MediaBrowser base with Emby's routes, plus devices and Connect. */
 /**
@@ -147,20 +152,39 @@ export class EmbyAdapter extends MediaBrowserAdapter {
    * which they can ignore. Refusals (unknown, disabled, already linked) are a result, not an error.
    */
   async checkEmbyConnect(connectUsername: string): Promise<EmbyConnectCheck> {
-    const leftover = (await this.fetchUsers()).find((u) => u.Name === EMBY_CONNECT_TEST_USER);
-    if (leftover) await this.deleteAccount({ remoteId: leftover.Id });
-    const user = (await this.client.post('/Users/New', { json: { Name: EMBY_CONNECT_TEST_USER } })).json<WireUser>();
+    // No sweep of leftovers by name: a name match could be another check's user or a real account.
+    const name = `${EMBY_CONNECT_TEST_USER_PREFIX}${randomBytes(6).toString('hex')}`;
+    const user = (await this.client.post('/Users/New', { json: { Name: name } })).json<WireUser>();
+    let outcome: EmbyConnectCheck | undefined;
     try {
       const res = await this.client.post(`/Users/${encodeURIComponent(user.Id)}/Connect/Link`, { query: { ConnectUsername: connectUsername } });
       const result = res.text ? res.json<WireConnectLinkResult>() : {};
-      return { valid: true, pending: result.IsPending === true };
+      outcome = { valid: true, pending: result.IsPending === true };
     } catch (error) {
-      if (error instanceof IntegrationError && (error.status === 400 || error.status === 500)) {
-        return { valid: false, reason: error.body?.trim() || `Emby refused to link "${connectUsername}".` };
+      if (!(error instanceof IntegrationError && (error.status === 400 || error.status === 500))) {
+        await this.removeTestUser(user.Id, name).catch(() => undefined);
+        throw error;
       }
-      throw error;
-    } finally {
-      await this.deleteAccount({ remoteId: user.Id });
+      outcome = { valid: false, reason: error.body?.trim() || `Emby refused to link "${connectUsername}".` };
+    }
+    await this.removeTestUser(user.Id, name);
+    return outcome;
+  }
+
+  /** Deletes a Connect test account, retrying once; a failure names the account so the admin can remove it. */
+  private async removeTestUser(id: string, name: string): Promise<void> {
+    try {
+      await this.deleteAccount({ remoteId: id });
+    } catch {
+      try {
+        await this.deleteAccount({ remoteId: id });
+      } catch (error) {
+        const cause = error instanceof IntegrationError ? error.message : String(error);
+        throw new IntegrationError('Emby', 'unavailable', `Usher could not delete the temporary Emby Connect test user "${name}" (${cause}).`, true, {
+          cause: 'emby_connect_cleanup_failed',
+          fix: `Delete the user "${name}" in the Emby dashboard (Users).`,
+        });
+      }
     }
   }
 }

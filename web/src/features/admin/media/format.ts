@@ -28,6 +28,7 @@ export const SERVER_STATUS: Record<string, { label: string; color: string }> = {
   unauthorized: { label: 'Credentials refused', color: 'red' },
   machine_id_changed: { label: 'Identity changed', color: 'orange' },
   removals_held: { label: 'Removals held', color: 'orange' },
+  rate_limited: { label: 'Rate limited', color: 'orange' },
 };
 
 export function serverStatus(status: string): { label: string; color: string; problem: boolean } {

@@ -169,7 +169,13 @@ export function EditPlexAccountModal({ account, onClose, onDone }: DialogProps &
           <Text size="xs" c="dimmed" mt={-8}>
             {PASSWORD_HELP}
           </Text>
-          <TextInput label="Proxy URL" description={PROXY_HELP} placeholder="http://proxy.example.com:3128" value={proxyUrl} onChange={(e) => setProxyUrl(e.currentTarget.value)} />
+          <TextInput
+            label="Proxy URL"
+            description={`${PROXY_HELP} A new proxy address needs the proxy password typed again: the saved one is never sent to another proxy.`}
+            placeholder="http://proxy.example.com:3128"
+            value={proxyUrl}
+            onChange={(e) => setProxyUrl(e.currentTarget.value)}
+          />
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TextInput label="Proxy username" value={proxyUsername} onChange={(e) => setProxyUsername(e.currentTarget.value)} />
             <SecretInput label="Proxy password" set={account.proxy.passwordSet} state={proxyPassword} onChange={setProxyPassword} />

@@ -101,13 +101,20 @@ export function ReplaceConnectionModal({ server, onClose, onDone }: DialogProps)
           {plex && resource ? (
             <ConnectionPicker resource={resource} value={url} onChange={setUrl} />
           ) : (
-            <TextInput label="Server URL" required data-autofocus value={url} onChange={(e) => setUrl(e.currentTarget.value)} />
+            <TextInput
+              label="Server URL"
+              description="A new host, port or http/https needs the API key typed again: the saved key is never sent to a new address."
+              required
+              data-autofocus
+              value={url}
+              onChange={(e) => setUrl(e.currentTarget.value)}
+            />
           )}
           {!plex && (
             <>
               <PasswordInput
                 label="New API key"
-                description={`Leave empty to keep the current key. ${API_KEY_HELP[server.kind as 'jellyfin' | 'emby']}`}
+                description={`Leave empty to keep the current key (same host only). ${API_KEY_HELP[server.kind as 'jellyfin' | 'emby']}`}
                 autoComplete="off"
                 value={apiKey}
                 onChange={(e) => setApiKey(e.currentTarget.value)}
@@ -117,6 +124,7 @@ export function ReplaceConnectionModal({ server, onClose, onDone }: DialogProps)
           )}
           <Text size="xs" c="dimmed">
             Usher connects with the new settings first and saves them only if the same server answers.
+            {plex && ' A Plex server moves only to an address plex.tv lists for it, so the account’s token never goes elsewhere.'}
           </Text>
           <FormError error={save.error} />
           <Actions onClose={onClose} pending={save.isPending} disabled={!url.trim()} label="Test and save" />

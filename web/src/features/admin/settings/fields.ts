@@ -72,6 +72,7 @@ const DESCRIPTIONS: Record<string, string> = {
   'email.enabled': 'Confirmations, password resets, login codes and alerts go out by email.',
   'email.fromAddress': 'The From address of every email.',
   'email.outboxRetentionDays': 'Sent and failed emails are deleted from the outbox after this many days. One-time links and codes are removed as soon as an email is sent.',
+  'email.host': 'Changing the host, port or connection security needs the SMTP password typed again: the saved one is never sent to another server.',
   'security.requireTwoFactorForAdmins':
     'Every login with a role other than User (administrators and custom staff roles) must set up a second factor before using the admin panel; the API keys of a login without one stop working until it does.',
   'security.sessionDays': 'How long a login stays logged in without activity.',
