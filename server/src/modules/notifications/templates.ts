@@ -65,6 +65,11 @@ Nothing was changed. If it was you, log in instead; if you forgot your password,
 {{ resetUrl }}
 
 If it was not you, you can ignore this email.`,
+    html: `<p>Hello,</p>
+<p>Someone tried to create a {{ site.name }} account with this email address, which already has one.
+Nothing was changed. If it was you, log in instead; if you forgot your password, reset it here:</p>
+<p><a href="{{ resetUrl }}">Reset my password</a></p>
+<p>If it was not you, you can ignore this email.</p>`,
   },
   registration_members_only: {
     subject: 'About your {{ site.name }} sign-up',
@@ -76,6 +81,12 @@ was created.
 
 If you do use our servers, sign up again with the email address of your media-server account. If it
 was not you, you can ignore this email.`,
+    html: `<p>Hello,</p>
+<p>Someone asked to create a {{ site.name }} account with this email address. Sign-up is open only to
+people who already use one of our media servers, and this address is not one we know, so no account
+was created.</p>
+<p>If you do use our servers, sign up again with the email address of your media-server account. If it
+was not you, you can ignore this email.</p>`,
   },
   admin_alert: {
     subject: '[{{ site.name }}] {{ title }}',
