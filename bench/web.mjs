@@ -1,3 +1,4 @@
+/* global document */
 // `npm run bench -- web`: builds the app, starts it with `npm start` on a fresh data directory and
 // measures the web app in headless Chromium, each run in a cold browser context (empty cache):
 // - login_js_kb / login_css_kb: encoded (as sent, compressed) bytes of every script and stylesheet
