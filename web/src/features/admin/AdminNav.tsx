@@ -1,13 +1,14 @@
-import { Badge, Box, Button, Group, NavLink, ScrollArea } from '@mantine/core';
+import { Anchor, Badge, Box, Group, NavLink, ScrollArea } from '@mantine/core';
 import { useLocalStorage } from '@mantine/hooks';
 import { IconApi, IconUser } from '@tabler/icons-react';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, NavLink as RouterNavLink, useLocation } from 'react-router';
 import type { NavEntry } from './nav';
 
-// Compact rows: with every group open the whole menu fits a 1280×720 screen.
-const ROW = { py: 5 } as const;
+// Compact rows (32 px): with every group open the whole menu fits a 1280×720 screen.
+const ROW = { py: 6, lh: '20px' } as const;
 const FADE_PX = 28;
+const FOOTER_LINK = { display: 'inline-flex', alignItems: 'center', gap: 6, whiteSpace: 'nowrap' } as const;
 
 function isActive(pathname: string, to: string): boolean {
   return to === '/admin' ? pathname === '/admin' : pathname === to || pathname.startsWith(`${to}/`);
@@ -84,7 +85,11 @@ export function AdminNav({ nav, unreadAlerts, onNavigate }: AdminNavProps) {
   const { pathname } = useLocation();
   const viewport = useRef<HTMLDivElement>(null);
   const { more, measure } = useOverflow(viewport);
-  const [closed, setClosed] = useLocalStorage<string[]>({ key: 'usher.admin-nav.closed', defaultValue: [], getInitialValueInEffect: false });
+  const [closed, setClosed] = useLocalStorage<string[]>({
+    key: 'usher.admin-nav.closed',
+    defaultValue: [],
+    getInitialValueInEffect: false,
+  });
 
   // A page opened from elsewhere (a link, the address bar) opens its group, then scrolls into view.
   const activeGroup = nav.find((entry) => entry.pages?.some((page) => isActive(pathname, page.to)))?.label;
@@ -105,66 +110,81 @@ export function AdminNav({ nav, unreadAlerts, onNavigate }: AdminNavProps) {
       </Badge>
     ) : undefined;
 
-  const toggle = (label: string, open: boolean) => setClosed((list) => (open ? list.filter((l) => l !== label) : [...list.filter((l) => l !== label), label]));
+  const toggle = (label: string, open: boolean) =>
+    setClosed((list) => (open ? list.filter((l) => l !== label) : [...list.filter((l) => l !== label), label]));
 
   return (
     <>
       <Box pos="relative" style={{ flex: 1, minHeight: 0 }}>
         {more.above && <Fade edge="top" />}
         <ScrollArea h="100%" type="auto" offsetScrollbars="y" scrollbarSize={8} viewportRef={viewport} onScrollPositionChange={measure}>
-          {nav.map((entry) => {
-            if (!entry.pages) {
+          <Box pb={4}>
+            {nav.map((entry) => {
+              if (!entry.pages) {
+                return (
+                  <NavLink
+                    key={entry.label}
+                    {...ROW}
+                    component={RouterNavLink}
+                    to={entry.to!}
+                    end={entry.to === '/admin'}
+                    label={entry.label}
+                    leftSection={<entry.icon size={18} stroke={1.5} />}
+                    active={isActive(pathname, entry.to!)}
+                    rightSection={badge(entry.badge)}
+                    onClick={onNavigate}
+                  />
+                );
+              }
+              const opened = !closed.includes(entry.label);
               return (
                 <NavLink
                   key={entry.label}
                   {...ROW}
-                  component={RouterNavLink}
-                  to={entry.to!}
-                  end={entry.to === '/admin'}
+                  component="button"
+                  aria-expanded={opened}
                   label={entry.label}
                   leftSection={<entry.icon size={18} stroke={1.5} />}
-                  active={isActive(pathname, entry.to!)}
-                  rightSection={badge(entry.badge)}
-                  onClick={onNavigate}
-                />
+                  opened={opened}
+                  onChange={(open) => toggle(entry.label, open)}
+                  childrenOffset={28}
+                >
+                  {entry.pages.map((page) => (
+                    <NavLink
+                      key={page.to}
+                      {...ROW}
+                      component={RouterNavLink}
+                      to={page.to}
+                      label={page.label}
+                      active={isActive(pathname, page.to)}
+                      rightSection={badge(page.badge)}
+                      onClick={onNavigate}
+                    />
+                  ))}
+                </NavLink>
               );
-            }
-            const opened = !closed.includes(entry.label);
-            return (
-              <NavLink
-                key={entry.label}
-                {...ROW}
-                label={entry.label}
-                leftSection={<entry.icon size={18} stroke={1.5} />}
-                opened={opened}
-                onChange={(open) => toggle(entry.label, open)}
-                childrenOffset={28}
-              >
-                {entry.pages.map((page) => (
-                  <NavLink
-                    key={page.to}
-                    {...ROW}
-                    component={RouterNavLink}
-                    to={page.to}
-                    label={page.label}
-                    active={isActive(pathname, page.to)}
-                    rightSection={badge(page.badge)}
-                    onClick={onNavigate}
-                  />
-                ))}
-              </NavLink>
-            );
-          })}
+            })}
+          </Box>
         </ScrollArea>
         {more.below && <Fade edge="bottom" />}
       </Box>
-      <Group gap={4} pt="xs" wrap="nowrap" style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}>
-        <Button component={Link} to="/portal" variant="subtle" color="gray" size="compact-sm" leftSection={<IconUser size={16} stroke={1.5} />} onClick={onNavigate}>
+      <Group
+        gap="xs"
+        pt={8}
+        px={4}
+        pb={2}
+        wrap="nowrap"
+        justify="space-between"
+        style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}
+      >
+        <Anchor component={Link} to="/portal" size="sm" c="dimmed" onClick={onNavigate} style={FOOTER_LINK}>
+          <IconUser size={16} stroke={1.5} />
           Customer portal
-        </Button>
-        <Button component="a" href="/api/docs" target="_blank" variant="subtle" color="gray" size="compact-sm" leftSection={<IconApi size={16} stroke={1.5} />}>
+        </Anchor>
+        <Anchor href="/api/docs" target="_blank" size="sm" c="dimmed" style={FOOTER_LINK}>
+          <IconApi size={16} stroke={1.5} />
           API docs
-        </Button>
+        </Anchor>
       </Group>
     </>
   );
