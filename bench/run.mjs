@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, repoRoot, rssMegabytes, waitReady } from './lib.mjs';
 import { sync } from './sync.mjs';
+import { web } from './web.mjs';
 
 const IDLE_MS = 10_000;
 
@@ -19,6 +20,10 @@ const benches = {
   sync: {
     summary: 'Usher against 50 fake Jellyfin servers × 200 accounts: first full sync + import, remote calls, peak RSS, writes of a second pass',
     run: sync,
+  },
+  web: {
+    summary: 'builds the app, starts it with `npm start`; headless Chromium: JS/CSS bytes and time until the login form is usable (median of 5), JS for the admin dashboard',
+    run: web,
   },
 };
 

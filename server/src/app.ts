@@ -15,10 +15,13 @@ import { installAuth } from './http/auth-plugin.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { AppError } from './http/errors.js';
 import { registerRoutes } from './routes.js';
+import { webStaticOptions } from './http/web-static.js';
 
 export interface BuildAppOptions {
   /** Serve the built web app from web/dist (off in most tests). */
   serveWeb?: boolean;
+  /** Where the built web app is; tests point it at a folder of their own. */
+  webDist?: string;
 }
 
 export interface RouteEntry {
@@ -61,7 +64,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     void reply.header('x-request-id', request.id);
   });
 
-  const webDist = join(repoRoot, 'web', 'dist');
+  const webDist = options.webDist ?? join(repoRoot, 'web', 'dist');
   const serveWeb = !!options.serveWeb && existsSync(join(webDist, 'index.html'));
   installErrorHandler(app, { spaFallback: serveWeb });
   await app.register(cookie);
@@ -111,7 +114,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   if (serveWeb) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, webStaticOptions(webDist));
   }
 
   return app;

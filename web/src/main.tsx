@@ -1,8 +1,17 @@
-import '@mantine/core/styles.css';
-import '@mantine/notifications/styles.css';
+import './styles/public';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+
+// A tab left open across an upgrade asks for page chunks the new release no longer has; loading
+// the page again fetches the current ones. Once a minute at most, so a real outage cannot loop.
+window.addEventListener('vite:preloadError', (event) => {
+  const last = Number(sessionStorage.getItem('usher.reloaded-for-chunks') ?? 0);
+  if (Date.now() - last < 60_000) return;
+  sessionStorage.setItem('usher.reloaded-for-chunks', String(Date.now()));
+  event.preventDefault();
+  window.location.reload();
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -47,9 +47,10 @@ export function installErrorHandler(app: FastifyInstance, options: { spaFallback
       .send(body('internal_error', `Something went wrong on our side. Quote this id when reporting it: ${request.id}`, { correlationId: request.id }));
   });
 
-  // With the web app served, every other GET path belongs to the single-page app's router.
+  // With the web app served, every other GET path belongs to the single-page app's router. A missing
+  // /assets/ file (a tab still open on an older release) gets a 404, not index.html posing as code.
   app.setNotFoundHandler((request, reply) => {
-    if (options.spaFallback && request.method === 'GET' && !request.url.startsWith('/api/')) {
+    if (options.spaFallback && request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/assets/')) {
       return reply.type('text/html').sendFile('index.html');
     }
     return reply.status(404).send(body('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`));

@@ -5,7 +5,7 @@ import { RouterProvider } from 'react-router';
 import { ApiError } from '../api/client';
 import { router } from './router';
 import { SESSION_KEY } from './session';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 
 function expired(error: unknown): boolean {
   return error instanceof ApiError && error.status === 401;
@@ -33,7 +33,7 @@ export const queryClient = new QueryClient({
 
 export function App() {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="auto">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />

@@ -1,42 +1,66 @@
-import { createBrowserRouter, Outlet } from 'react-router';
-import { AdminLayout } from '../features/admin/AdminLayout';
-import { AlertsPage } from '../features/admin/AlertsPage';
-import { ApiKeysPage } from '../features/admin/ApiKeysPage';
-import { AuditPage } from '../features/admin/AuditPage';
-import { DashboardPage } from '../features/admin/DashboardPage';
-import { JobsPage } from '../features/admin/jobs/JobsPage';
-import { LibrariesPage } from '../features/admin/libraries/LibrariesPage';
-import { LibraryGroupsPage } from '../features/admin/libraries/LibraryGroupsPage';
-import { LoginsPage } from '../features/admin/logins/LoginsPage';
-import { ImportPage } from '../features/admin/members/ImportPage';
-import { MemberDetailPage } from '../features/admin/members/MemberDetailPage';
-import { MembersPage } from '../features/admin/members/MembersPage';
-import { SharedServersPage } from '../features/admin/members/SharedServersPage';
-import { Permit } from '../features/admin/Permit';
-import { PlexAccountsPage } from '../features/admin/plex-accounts/PlexAccountsPage';
-import { RolesPage } from '../features/admin/roles/RolesPage';
-import { LocationsPage } from '../features/admin/servers/LocationsPage';
-import { ServersPage } from '../features/admin/servers/ServersPage';
-import { SettingsPage } from '../features/admin/settings/SettingsPage';
+import type { ComponentType } from 'react';
+import { createBrowserRouter, Outlet, type RouteObject } from 'react-router';
 import { AuthLayout } from '../features/auth/AuthLayout';
-import { ConfirmPage } from '../features/auth/ConfirmPage';
-import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage';
 import { LoginPage } from '../features/auth/LoginPage';
-import { RegisterPage } from '../features/auth/RegisterPage';
-import { ResetPasswordPage } from '../features/auth/ResetPasswordPage';
-import { SecondFactorPage } from '../features/auth/SecondFactorPage';
-import { SetupPage } from '../features/auth/SetupPage';
-import { AccountPage } from '../features/portal/AccountPage';
-import { PortalHomePage } from '../features/portal/PortalHomePage';
-import { PortalLayout } from '../features/portal/PortalLayout';
-import { SubscribePage } from '../features/portal/SubscribePage';
 import { HomePage } from '../features/public/HomePage';
 import { NotFoundPage } from '../features/public/NotFoundPage';
 import { PublicLayout } from '../features/public/PublicLayout';
-import { RequireAdmin, RequireLogin, SetupGate } from './guards';
+import { FullPageLoader, RequireAdmin, RequireLogin, SetupGate } from './guards';
 import { RouteError } from './RouteError';
 
-export const router = createBrowserRouter([
+/*
+ * The login page and the public pages ship in the entry bundle; the portal and every admin page are
+ * fetched when first opened (route `lazy`), so a visitor on /login never downloads the admin.
+ * React Router keeps the current page on screen while the next page's code loads.
+ */
+
+type Loader<M> = () => Promise<M>;
+
+/** A lazily loaded page: `pick` names the export, so a renamed component fails the type check. */
+function lazyPage<M>(load: Loader<M>, pick: (module: M) => ComponentType): Pick<RouteObject, 'lazy'> {
+  return { lazy: async () => ({ Component: pick(await load()) }) };
+}
+
+/** An admin page behind a permission: the Permit wrapper lives in the page's own chunk. */
+function adminPage<M>(permission: string, load: Loader<M>, pick: (module: M) => ComponentType): Pick<RouteObject, 'lazy'> {
+  return {
+    lazy: async () => {
+      const [{ Permit }, module] = await Promise.all([import('../features/admin/Permit'), load()]);
+      const Page = pick(module);
+      return { element: <Permit permission={permission}><Page /></Permit> };
+    },
+  };
+}
+
+const admin = {
+  members: () => import('../features/admin/members/MembersPage'),
+  import: () => import('../features/admin/members/ImportPage'),
+  member: () => import('../features/admin/members/MemberDetailPage'),
+  sharedServers: () => import('../features/admin/members/SharedServersPage'),
+  logins: () => import('../features/admin/logins/LoginsPage'),
+  servers: () => import('../features/admin/servers/ServersPage'),
+  locations: () => import('../features/admin/servers/LocationsPage'),
+  libraries: () => import('../features/admin/libraries/LibrariesPage'),
+  libraryGroups: () => import('../features/admin/libraries/LibraryGroupsPage'),
+  plexAccounts: () => import('../features/admin/plex-accounts/PlexAccountsPage'),
+  roles: () => import('../features/admin/roles/RolesPage'),
+  apiKeys: () => import('../features/admin/ApiKeysPage'),
+  settings: () => import('../features/admin/settings/SettingsPage'),
+  audit: () => import('../features/admin/AuditPage'),
+  alerts: () => import('../features/admin/AlertsPage'),
+  jobs: () => import('../features/admin/jobs/JobsPage'),
+};
+
+const auth = {
+  setup: () => import('../features/auth/SetupPage'),
+  secondFactor: () => import('../features/auth/SecondFactorPage'),
+  register: () => import('../features/auth/RegisterPage'),
+  confirm: () => import('../features/auth/ConfirmPage'),
+  forgot: () => import('../features/auth/ForgotPasswordPage'),
+  reset: () => import('../features/auth/ResetPasswordPage'),
+};
+
+export const routes: RouteObject[] = [
   {
     element: (
       <SetupGate>
@@ -44,6 +68,8 @@ export const router = createBrowserRouter([
       </SetupGate>
     ),
     errorElement: <RouteError />,
+    // Shown only while the first page's code loads on a cold start of a lazy route.
+    hydrateFallbackElement: <FullPageLoader />,
     children: [
       {
         element: <PublicLayout />,
@@ -55,13 +81,13 @@ export const router = createBrowserRouter([
       {
         element: <AuthLayout />,
         children: [
-          { path: 'setup', element: <SetupPage /> },
+          { path: 'setup', ...lazyPage(auth.setup, (m) => m.SetupPage) },
           { path: 'login', element: <LoginPage /> },
-          { path: 'login/2fa', element: <SecondFactorPage /> },
-          { path: 'register', element: <RegisterPage /> },
-          { path: 'confirm', element: <ConfirmPage /> },
-          { path: 'forgot-password', element: <ForgotPasswordPage /> },
-          { path: 'reset-password', element: <ResetPasswordPage /> },
+          { path: 'login/2fa', ...lazyPage(auth.secondFactor, (m) => m.SecondFactorPage) },
+          { path: 'register', ...lazyPage(auth.register, (m) => m.RegisterPage) },
+          { path: 'confirm', ...lazyPage(auth.confirm, (m) => m.ConfirmPage) },
+          { path: 'forgot-password', ...lazyPage(auth.forgot, (m) => m.ForgotPasswordPage) },
+          { path: 'reset-password', ...lazyPage(auth.reset, (m) => m.ResetPasswordPage) },
         ],
       },
       {
@@ -69,11 +95,11 @@ export const router = createBrowserRouter([
         children: [
           {
             path: 'portal',
-            element: <PortalLayout />,
+            ...lazyPage(() => import('../features/portal/PortalLayout'), (m) => m.PortalLayout),
             children: [
-              { index: true, element: <PortalHomePage /> },
-              { path: 'subscribe', element: <SubscribePage /> },
-              { path: 'account', element: <AccountPage /> },
+              { index: true, ...lazyPage(() => import('../features/portal/PortalHomePage'), (m) => m.PortalHomePage) },
+              { path: 'subscribe', ...lazyPage(() => import('../features/portal/SubscribePage'), (m) => m.SubscribePage) },
+              { path: 'account', ...lazyPage(() => import('../features/portal/AccountPage'), (m) => m.AccountPage) },
             ],
           },
           {
@@ -81,25 +107,25 @@ export const router = createBrowserRouter([
             element: <RequireAdmin />,
             children: [
               {
-                element: <AdminLayout />,
+                ...lazyPage(() => import('../features/admin/AdminLayout'), (m) => m.AdminLayout),
                 children: [
-                  { index: true, element: <DashboardPage /> },
-                  { path: 'members', element: <Permit permission="members.read"><MembersPage /></Permit> },
-                  { path: 'members/import', element: <Permit permission="members.read"><ImportPage /></Permit> },
-                  { path: 'members/:id', element: <Permit permission="members.read"><MemberDetailPage /></Permit> },
-                  { path: 'logins', element: <Permit permission="logins.read"><LoginsPage /></Permit> },
-                  { path: 'servers', element: <Permit permission="servers.read"><ServersPage /></Permit> },
-                  { path: 'server-locations', element: <Permit permission="servers.read"><LocationsPage /></Permit> },
-                  { path: 'libraries', element: <Permit permission="servers.read"><LibrariesPage /></Permit> },
-                  { path: 'library-groups', element: <Permit permission="servers.read"><LibraryGroupsPage /></Permit> },
-                  { path: 'shared-servers', element: <Permit permission="members.read"><SharedServersPage /></Permit> },
-                  { path: 'plex-accounts', element: <Permit permission="servers.read"><PlexAccountsPage /></Permit> },
-                  { path: 'roles', element: <Permit permission="roles.read"><RolesPage /></Permit> },
-                  { path: 'api-keys', element: <Permit permission="apikeys.read"><ApiKeysPage /></Permit> },
-                  { path: 'settings/:section?', element: <Permit permission="settings.read"><SettingsPage /></Permit> },
-                  { path: 'audit', element: <Permit permission="audit.read"><AuditPage /></Permit> },
-                  { path: 'alerts', element: <Permit permission="alerts.read"><AlertsPage /></Permit> },
-                  { path: 'jobs', element: <Permit permission="jobs.read"><JobsPage /></Permit> },
+                  { index: true, ...lazyPage(() => import('../features/admin/DashboardPage'), (m) => m.DashboardPage) },
+                  { path: 'members', ...adminPage('members.read', admin.members, (m) => m.MembersPage) },
+                  { path: 'members/import', ...adminPage('members.read', admin.import, (m) => m.ImportPage) },
+                  { path: 'members/:id', ...adminPage('members.read', admin.member, (m) => m.MemberDetailPage) },
+                  { path: 'logins', ...adminPage('logins.read', admin.logins, (m) => m.LoginsPage) },
+                  { path: 'servers', ...adminPage('servers.read', admin.servers, (m) => m.ServersPage) },
+                  { path: 'server-locations', ...adminPage('servers.read', admin.locations, (m) => m.LocationsPage) },
+                  { path: 'libraries', ...adminPage('servers.read', admin.libraries, (m) => m.LibrariesPage) },
+                  { path: 'library-groups', ...adminPage('servers.read', admin.libraryGroups, (m) => m.LibraryGroupsPage) },
+                  { path: 'shared-servers', ...adminPage('members.read', admin.sharedServers, (m) => m.SharedServersPage) },
+                  { path: 'plex-accounts', ...adminPage('servers.read', admin.plexAccounts, (m) => m.PlexAccountsPage) },
+                  { path: 'roles', ...adminPage('roles.read', admin.roles, (m) => m.RolesPage) },
+                  { path: 'api-keys', ...adminPage('apikeys.read', admin.apiKeys, (m) => m.ApiKeysPage) },
+                  { path: 'settings/:section?', ...adminPage('settings.read', admin.settings, (m) => m.SettingsPage) },
+                  { path: 'audit', ...adminPage('audit.read', admin.audit, (m) => m.AuditPage) },
+                  { path: 'alerts', ...adminPage('alerts.read', admin.alerts, (m) => m.AlertsPage) },
+                  { path: 'jobs', ...adminPage('jobs.read', admin.jobs, (m) => m.JobsPage) },
                   { path: '*', element: <NotFoundPage /> },
                 ],
               },
@@ -109,4 +135,6 @@ export const router = createBrowserRouter([
       },
     ],
   },
-]);
+];
+
+export const router = createBrowserRouter(routes);

@@ -1,13 +1,15 @@
-import { ActionIcon, Alert, AppShell, Badge, Burger, Group, Indicator, NavLink, ScrollArea, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, AppShell, Burger, Group, Indicator, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconApi, IconBell, IconUser } from '@tabler/icons-react';
+import { IconBell } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import { Link, NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
+import { Link, Outlet } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { can, useSession } from '../../app/session';
 import { Brand } from '../../components/Brand';
 import { ColorSchemeToggle } from '../../components/ColorSchemeToggle';
 import { UserMenu } from '../../components/UserMenu';
+import '../../styles/app';
+import { AdminNav } from './AdminNav';
 import { visibleNav } from './nav';
 
 export const UNREAD_ALERTS_KEY = ['admin', 'alerts', 'unread-count'] as const;
@@ -23,26 +25,17 @@ export function useUnreadAlerts(enabled: boolean) {
 
 export function AdminLayout() {
   const [opened, { toggle, close }] = useDisclosure();
-  const { pathname } = useLocation();
   const login = useSession().data?.login;
   const canAlerts = can(login, 'alerts.read');
   const unread = useUnreadAlerts(canAlerts).data?.unread ?? 0;
   const nav = visibleNav((permission) => can(login, permission));
-  const isActive = (to: string) => (to === '/admin' ? pathname === '/admin' : pathname.startsWith(to));
-
-  const badge = (kind?: 'alerts') =>
-    kind === 'alerts' && unread > 0 ? (
-      <Badge size="sm" color="red" variant="filled" circle={unread < 10}>
-        {unread > 99 ? '99+' : unread}
-      </Badge>
-    ) : undefined;
 
   return (
     <AppShell header={{ height: 60 }} navbar={{ width: 250, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" aria-expanded={opened} aria-controls="admin-menu" />
             <Brand to="/admin" suffix="Admin" />
           </Group>
           <Group gap="xs" wrap="nowrap">
@@ -61,48 +54,8 @@ export function AdminLayout() {
         </Group>
       </AppShell.Header>
 
-      <AppShell.Navbar p="sm" aria-label="Admin menu">
-        <AppShell.Section grow component={ScrollArea}>
-          {nav.map((entry) =>
-            entry.pages ? (
-              <NavLink
-                key={entry.label}
-                label={entry.label}
-                leftSection={<entry.icon size={18} stroke={1.5} />}
-                defaultOpened
-                childrenOffset={28}
-              >
-                {entry.pages.map((page) => (
-                  <NavLink
-                    key={page.to}
-                    component={RouterNavLink}
-                    to={page.to}
-                    label={page.label}
-                    active={isActive(page.to)}
-                    rightSection={badge(page.badge)}
-                    onClick={close}
-                  />
-                ))}
-              </NavLink>
-            ) : (
-              <NavLink
-                key={entry.label}
-                component={RouterNavLink}
-                to={entry.to!}
-                end={entry.to === '/admin'}
-                label={entry.label}
-                leftSection={<entry.icon size={18} stroke={1.5} />}
-                active={isActive(entry.to!)}
-                rightSection={badge(entry.badge)}
-                onClick={close}
-              />
-            ),
-          )}
-        </AppShell.Section>
-        <AppShell.Section>
-          <NavLink component={Link} to="/portal" label="Customer portal" leftSection={<IconUser size={18} stroke={1.5} />} onClick={close} />
-          <NavLink component="a" href="/api/docs" target="_blank" label="API documentation" leftSection={<IconApi size={18} stroke={1.5} />} />
-        </AppShell.Section>
+      <AppShell.Navbar p="sm" aria-label="Admin menu" id="admin-menu">
+        <AdminNav nav={nav} unreadAlerts={unread} onNavigate={close} />
       </AppShell.Navbar>
 
       <AppShell.Main>

@@ -6,6 +6,7 @@ import { useSession } from '../../app/session';
 import { Brand } from '../../components/Brand';
 import { ColorSchemeToggle } from '../../components/ColorSchemeToggle';
 import { UserMenu } from '../../components/UserMenu';
+import '../../styles/app';
 
 const LINKS = [
   { to: '/portal', label: 'Home', icon: IconHome, end: true },

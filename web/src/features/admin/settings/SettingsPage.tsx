@@ -21,18 +21,21 @@ export function SettingsPage() {
       {settings.isError && <QueryError error={settings.error} onRetry={() => void settings.refetch()} />}
       {settings.data && section && current && current.section !== section && <Navigate to={`/admin/settings/${current.section}`} replace />}
       {current && (
-        <>
-          <Tabs value={current.section} onChange={(value) => value && void navigate(`/admin/settings/${value}`)} mb="lg">
-            <Tabs.List>
-              {live.map((s) => (
-                <Tabs.Tab key={s.section} value={s.section}>
-                  {s.title}
-                </Tabs.Tab>
-              ))}
-            </Tabs.List>
-          </Tabs>
-          <SectionForm key={current.section} section={current} />
-        </>
+        // Every tab gets its panel (hidden unless current) so each tab's aria-controls names a real element.
+        <Tabs value={current.section} onChange={(value) => value && void navigate(`/admin/settings/${value}`)} keepMounted>
+          <Tabs.List mb="lg">
+            {live.map((s) => (
+              <Tabs.Tab key={s.section} value={s.section}>
+                {s.title}
+              </Tabs.Tab>
+            ))}
+          </Tabs.List>
+          {live.map((s) => (
+            <Tabs.Panel key={s.section} value={s.section}>
+              {s.section === current.section && <SectionForm key={current.section} section={current} />}
+            </Tabs.Panel>
+          ))}
+        </Tabs>
       )}
     </>
   );

@@ -9,6 +9,7 @@ import { notifySuccess } from '../../../components/notify';
 import { PasswordPrompt, type PasswordPromptProps } from './PasswordPrompt';
 import { ACCOUNT_KEY } from './ProfileCard';
 import { RecoveryCodes } from './RecoveryCodes';
+import { TotpQrCode } from './TotpQrCode';
 
 type Prompt = Omit<PasswordPromptProps, 'opened' | 'onClose'>;
 
@@ -136,24 +137,30 @@ export function TwoFactorCard() {
 
         {setup && (
           <Stack gap="sm" p="md" bg="var(--mantine-color-default-hover)" style={{ borderRadius: 8 }}>
-            <Text size="sm">
-              1. In your authenticator app, add an account with this setup key (or open the link on your phone):
-            </Text>
-            <Group gap="xs">
-              <Code fz="md" data-testid="totp-secret">
-                {setup.secret.replace(/(.{4})/g, '$1 ').trim()}
-              </Code>
-              <CopyButton value={setup.secret}>
-                {({ copied, copy }) => (
-                  <Button size="compact-xs" variant="subtle" onClick={copy} leftSection={copied ? <IconCheck size={12} /> : <IconCopy size={12} />}>
-                    {copied ? 'Copied' : 'Copy'}
-                  </Button>
-                )}
-              </CopyButton>
+            <Text size="sm">1. Scan this code with your authenticator app, or add an account with the setup key (or open the link on your phone):</Text>
+            <Group gap="md" align="center">
+              <TotpQrCode uri={setup.uri} />
+              <Stack gap="xs" style={{ flex: '1 1 200px', minWidth: 0 }}>
+                <Text size="xs" c="dimmed">
+                  Setup key
+                </Text>
+                <Group gap="xs">
+                  <Code fz="md" data-testid="totp-secret">
+                    {setup.secret.replace(/(.{4})/g, '$1 ').trim()}
+                  </Code>
+                  <CopyButton value={setup.secret}>
+                    {({ copied, copy }) => (
+                      <Button size="compact-xs" variant="subtle" onClick={copy} leftSection={copied ? <IconCheck size={12} /> : <IconCopy size={12} />}>
+                        {copied ? 'Copied' : 'Copy'}
+                      </Button>
+                    )}
+                  </CopyButton>
+                </Group>
+                <Anchor href={setup.uri} size="xs" style={{ wordBreak: 'break-all' }} data-testid="totp-uri">
+                  {setup.uri}
+                </Anchor>
+              </Stack>
             </Group>
-            <Anchor href={setup.uri} size="xs" style={{ wordBreak: 'break-all' }} data-testid="totp-uri">
-              {setup.uri}
-            </Anchor>
             <form
               onSubmit={(event) => {
                 event.preventDefault();
