@@ -1,4 +1,5 @@
 import type { Container } from '../container.js';
+import { SYSTEM_CEILING } from '../domain/permission-ceiling.js';
 import { systemActor } from '../modules/audit/audit.service.js';
 import { ADMIN_ROLE_ID } from '../modules/roles/roles.repository.js';
 
@@ -14,6 +15,7 @@ export async function seedDemo(container: Container): Promise<void> {
   await container.logins.create(
     { email: DEMO_ADMIN_EMAIL, password: DEMO_ADMIN_PASSWORD, roleId: ADMIN_ROLE_ID, displayName: 'Demo administrator' },
     systemActor,
+    SYSTEM_CEILING,
   );
   const siteUrl = container.env.SITE_URL ?? `http://localhost:${container.env.PORT}`;
   await container.settings.update(
