@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002_jobs.js';
 import * as m0003 from './migrations/0003_media_servers.js';
 import * as m0004 from './migrations/0004_login_discord.js';
 import * as m0005 from './migrations/0005_sync_guard.js';
+import * as m0006 from './migrations/0006_plans_payments.js';
 
 /** Migrations are listed here (not read from disk) so src/ and dist/ behave the same. */
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003_media_servers': m0003,
   '0004_login_discord': m0004,
   '0005_sync_guard': m0005,
+  '0006_plans_payments': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
@@ -35,6 +37,13 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Runs the migrations up to and including `target` (upgrade tests build an older database with it). */
+export async function migrateTo(handle: DatabaseHandle, target: string): Promise<void> {
+  const migrator = await migratorFor(handle);
+  const { error } = await migrator.migrateTo(target);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
 }
 
 /** True when every known migration has run (the readiness probe uses it). */

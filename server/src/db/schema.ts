@@ -5,6 +5,7 @@
  */
 import type { Generated } from 'kysely';
 import type { MediaTables } from './schema-media.js';
+import type { PlanTables } from './schema-plans.js';
 
 type Bool = boolean | number;
 
@@ -158,7 +159,7 @@ export interface MetaTable {
   value: string;
 }
 
-export interface Database extends MediaTables {
+export interface Database extends MediaTables, PlanTables {
   roles: RolesTable;
   logins: LoginsTable;
   sessions: SessionsTable;
