@@ -14,6 +14,7 @@ import { MembersPage } from '../features/admin/members/MembersPage';
 import { SharedServersPage } from '../features/admin/members/SharedServersPage';
 import { Permit } from '../features/admin/Permit';
 import { PlexAccountsPage } from '../features/admin/plex-accounts/PlexAccountsPage';
+import { PlansPage } from '../features/admin/plans/PlansPage';
 import { RolesPage } from '../features/admin/roles/RolesPage';
 import { LocationsPage } from '../features/admin/servers/LocationsPage';
 import { ServersPage } from '../features/admin/servers/ServersPage';
@@ -85,6 +86,7 @@ export const router = createBrowserRouter([
                 children: [
                   { index: true, element: <DashboardPage /> },
                   { path: 'members', element: <Permit permission="members.read"><MembersPage /></Permit> },
+                  { path: 'plans', element: <Permit permission="plans.read"><PlansPage /></Permit> },
                   { path: 'members/import', element: <Permit permission="members.read"><ImportPage /></Permit> },
                   { path: 'members/:id', element: <Permit permission="members.read"><MemberDetailPage /></Permit> },
                   { path: 'logins', element: <Permit permission="logins.read"><LoginsPage /></Permit> },
