@@ -96,6 +96,11 @@ describeEachDb('plans', (dialect) => {
       expect(res.json().error.message.length).toBeGreaterThan(10);
     }
     expect((await admin.get('/api/admin/plans')).json().items.length).toBe(before);
+    // Schema-level refusals name the rule in their issues.
+    const noGroup = await admin.post('/api/admin/plans', { ...basePlan, libraryGroupIds: [] });
+    expect(JSON.stringify(noGroup.json().error.details)).toContain('at least one library group');
+    const badDuration = await admin.post('/api/admin/plans', { ...basePlan, duration: { unit: 'months', count: 121 } });
+    expect(JSON.stringify(badDuration.json().error.details)).toContain('at most 3650 days or 120 months');
     const plexPass = await admin.post('/api/admin/plans', { ...basePlan, allowDownloads: true, serverIds: ['plex-nopass'] });
     expect(plexPass.json().error.message).toContain('Plex Pass');
     // A Plex Pass override set by the admin counts as Plex Pass.
