@@ -42,6 +42,10 @@ import { ServersService } from './modules/servers/servers.service.js';
 import { SyncGuardRepository } from './modules/sync/sync-guard.repository.js';
 import { SyncService } from './modules/sync/sync.service.js';
 import { EmbyConnectService } from './modules/servers/emby-connect.service.js';
+import { PlansRepository } from './modules/plans/plans.repository.js';
+import { PlansService } from './modules/plans/plans.service.js';
+import { PaymentsRepository } from './modules/payments/payments.repository.js';
+import { PaymentsService } from './modules/payments/payments.service.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -104,9 +108,13 @@ export function createContainer(options: ContainerOptions) {
   const servers = new ServersService(serversRepo, connector, plexAccounts, secrets, audit, clock);
   const embyConnect = new EmbyConnectService(serversRepo, connector, alerts, log);
   const libraries = new LibrariesService(librariesRepo, audit, clock);
-  const members = new MembersService(membersRepo, serversRepo, audit, clock);
+  const plansRepo = new PlansRepository(db);
+  const plans = new PlansService(plansRepo, settings, audit, clock);
+  settings.registerGuard('general', (next, before) => plans.checkCurrencyChange(String(before.currency), String(next.currency)));
+  const payments = new PaymentsService(new PaymentsRepository(db), plansRepo, membersRepo, settings, audit, clock);
+  const members = new MembersService(membersRepo, serversRepo, payments, audit, clock);
   const syncGuard = new SyncGuardRepository(db, clock);
-  const sync = new SyncService(serversRepo, librariesRepo, membersRepo, connector, settings, alerts, syncGuard, audit, clock);
+  const sync = new SyncService(serversRepo, librariesRepo, membersRepo, payments, connector, settings, alerts, syncGuard, audit, clock);
 
   // Registered here so every instance lists the same jobs; they only run once startUsher starts them.
   registerUsherJobs({ jobs, notifications, authCleanup: new AuthCleanupService(authRepo, clock), sync, plexAccounts, settings });
@@ -133,6 +141,8 @@ export function createContainer(options: ContainerOptions) {
     servers,
     libraries,
     members,
+    plans,
+    payments,
     sync,
     syncGuard,
   };

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_login_discord.js';
 import * as m0005 from './migrations/0005_sync_guard.js';
 import * as m0006 from './migrations/0006_auth_hardening.js';
 import * as m0007 from './migrations/0007_privilege_ceiling.js';
+import * as m0008 from './migrations/0008_plans_payments.js';
 import * as m0010 from './migrations/0010_member_server_history.js';
 
 /** Migrations are listed here (not read from disk) so src/ and dist/ behave the same. */
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0005_sync_guard': m0005,
   '0006_auth_hardening': m0006,
   '0007_privilege_ceiling': m0007,
+  '0008_plans_payments': m0008,
   '0010_member_server_history': m0010,
 };
 
@@ -41,6 +43,13 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Runs the migrations up to and including `target` (upgrade tests build an older database with it). */
+export async function migrateTo(handle: DatabaseHandle, target: string): Promise<void> {
+  const migrator = await migratorFor(handle);
+  const { error } = await migrator.migrateTo(target);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
 }
 
 /** True when every known migration has run (the readiness probe uses it). */

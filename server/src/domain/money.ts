@@ -56,3 +56,11 @@ export function formatMinor(minor: number, currency: string, locale = 'en'): str
     maximumFractionDigits: exponent,
   }).format(minor / 10 ** exponent);
 }
+
+let knownCurrencies: ReadonlySet<string> | null = null;
+
+/** Whether a code is a current ISO 4217 currency (the list ICU ships), e.g. USD yes, ABC no. */
+export function isIsoCurrency(code: string): boolean {
+  knownCurrencies ??= new Set(Intl.supportedValuesOf('currency'));
+  return CODE.test(code) && knownCurrencies.has(code);
+}

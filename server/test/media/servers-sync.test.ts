@@ -100,7 +100,10 @@ describeEachDb('Jellyfin and Emby servers: add, sync, import, resync', (dialect)
     const titles = (await admin.get('/api/admin/libraries')).json().items.map((l: { title: string }) => l.title);
     expect(titles).toContain('Films');
     expect(titles).not.toContain('Music');
-    expect((await admin.get('/api/admin/members?q=newcomer')).json().total).toBe(1);
+    const newcomer = (await admin.get('/api/admin/members?q=newcomer')).json();
+    expect(newcomer.total).toBe(1);
+    // Not permanent (the setting's default): a default-plan payment of one plan period from now keeps them active.
+    expect(newcomer.items[0].status).toMatchObject({ state: 'active', reason: 'payment', planId: 'plan-default', until: '2026-04-01T12:00:00.000Z' });
     expect((await admin.get('/api/admin/members?q=jf-0001')).json().total).toBe(0);
 
     // Even if the deleted member's account vanishes and comes back, it stays deleted.

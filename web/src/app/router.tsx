@@ -49,6 +49,7 @@ const admin = {
   audit: () => import('../features/admin/AuditPage'),
   alerts: () => import('../features/admin/AlertsPage'),
   jobs: () => import('../features/admin/jobs/JobsPage'),
+  plans: () => import('../features/admin/plans/PlansPage'),
 };
 
 const auth = {
@@ -111,6 +112,7 @@ export const routes: RouteObject[] = [
                 children: [
                   { index: true, ...lazyPage(() => import('../features/admin/DashboardPage'), (m) => m.DashboardPage) },
                   { path: 'members', ...adminPage('members.read', admin.members, (m) => m.MembersPage) },
+                  { path: 'plans', ...adminPage('plans.read', admin.plans, (m) => m.PlansPage) },
                   { path: 'members/import', ...adminPage('members.read', admin.import, (m) => m.ImportPage) },
                   { path: 'members/:id', ...adminPage('members.read', admin.member, (m) => m.MemberDetailPage) },
                   { path: 'logins', ...adminPage('logins.read', admin.logins, (m) => m.LoginsPage) },

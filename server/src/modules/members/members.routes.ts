@@ -23,6 +23,19 @@ const sharedServerSchema = z
   })
   .meta({ id: 'SharedServer' });
 
+const statusSchema = z
+  .object({
+    state: z.enum(['active', 'expired', 'permanent']),
+    reason: z.enum(['permanent', 'payment', 'renewal_grace', 'no_payments', 'expired', 'starts_in_future']),
+    until: z.string().nullable(),
+    expiredAt: z.string().nullable(),
+    startsAt: z.string().nullable(),
+    paymentId: z.string().nullable(),
+    planId: z.string().nullable(),
+    planName: z.string().nullable(),
+  })
+  .meta({ id: 'MemberStatus' });
+
 const memberItem = z
   .object({
     id: z.string(),
@@ -33,6 +46,7 @@ const memberItem = z
     source: z.string(),
     createdAt: z.string(),
     servers: z.array(z.object({ serverId: z.string(), serverName: z.string(), state: z.string() })),
+    status: statusSchema,
   })
   .meta({ id: 'MemberListItem' });
 
@@ -47,6 +61,7 @@ const memberDetail = z
     importExpiresAt: z.string().nullable(),
     createdAt: z.string(),
     accounts: z.array(sharedServerSchema),
+    status: statusSchema,
   })
   .meta({ id: 'MemberDetail' });
 

@@ -2,6 +2,7 @@ import { badRequest, notFound } from '../../http/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { PaymentsService } from '../payments/payments.service.js';
 import type { ServersRepository } from '../servers/servers.repository.js';
 import { MemberMatcher } from '../../domain/server-sync.js';
 import type { MEMBER_SORTS, MembersRepository } from './members.repository.js';
@@ -9,7 +10,7 @@ import type { MEMBER_SORTS, MembersRepository } from './members.repository.js';
 export interface ImportChoice {
   serverIds: string[];
   mode: 'permanent' | 'expiring';
-  /** With mode 'expiring': when the imported members' access ends (until plans exist, recorded on the member). */
+  /** With mode 'expiring': when the imported members' default-plan payment ends (also kept on the member for reference). */
   expiresAt?: string | undefined;
 }
 
@@ -18,18 +19,22 @@ export class MembersService {
   constructor(
     private readonly repo: MembersRepository,
     private readonly servers: ServersRepository,
+    private readonly payments: PaymentsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
 
-  search(query: { q?: string | undefined; serverId?: string | undefined; sort: (typeof MEMBER_SORTS)[number]; order: 'asc' | 'desc'; offset: number; limit: number }) {
-    return this.repo.search(query);
+  async search(query: { q?: string | undefined; serverId?: string | undefined; sort: (typeof MEMBER_SORTS)[number]; order: 'asc' | 'desc'; offset: number; limit: number }) {
+    const page = await this.repo.search(query);
+    const statuses = await this.payments.statuses(page.items);
+    return { ...page, items: page.items.map((m) => ({ ...m, status: statuses.get(m.id)! })) };
   }
 
   async detail(id: string) {
     const member = await this.repo.findMember(id);
     if (!member || member.deleted_at) throw notFound('member_not_found', 'No member has that id.');
     const accounts = await this.repo.sharedServers({ memberId: id });
+    const status = (await this.payments.statuses([{ id, permanent: Boolean(member.permanent) }])).get(id)!;
     return {
       id: member.id,
       email: member.email,
@@ -40,6 +45,7 @@ export class MembersService {
       importExpiresAt: member.import_expires_at,
       createdAt: member.created_at,
       accounts,
+      status,
     };
   }
 
@@ -65,6 +71,7 @@ export class MembersService {
       throw badRequest('invalid_expiry', 'Choose an expiry date in the future for the imported members.');
     }
     const now = this.clock.now().toISOString();
+    const paymentContext = await this.payments.importContext();
     let imported = 0;
     for (const serverId of choice.serverIds) {
       const server = await this.servers.find(serverId);
@@ -92,6 +99,7 @@ export class MembersService {
           return { accountId: a.id, memberId };
         });
         await this.repo.insertMembers(newMembers, now, trx);
+        if (choice.mode === 'expiring') await this.payments.recordImported(newMembers.map((m) => m.id), choice.expiresAt!, paymentContext, actor, trx);
         await this.repo.linkAccounts(links, trx);
         await this.servers.update(serverId, { members_imported_at: now, updated_at: now }, trx);
         imported += newMembers.length;

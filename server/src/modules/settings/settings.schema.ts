@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIsoCurrency } from '../../domain/money.js';
 
 /**
  * The typed settings tree: one zod object per tab of the admin Settings page, every field with a
@@ -32,6 +33,7 @@ export const settingsSections = {
       currency: z
         .string()
         .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
+        .refine((code) => isIsoCurrency(code), 'an ISO 4217 currency code such as USD')
         .default('USD'),
       timeZone: z
         .string()

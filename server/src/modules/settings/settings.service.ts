@@ -32,8 +32,12 @@ export interface SectionUpdate {
 /** A hook a section may register to check its values (e.g. SMTP credentials) before they are saved. */
 export type SectionTester = (values: Record<string, unknown>) => Promise<void>;
 
+/** A hook that may refuse a change because of data elsewhere (e.g. the currency while money is recorded). */
+export type SectionGuard = (next: Record<string, unknown>, before: Record<string, unknown>) => Promise<void>;
+
 export class SettingsService {
   private readonly testers = new Map<SectionName, SectionTester>();
+  private readonly guards = new Map<SectionName, SectionGuard>();
 
   constructor(
     private readonly repo: SettingsRepository,
@@ -44,6 +48,10 @@ export class SettingsService {
 
   registerTester(section: SectionName, tester: SectionTester): void {
     this.testers.set(section, tester);
+  }
+
+  registerGuard(section: SectionName, guard: SectionGuard): void {
+    this.guards.set(section, guard);
   }
 
   hasTester(section: SectionName): boolean {
@@ -97,6 +105,7 @@ export class SettingsService {
   async update(section: SectionName, update: SectionUpdate, actor: Actor): Promise<SectionView> {
     const before = (await this.get(section)) as Record<string, unknown>;
     const next = await this.prepare(section, update);
+    await this.guards.get(section)?.(next, before);
     const defaults = settingsSections[section].schema.parse({}) as Record<string, unknown>;
     const secretFields = secretFieldsOf(section);
     const diff: Record<string, unknown> = {};

@@ -6,9 +6,10 @@ import { conflict } from '../../http/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import type { AlertsService } from '../alerts/alerts.service.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import { systemActor, type Actor, type AuditService } from '../audit/audit.service.js';
 import { PRIVATE_GROUP_ID, type LibrariesRepository } from '../libraries/libraries.repository.js';
 import type { MembersRepository } from '../members/members.repository.js';
+import type { PaymentsService } from '../payments/payments.service.js';
 import type { ServerConnector } from '../servers/server-connector.js';
 import type { ServerRecord, ServersRepository } from '../servers/servers.repository.js';
 import type { SettingsService } from '../settings/settings.service.js';
@@ -47,6 +48,7 @@ export class SyncService {
     private readonly servers: ServersRepository,
     private readonly libraries: LibrariesRepository,
     private readonly members: MembersRepository,
+    private readonly payments: PaymentsService,
     private readonly connector: ServerConnector,
     private readonly settings: SettingsService,
     private readonly alerts: AlertsService,
@@ -214,6 +216,7 @@ export class SyncService {
     }
     const now = this.now();
     const media = await this.settings.get('mediaServer');
+    const paymentContext = await this.payments.importContext();
     const goneIds = new Set(changes.gone.map((g) => g.id));
     const stillUnlinked = unlinked.filter((a) => !goneIds.has(a.id));
     let newUnlinked = 0;
@@ -235,6 +238,8 @@ export class SyncService {
       newUnlinked = inserts.filter((i) => i.memberId === null).length;
       const links = importing ? stillUnlinked.map((a) => ({ accountId: a.id, memberId: importAccount(a) })) : [];
       await this.members.insertMembers(newMembers, now, trx);
+      // Payments decide who is active: an auto-imported member who is not permanent gets one default-plan period.
+      await this.payments.recordImported(newMembers.filter((m) => !m.permanent).map((m) => m.id), null, paymentContext, systemActor, trx);
       await this.members.insertAccounts(inserts, now, trx);
       await this.members.linkAccounts(links.filter((l): l is { accountId: string; memberId: string } => l.memberId !== null), trx);
       for (const u of changes.updated) await this.members.updateAccount(u.id, u.remote, now, trx);

@@ -43,7 +43,7 @@ export const ADMIN_NAV: NavEntry[] = [
       { label: 'Roles', to: '/admin/roles', permission: 'roles.read' },
     ],
   },
-  { label: 'Payments & Plans', icon: IconCreditCard, pages: [] },
+  { label: 'Payments & Plans', icon: IconCreditCard, pages: [{ label: 'Plans', to: '/admin/plans', permission: 'plans.read' }] },
   {
     label: 'Servers & Libraries',
     icon: IconServer,

@@ -152,7 +152,7 @@ export function ImportPage() {
             <Radio.Group value={mode} onChange={(v) => setMode(v as 'permanent' | 'expiring')}>
               <Stack gap="sm">
                 <Radio value="permanent" label="Permanent" description="They never expire and no limit applies to them. Typical for friends and family." />
-                <Radio value="expiring" label="Expiring on a date" description="Their access ends on the chosen day unless they subscribe before." />
+                <Radio value="expiring" label="Expiring on a date" description="Each gets a payment on the default plan until the chosen day, so they stay active until then unless they pay for more." />
               </Stack>
             </Radio.Group>
             {mode === 'expiring' && (

@@ -13,6 +13,8 @@ import { DateCell, ShareStateBadge, YesNo } from '../media/badges';
 import { libraryNames, MEMBERS_KEY, refreshMedia, sharedLibraryTitles, useAllLibraries } from '../media/queries';
 import { memberActions, memberName } from './member-actions';
 import { sourceLabel } from './MembersPage';
+import { PaymentsCard } from './PaymentsCard';
+import { StatusBadge } from './StatusBadge';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -103,9 +105,12 @@ export function MemberDetailPage() {
             </Fact>
             <Fact label="Source">{sourceLabel(m.source)}</Fact>
             <Fact label="Imported">{formatDateTime(m.createdAt)}</Fact>
-            <Fact label="Access until">{m.permanent ? 'Never expires' : m.importExpiresAt ? formatDateTime(m.importExpiresAt) : '—'}</Fact>
+            <Fact label="Status">
+              <StatusBadge status={m.status} detail />
+            </Fact>
           </SimpleGrid>
         </Card>
+        <PaymentsCard memberId={m.id} />
         <Card withBorder padding="lg" radius="md">
           <Title order={3} size="h4" mb="sm">
             Accounts on the servers

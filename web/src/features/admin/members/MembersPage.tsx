@@ -13,6 +13,7 @@ import { formatDateTime, humanize } from '../../../lib/format';
 import { shareState } from '../media/format';
 import { MEMBERS_KEY, refreshMedia, serverOptions, useImportPreview, useServers } from '../media/queries';
 import { memberActions, memberName } from './member-actions';
+import { StatusBadge } from './StatusBadge';
 
 type Member = Schemas['MemberListItem'];
 type MemberSort = NonNullable<NonNullable<paths['/api/admin/members']['get']['parameters']['query']>['sort']>;
@@ -80,19 +81,10 @@ const columns: DataTableColumn<Member>[] = [
       ),
   },
   {
-    key: 'permanent',
-    header: 'Permanent',
-    value: (m) => m.permanent,
-    render: (m) =>
-      m.permanent ? (
-        <Badge color="violet" variant="light">
-          Permanent
-        </Badge>
-      ) : (
-        <Text size="sm" c="dimmed">
-          No
-        </Text>
-      ),
+    key: 'status',
+    header: 'Status',
+    value: (m) => (m.status.state === 'active' ? `active until ${m.status.until}` : m.status.state),
+    render: (m) => <StatusBadge status={m.status} />,
     visibleFrom: 'xs',
   },
   { key: 'source', header: 'Source', value: (m) => sourceLabel(m.source), visibleFrom: 'md' },

@@ -1,0 +1,63 @@
+/** Plans and payments (migration 0006). Money is integer minor units; plans are priced in the site currency. */
+type Bool = boolean | number;
+
+export interface PlansTable {
+  id: string;
+  name: string;
+  description: string;
+  cost_minor: number;
+  duration_unit: string; // 'days' | 'months'
+  duration_count: number;
+  max_streams: number | null; // null = no limit
+  allow_downloads: Bool;
+  weekly_download_quota: number | null; // null = no limit
+  allow_transcoding: Bool;
+  max_emby_devices: number | null; // null = no limit
+  max_sub_accounts: number;
+  master_only: Bool;
+  is_default: Bool;
+  is_trial: Bool;
+  trial_days: number | null;
+  active: Bool;
+  sort_order: number;
+  stripe_price_id: string | null;
+  paypal_plan_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PlanLibraryGroupsTable {
+  plan_id: string;
+  group_id: string;
+}
+
+export interface PlanServersTable {
+  plan_id: string;
+  server_id: string;
+}
+
+export interface PaymentsTable {
+  id: string;
+  member_id: string;
+  plan_id: string;
+  amount_minor: number;
+  currency: string;
+  /** Half-open period [period_from, period_to), ISO-8601 UTC. */
+  period_from: string;
+  period_to: string;
+  gateway: string; // 'manual' for now
+  transaction_id: string | null;
+  sequence_number: number;
+  subscription_id: string | null;
+  payer_email: string | null;
+  notes: string | null;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface PlanTables {
+  plans: PlansTable;
+  plan_library_groups: PlanLibraryGroupsTable;
+  plan_servers: PlanServersTable;
+  payments: PaymentsTable;
+}

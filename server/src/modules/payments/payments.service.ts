@@ -1,0 +1,209 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { periodEnd } from '../../domain/calendar.js';
+import { memberStatus, nextPeriodStart, type MemberStatus, type PaymentPeriod } from '../../domain/member-status.js';
+import { badRequest, conflict, notFound } from '../../http/errors.js';
+import type { Clock } from '../../platform/clock.js';
+import { newId } from '../../platform/ids.js';
+import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { MembersRepository } from '../members/members.repository.js';
+import type { PlansRepository } from '../plans/plans.repository.js';
+import type { SettingsService } from '../settings/settings.service.js';
+import type { PaymentRecord, PaymentRow, PaymentsRepository } from './payments.repository.js';
+
+export interface PaymentInput {
+  planId: string;
+  /** Defaults to the plan's cost. */
+  amountMinor?: number | undefined;
+  /** Default: where a new pay-as-you-go period starts (end of the covering run, or now). */
+  from?: string | undefined;
+  /** Default: one plan duration after `from`. */
+  to?: string | undefined;
+  transactionId?: string | null | undefined;
+  sequenceNumber?: number | undefined;
+  subscriptionId?: string | null | undefined;
+  payerEmail?: string | null | undefined;
+  notes?: string | null | undefined;
+}
+
+/** The derived status as the API shows it: the state, the rule that decided it, and its dates. */
+export interface StatusView {
+  state: 'active' | 'expired' | 'permanent';
+  reason: 'permanent' | 'payment' | 'renewal_grace' | 'no_payments' | 'expired' | 'starts_in_future';
+  /** Active: when access ends (the end of the run of back-to-back payments). */
+  until: string | null;
+  /** Expired: when the last payment ended. */
+  expiredAt: string | null;
+  /** Paid in advance: when the next payment starts. */
+  startsAt: string | null;
+  paymentId: string | null;
+  planId: string | null;
+  planName: string | null;
+}
+
+export interface ImportContext {
+  currency: string;
+  timeZone: string;
+}
+
+const periods = (payments: readonly PaymentRecord[]): PaymentPeriod[] => payments.map((p) => ({ id: p.id, from: new Date(p.from), to: new Date(p.to) }));
+
+/** Payments are the source of truth for who is active (product.md §2); status is derived, never stored. */
+export class PaymentsService {
+  constructor(
+    private readonly repo: PaymentsRepository,
+    private readonly plans: PlansRepository,
+    private readonly members: MembersRepository,
+    private readonly settings: SettingsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(memberId: string): Promise<PaymentRecord[]> {
+    await this.liveMember(memberId);
+    return this.repo.forMember(memberId);
+  }
+
+  async add(memberId: string, input: PaymentInput, actor: Actor): Promise<PaymentRecord> {
+    await this.liveMember(memberId);
+    const existing = await this.repo.forMember(memberId);
+    const row = await this.resolve(memberId, input, existing, null);
+    const id = newId();
+    await this.repo.insert([{ id, row }], this.clock.now().toISOString(), actor.label ?? actor.id);
+    await this.audit.record(actor, 'payment.add', { type: 'member', id: memberId }, { paymentId: id, planId: row.planId, amountMinor: row.amountMinor, currency: row.currency, from: row.from, to: row.to });
+    return (await this.repo.find(id))!;
+  }
+
+  async update(id: string, input: Partial<PaymentInput>, actor: Actor): Promise<PaymentRecord> {
+    const current = await this.repo.find(id);
+    if (!current) throw notFound('payment_not_found', 'No payment has that id.');
+    await this.liveMember(current.memberId);
+    const merged: PaymentInput = {
+      planId: input.planId ?? current.planId,
+      amountMinor: input.amountMinor ?? current.amountMinor,
+      from: input.from ?? current.from,
+      to: input.to ?? current.to,
+      transactionId: input.transactionId !== undefined ? input.transactionId : current.transactionId,
+      sequenceNumber: input.sequenceNumber ?? current.sequenceNumber,
+      subscriptionId: input.subscriptionId !== undefined ? input.subscriptionId : current.subscriptionId,
+      payerEmail: input.payerEmail !== undefined ? input.payerEmail : current.payerEmail,
+      notes: input.notes !== undefined ? input.notes : current.notes,
+    };
+    const row = await this.resolve(current.memberId, merged, [], current);
+    await this.repo.update(id, row);
+    const changed = Object.keys(input).filter((k) => input[k as keyof PaymentInput] !== undefined);
+    await this.audit.record(actor, 'payment.update', { type: 'member', id: current.memberId }, { paymentId: id, fields: changed });
+    return (await this.repo.find(id))!;
+  }
+
+  async delete(id: string, actor: Actor): Promise<void> {
+    const current = await this.repo.find(id);
+    if (!current) throw notFound('payment_not_found', 'No payment has that id.');
+    await this.repo.delete(id);
+    await this.audit.record(actor, 'payment.delete', { type: 'member', id: current.memberId }, { paymentId: id, amountMinor: current.amountMinor, currency: current.currency, from: current.from, to: current.to });
+  }
+
+  /** Status of one member from their payments. */
+  statusOf(member: { permanent: boolean }, payments: readonly PaymentRecord[]): StatusView {
+    return toView(memberStatus({ permanent: member.permanent, payments: periods(payments), now: this.clock.now() }), payments);
+  }
+
+  /** Statuses of a page of members, with one payments query. */
+  async statuses(members: readonly { id: string; permanent: boolean }[]): Promise<Map<string, StatusView>> {
+    const all = await this.repo.forMembers(members.map((m) => m.id));
+    return new Map(members.map((m) => [m.id, this.statusOf(m, all.filter((p) => p.memberId === m.id))]));
+  }
+
+  /** Read before an import transaction opens (SQLite has one connection: no reads beside a transaction). */
+  async importContext(): Promise<ImportContext> {
+    const general = await this.settings.get('general');
+    return { currency: general.currency, timeZone: general.timeZone };
+  }
+
+  /**
+   * Imported members who are not permanent get a default-plan payment, so they are active until
+   * the date the admin chose, or one default-plan period. Zero amount: nobody paid Usher for it.
+   */
+  async recordImported(memberIds: readonly string[], until: string | null, ctx: ImportContext, actor: Actor, trx: Transaction<Database>): Promise<void> {
+    if (memberIds.length === 0) return;
+    const plan = await this.plans.findDefault(trx);
+    if (!plan) throw conflict('no_default_plan', 'Mark one plan as the default before importing members.');
+    const now = this.clock.now();
+    const to = until ?? periodEnd(now, plan.duration, ctx.timeZone).toISOString();
+    const rows = memberIds.map((memberId) => ({
+      id: newId(),
+      row: {
+        memberId,
+        planId: plan.id,
+        amountMinor: 0,
+        currency: ctx.currency,
+        from: now.toISOString(),
+        to,
+        gateway: 'manual',
+        transactionId: null,
+        sequenceNumber: 0,
+        subscriptionId: null,
+        payerEmail: null,
+        notes: 'Recorded on import.',
+      },
+    }));
+    await this.repo.insert(rows, now.toISOString(), actor.label ?? actor.id, trx);
+  }
+
+  private async liveMember(memberId: string) {
+    const member = await this.members.findMember(memberId);
+    if (!member || member.deleted_at) throw notFound('member_not_found', 'No member has that id.');
+    return member;
+  }
+
+  private async resolve(memberId: string, input: PaymentInput, existing: readonly PaymentRecord[], current: PaymentRecord | null): Promise<PaymentRow> {
+    const plan = await this.plans.find(input.planId);
+    if (!plan) throw badRequest('unknown_plan', 'No plan has that id.');
+    const { currency, timeZone } = await this.settings.get('general');
+    const now = this.clock.now();
+    const from = input.from ? new Date(input.from) : nextPeriodStart({ permanent: false, payments: periods(existing), now });
+    const to = input.to ? new Date(input.to) : periodEnd(from, plan.duration, timeZone);
+    if (to.getTime() <= from.getTime()) throw badRequest('period_invalid', 'A payment period must end after it starts.');
+    const gateway = current?.gateway ?? 'manual';
+    const transactionId = input.transactionId?.trim() || null;
+    const sequenceNumber = input.sequenceNumber ?? 0;
+    if (transactionId) {
+      const clash = await this.repo.findByTransaction(gateway, transactionId, sequenceNumber);
+      if (clash && clash !== current?.id) {
+        throw conflict('duplicate_transaction', `A ${gateway} payment with transaction id ${transactionId} and sequence number ${sequenceNumber} is already recorded.`);
+      }
+    }
+    return {
+      memberId,
+      planId: plan.id,
+      amountMinor: input.amountMinor ?? plan.costMinor,
+      // An edited payment keeps the currency it was paid in; a new one is in the site currency.
+      currency: current?.currency ?? currency,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      gateway,
+      transactionId,
+      sequenceNumber,
+      subscriptionId: input.subscriptionId?.trim() || null,
+      payerEmail: input.payerEmail?.trim().toLowerCase() || null,
+      notes: input.notes?.trim() || null,
+    };
+  }
+}
+
+function toView(status: MemberStatus, payments: readonly PaymentRecord[]): StatusView {
+  const base = { until: null, expiredAt: null, startsAt: null, paymentId: null, planId: null, planName: null };
+  const withPlan = (paymentId: string) => {
+    const p = payments.find((x) => x.id === paymentId);
+    return { paymentId, planId: p?.planId ?? null, planName: p?.planName ?? null };
+  };
+  if (status.active) {
+    const r = status.reason;
+    if (r.kind === 'permanent') return { ...base, state: 'permanent', reason: 'permanent' };
+    return { ...base, state: 'active', reason: r.kind, until: r.until.toISOString(), ...withPlan(r.paymentId) };
+  }
+  const r = status.reason;
+  if (r.kind === 'no_payments') return { ...base, state: 'expired', reason: 'no_payments' };
+  if (r.kind === 'expired') return { ...base, state: 'expired', reason: 'expired', expiredAt: r.at.toISOString(), ...withPlan(r.paymentId) };
+  return { ...base, state: 'expired', reason: 'starts_in_future', startsAt: r.startsAt.toISOString(), expiredAt: r.expiredAt?.toISOString() ?? null, ...withPlan(r.paymentId) };
+}
