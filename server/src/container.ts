@@ -96,10 +96,16 @@ export function createContainer(options: ContainerOptions) {
   const registryConnector = new RegistryConnector(mediaRegistry, plexAccountsRepo, secrets);
   const connector = options.serverConnector ?? registryConnector;
   const plexAccounts = new PlexAccountsService(plexAccountsRepo, registryConnector, secrets, audit, alerts, clock);
-  const servers = new ServersService(serversRepo, connector, plexAccounts, secrets, audit, clock);
+  const sync = new SyncService(serversRepo, librariesRepo, membersRepo, connector, settings, alerts, clock);
+  // A new server is read at once, so its libraries are there to group without waiting for the hour.
+  const syncAdded = (serverId: string) => {
+    sync
+      .syncById(serverId)
+      .catch((error: unknown) => log.warn({ err: error, serverId }, 'first sync of a new server failed'));
+  };
+  const servers = new ServersService(serversRepo, connector, plexAccounts, secrets, audit, clock, syncAdded);
   const libraries = new LibrariesService(librariesRepo, audit, clock);
   const members = new MembersService(membersRepo, serversRepo, audit, clock);
-  const sync = new SyncService(serversRepo, librariesRepo, membersRepo, connector, settings, alerts, clock);
 
   // Registered here so every instance lists the same jobs; they only run once startUsher starts them.
   registerUsherJobs({ jobs, notifications, authCleanup: new AuthCleanupService(authRepo, clock), sync, plexAccounts, settings });

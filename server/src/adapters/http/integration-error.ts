@@ -18,6 +18,8 @@ export interface IntegrationErrorExtras {
   body?: string;
   /** A stable cause adapters recognise (e.g. 'plex_stale_libraries', 'server_full'). */
   cause?: string;
+  /** The low-level code (UND_ERR_SOCKET, ECONNREFUSED): logged with the request id, never shown. */
+  networkCode?: string;
 }
 
 export class IntegrationError extends Error {
@@ -25,6 +27,7 @@ export class IntegrationError extends Error {
   readonly status: number | undefined;
   readonly body: string | undefined;
   readonly reason: string | undefined;
+  readonly networkCode: string | undefined;
 
   constructor(
     readonly service: string,
@@ -40,6 +43,7 @@ export class IntegrationError extends Error {
     this.status = e.status;
     this.body = e.body;
     this.reason = e.cause;
+    this.networkCode = e.networkCode;
   }
 
   /** A copy with a recognised cause and the fix the admin should apply. */

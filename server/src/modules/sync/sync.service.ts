@@ -61,7 +61,41 @@ export class SyncService {
     return results;
   }
 
-  async syncServer(server: ServerRecord): Promise<ServerSyncResult> {
+  /**
+   * One sync per server at a time: a second caller (the sync after adding, "Sync now", the hourly
+   * job) shares the pass in progress instead of racing it to insert the same rows.
+   */
+  syncServer(server: ServerRecord): Promise<ServerSyncResult> {
+    const running = this.inFlight.get(server.id);
+    if (running) return running;
+    const pass = this.syncServerOnce(server).finally(() => this.inFlight.delete(server.id));
+    this.inFlight.set(server.id, pass);
+    return pass;
+  }
+
+  /** Starts a pass for a server known by id (just added); registered at once, so `settled` sees it. */
+  syncById(serverId: string): Promise<ServerSyncResult> {
+    const running = this.inFlight.get(serverId);
+    if (running) return running;
+    const pass = this.servers
+      .find(serverId)
+      .then((server) => {
+        if (!server) throw new Error(`server ${serverId} vanished before its first sync`);
+        return this.syncServerOnce(server);
+      })
+      .finally(() => this.inFlight.delete(serverId));
+    this.inFlight.set(serverId, pass);
+    return pass;
+  }
+
+  /** Resolves once the pass in progress for that server (if any) has finished. */
+  async settled(serverId: string): Promise<void> {
+    await this.inFlight.get(serverId)?.catch(() => undefined);
+  }
+
+  private readonly inFlight = new Map<string, Promise<ServerSyncResult>>();
+
+  private async syncServerOnce(server: ServerRecord): Promise<ServerSyncResult> {
     const result: ServerSyncResult = {
       serverId: server.id,
       serverName: server.name,
