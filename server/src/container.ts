@@ -38,6 +38,7 @@ import type { ServerConnector } from './modules/servers/server-connector.js';
 import { ServersRepository } from './modules/servers/servers.repository.js';
 import { ServersService } from './modules/servers/servers.service.js';
 import { SyncService } from './modules/sync/sync.service.js';
+import { OnboardingService } from './modules/onboarding/onboarding.service.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -106,6 +107,7 @@ export function createContainer(options: ContainerOptions) {
   const servers = new ServersService(serversRepo, connector, plexAccounts, secrets, audit, clock, syncAdded);
   const libraries = new LibrariesService(librariesRepo, audit, clock);
   const members = new MembersService(membersRepo, serversRepo, audit, clock);
+  const onboarding = new OnboardingService(settings, serversRepo, plexAccountsRepo, librariesRepo, audit, clock);
 
   // Registered here so every instance lists the same jobs; they only run once startUsher starts them.
   registerUsherJobs({ jobs, notifications, authCleanup: new AuthCleanupService(authRepo, clock), sync, plexAccounts, settings });
@@ -133,6 +135,7 @@ export function createContainer(options: ContainerOptions) {
     libraries,
     members,
     sync,
+    onboarding,
   };
 }
 

@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_jobs.js';
 import * as m0003 from './migrations/0003_media_servers.js';
 import * as m0004 from './migrations/0004_login_discord.js';
+import * as m0005 from './migrations/0005_job_idle_webforms.js';
 
 /** Migrations are listed here (not read from disk) so src/ and dist/ behave the same. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002_jobs': m0002,
   '0003_media_servers': m0003,
   '0004_login_discord': m0004,
+  '0005_job_idle_webforms': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

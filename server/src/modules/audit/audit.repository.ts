@@ -46,6 +46,17 @@ export class AuditRepository {
       .execute();
   }
 
+  /** How many of these actions a login has done (as actor or, for setup, as target). */
+  async countFor(loginId: string, actions: string[]): Promise<number> {
+    const row = await this.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('action', 'in', actions)
+      .where((eb) => eb.or([eb('actor_id', '=', loginId), eb('target_id', '=', loginId)]))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async search(query: AuditQuery): Promise<{ items: AuditEntry[]; total: number }> {
     let base = this.db.selectFrom('audit_log');
     if (query.action) base = base.where('action', 'like', `${query.action}%`);

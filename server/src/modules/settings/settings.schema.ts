@@ -170,6 +170,16 @@ export const settingsSections = {
       homeSection2: z.string().max(20000).default(''),
     }),
   },
+  onboarding: {
+    // Kept by Usher itself (the dashboard's "Getting started" card), not a tab of the Settings page.
+    title: 'Getting started',
+    live: false,
+    secrets: [] as const,
+    schema: z.object({
+      checklistDismissed: z.boolean().default(false),
+      emailTestSentAt: z.union([z.iso.datetime(), z.literal('')]).default(''),
+    }),
+  },
   misc: {
     title: 'Miscellaneous',
     live: false,
