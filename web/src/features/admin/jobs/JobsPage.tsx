@@ -78,6 +78,23 @@ const jobColumns: DataTableColumn<Job>[] = [
       </Group>
     ),
   },
+  {
+    key: 'idleRuns',
+    header: 'Idle runs',
+    value: (j) => j.idleRuns?.count ?? 0,
+    // Scheduled runs that found nothing to do are counted here instead of filling the run history.
+    render: (j) =>
+      j.idleRuns ? (
+        <Tooltip label={`Last: ${j.idleRuns.lastMessage ?? 'nothing to do'} (${formatRelative(j.idleRuns.lastAt)})`} multiline maw={320}>
+          <Text size="sm" data-testid={`idle-${j.name}`}>
+            {j.idleRuns.count} idle {j.idleRuns.count === 1 ? 'run' : 'runs'}
+          </Text>
+        </Tooltip>
+      ) : (
+        '—'
+      ),
+    visibleFrom: 'md',
+  },
   { key: 'nextRunAt', header: 'Next run', sortable: true, value: (j) => j.nextRunAt, render: (j) => (j.nextRunAt ? formatRelative(j.nextRunAt) : '—'), visibleFrom: 'sm' },
 ];
 
