@@ -7089,6 +7089,8 @@ export interface components {
             action: string;
             targetType: string | null;
             targetId: string | null;
+            /** @description The target’s current name; null when it is gone */
+            targetName: string | null;
             ip: string | null;
             details: unknown;
         };
@@ -7403,6 +7405,8 @@ export interface components {
             action: string;
             targetType: string | null;
             targetId: string | null;
+            /** @description The target’s current name; null when it is gone */
+            targetName: string | null;
             ip: string | null;
             details: unknown;
         };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CURRENCY_CODES } from '../../domain/currencies.js';
 
 /**
  * The typed settings tree: one zod object per tab of the admin Settings page, every field with a
@@ -26,7 +27,7 @@ export const settingsSections = {
       showPricingSection: z.boolean().default(true),
       currency: z
         .string()
-        .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
+        .refine((code) => (CURRENCY_CODES as readonly string[]).includes(code), 'an ISO 4217 currency code such as USD')
         .default('USD'),
       timeZone: z
         .string()
