@@ -1,11 +1,12 @@
 import { Anchor, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { can, useSession } from '../../app/session';
 import { DataTable, type DataTableColumn, type DataTableQuery } from '../../components/data-table';
+import { useUrlFilter } from '../../components/data-table/url-state';
 import { PageHeader } from '../../components/PageHeader';
 import { actionLabel, detailLines, targetView } from '../../lib/audit-labels';
 import { formatDateTime } from '../../lib/format';
@@ -99,12 +100,18 @@ const columns: DataTableColumn<Entry>[] = [
 
 export function AuditPage() {
   const login = useSession().data?.login;
-  const [action, setAction] = useState('');
+  // Filters live in the URL with the table's own search, sort and page (reload and back keep them).
+  const [actionParam, setActionParam] = useUrlFilter('action');
+  const [action, setAction] = useState(actionParam);
   const [debouncedAction] = useDebouncedValue(action.trim(), 300);
-  const [actorId, setActorId] = useState<string | null>(null);
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const filters: AuditFilters = { action: debouncedAction, actorId, from, to };
+  useEffect(() => {
+    if (debouncedAction !== actionParam) setActionParam(debouncedAction);
+  }, [debouncedAction]);
+  const [actorParam, setActorId] = useUrlFilter('actor');
+  const actorId = actorParam || null;
+  const [from, setFrom] = useUrlFilter('from');
+  const [to, setTo] = useUrlFilter('to');
+  const filters: AuditFilters = { action: actionParam, actorId, from, to };
   const actors = useQuery({
     queryKey: ['admin', 'logins', 'actors'],
     queryFn: () => unwrap(api.GET('/api/admin/logins', { params: { query: { pageSize: 100, sort: 'email', order: 'asc' } } })),
