@@ -60,8 +60,16 @@ describeEachDb('server input: capacity, kind, timeouts and plain network errors'
     serverId = res.json().id;
     await usher.container.sync.settled(serverId);
     expect((await admin.get('/api/admin/libraries')).json().items.length).toBeGreaterThan(0);
-    await admin.post('/api/admin/members/import', { serverIds: [serverId], mode: 'permanent' });
-    expect((await admin.get('/api/admin/members')).json().total).toBe(6);
+  });
+
+  it('the import preview can leave single accounts out; a later sync does not bring them back', async () => {
+    const preview = (await admin.get('/api/admin/members/import/preview')).json().items[0];
+    const left = preview.accounts.find((a: { username: string }) => a.username === 'jf-0001');
+    const res = await admin.post('/api/admin/members/import', { serverIds: [serverId], mode: 'permanent', exclude: [`${serverId}:${left.remoteId}`] });
+    expect(res.json()).toEqual({ imported: 5 });
+    await admin.post(`/api/admin/servers/${serverId}/sync`);
+    expect((await admin.get('/api/admin/members')).json().total).toBe(5);
+    expect((await admin.get('/api/admin/members?q=jf-0001')).json().total).toBe(0);
   });
 
   it('a capacity below the members already there is saved with a warning; -3 is refused and leaves it alone', async () => {
@@ -69,6 +77,7 @@ describeEachDb('server input: capacity, kind, timeouts and plain network errors'
     expect(lower.statusCode).toBe(200);
     expect(lower.json().maxUsers).toBe(4);
     expect(lower.json().warnings).toEqual([expect.objectContaining({ field: 'maxUsers', code: 'capacity_below_members' })]);
+    // The left-out account is still on the server, so it still takes a place.
     expect(lower.json().warnings[0].message).toMatch(/6 members/);
     const bad = await admin.patch(`/api/admin/servers/${serverId}`, { maxUsers: -3 });
     expect(bad.statusCode).toBe(400);

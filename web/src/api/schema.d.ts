@@ -6848,6 +6848,8 @@ export interface paths {
                         mode: "permanent" | "expiring";
                         /** Format: date-time */
                         expiresAt?: string;
+                        /** @description Accounts to leave out, as "serverId:remoteId"; sync will not import them later */
+                        exclude?: string[];
                     };
                 };
             };
