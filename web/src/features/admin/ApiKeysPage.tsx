@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { useConfirm } from '../../components/ConfirmDialog';
 import { DataTable, pageLocally, type DataTableColumn } from '../../components/data-table';
+import { useFormServerErrors } from '../../lib/form-errors';
 import { FormError } from '../../components/FormError';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime, formatRelative } from '../../lib/format';
@@ -40,6 +41,7 @@ function CreateKeyModal({ onClose, onDone }: { onClose: () => void; onDone: () =
     mutationFn: (v: typeof form.values) => unwrap(api.POST('/api/admin/api-keys', { body: { name: v.name.trim(), roleId: v.roleId } })),
     onSuccess: () => onDone(),
   });
+  const formError = useFormServerErrors(form, create.error);
   const options = (roles.data ?? []).filter((r) => r.id !== USER_ROLE_ID).map((r) => ({ value: r.id, label: r.name }));
 
   return (
@@ -71,7 +73,7 @@ function CreateKeyModal({ onClose, onDone }: { onClose: () => void; onDone: () =
           <Stack>
             <TextInput label="Name" placeholder="e.g. Billing sync script" required data-autofocus {...form.getInputProps('name')} />
             <Select label="Role" description="The key can do what this role can." data={options} allowDeselect={false} {...form.getInputProps('roleId')} />
-            <FormError error={create.error} />
+            <FormError error={formError} />
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>
                 Cancel
