@@ -7,8 +7,8 @@ import { CURRENCY_CODES } from '../../domain/currencies.js';
  * changed the field. Fields listed in `secrets` are sealed at rest and write-only over the API.
  * `live` marks the sections whose behaviour exists; the admin page shows only those.
  */
-const optionalUrl = z.union([z.url(), z.literal('')]);
-const optionalEmail = z.union([z.email(), z.literal('')]);
+const optionalUrl = z.union([z.url(), z.literal('')], { error: 'a full address starting with http:// or https://' });
+const optionalEmail = z.union([z.email(), z.literal('')], { error: 'a valid email address' });
 const snowflake = z.union([z.string().regex(/^\d{15,21}$/, 'a numeric Discord ID'), z.literal('')]);
 
 export const settingsSections = {

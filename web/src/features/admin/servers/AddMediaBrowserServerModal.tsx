@@ -15,7 +15,7 @@ export const API_KEY_HELP: Record<'jellyfin' | 'emby', string> = {
 };
 
 /** Connection errors that are about one field: "this is an Emby server" belongs to the URL. */
-export const CONNECTION_ERROR_FIELDS = { wrong_server_kind: 'url', integration_unauthorized: 'apiKey', api_key_required: 'apiKey' };
+export const CONNECTION_ERROR_FIELDS = { wrong_server_kind: 'url', api_key_required: 'apiKey' };
 
 export function AddMediaBrowserServerModal({ kind, onClose, onAdded }: { kind: 'jellyfin' | 'emby'; onClose: () => void; onAdded: (server: Server) => Promise<unknown> }) {
   const label = KIND_LABEL[kind];
