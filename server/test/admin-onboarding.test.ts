@@ -96,7 +96,7 @@ describeEachDb('jobs: scheduled runs that did nothing are counted, not listed', 
 
     calls = 0;
     jobs.start();
-    await until(async () => calls >= 4, 'four ticks');
+    await until(() => Promise.resolve(calls >= 4), 'four ticks');
     await jobs.stop();
     const job = (await admin.get('/api/admin/jobs')).json().items.find((j: { name: string }) => j.name === 'test.mostly-idle');
     const scheduled = (await admin.get('/api/admin/jobs/runs?job=test.mostly-idle&pageSize=100')).json().items.filter((r: { trigger: string }) => r.trigger === 'schedule');
