@@ -43,6 +43,10 @@ describeEachDb('first run: the "Getting started" checklist', (dialect) => {
     const standard = (await admin.get('/api/admin/library-groups')).json().items.find((g: { builtin: string | null }) => g.builtin === 'standard');
     expect((await admin.put(`/api/admin/libraries/${library.id}/group`, { groupId: standard.id })).statusCode).toBe(200);
 
+    // The audit log names its targets as they are called now.
+    const entries = (await admin.get('/api/admin/audit?action=server.add')).json().items;
+    expect(entries[0]).toMatchObject({ targetType: 'server', targetName: 'Den' });
+
     const after = (await admin.get('/api/admin/onboarding')).json();
     expect(statusOf(after)).toMatchObject({ email: 'done', media: 'done', library_groups: 'done', registration: 'done', plan: 'unavailable' });
     expect(after.complete).toBe(true);

@@ -78,3 +78,17 @@ describe('the same rules as the server', () => {
     expect(codes).toEqual([...CURRENCY_CODES]);
   });
 });
+
+describe('readable audit records', () => {
+  it('labels actions, links targets by name and reads details as lines', async () => {
+    const { actionLabel, detailLines, targetView } = await import('../src/lib/audit-labels');
+    expect(actionLabel('auth.login')).toBe('Signed in');
+    expect(actionLabel('auth.2fa_failed')).toBe('Wrong 2FA code');
+    expect(actionLabel('plans.archive')).toBe('Plans archive');
+    expect(targetView({ targetType: 'server', targetId: 's1', targetName: 'Den' })).toEqual({ label: 'Den', href: '/admin/servers' });
+    expect(targetView({ targetType: 'member', targetId: 'm1', targetName: 'alice' })).toEqual({ label: 'alice', href: '/admin/members/m1' });
+    expect(targetView({ targetType: 'server', targetId: 's2', targetName: null })).toEqual({ label: 'Server (deleted)', href: null });
+    expect(detailLines({ fields: ['maxUsers', 'apiKey (replaced)'] })).toEqual(['Changed: Max users, Api key (replaced)']);
+    expect(detailLines({ role: { from: 'Viewer', to: 'Admin' }, enabled: false })).toEqual(['Role: Viewer → Admin', 'Enabled: no']);
+  });
+});
