@@ -131,7 +131,7 @@ test('every admin page shows its real content', async () => {
     await shot(`admin-settings-${name.toLowerCase().replace(/\W+/g, '-')}`);
   }
 
-  await openPage('/admin/audit', 'Audit log', main.getByText('auth.login').first(), 'admin-audit');
+  await openPage('/admin/audit', 'Audit log', main.getByText('Signed in').first(), 'admin-audit');
   await openPage('/admin/alerts', 'Alerts', main.getByRole('table'), 'admin-alerts');
   await expect(main.getByText('No alerts yet. All is well.')).toBeVisible();
 

@@ -46,6 +46,7 @@ import { PlansRepository } from './modules/plans/plans.repository.js';
 import { PlansService } from './modules/plans/plans.service.js';
 import { PaymentsRepository } from './modules/payments/payments.repository.js';
 import { PaymentsService } from './modules/payments/payments.service.js';
+import { OnboardingService } from './modules/onboarding/onboarding.service.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -105,7 +106,6 @@ export function createContainer(options: ContainerOptions) {
   const registryConnector = new RegistryConnector(mediaRegistry, plexAccountsRepo, secrets);
   const connector = options.serverConnector ?? registryConnector;
   const plexAccounts = new PlexAccountsService(plexAccountsRepo, registryConnector, secrets, audit, alerts, clock);
-  const servers = new ServersService(serversRepo, connector, plexAccounts, secrets, audit, clock);
   const embyConnect = new EmbyConnectService(serversRepo, connector, alerts, log);
   const libraries = new LibrariesService(librariesRepo, audit, clock);
   const plansRepo = new PlansRepository(db);
@@ -115,6 +115,14 @@ export function createContainer(options: ContainerOptions) {
   const members = new MembersService(membersRepo, serversRepo, payments, audit, clock);
   const syncGuard = new SyncGuardRepository(db, clock);
   const sync = new SyncService(serversRepo, librariesRepo, membersRepo, payments, connector, settings, alerts, syncGuard, audit, clock);
+  // A new server is read at once, so its libraries are there to group without waiting for the hour.
+  const syncAdded = (serverId: string) => {
+    sync
+      .syncById(serverId)
+      .catch((error: unknown) => log.warn({ err: error, serverId }, 'first sync of a new server failed'));
+  };
+  const servers = new ServersService(serversRepo, connector, plexAccounts, secrets, audit, clock, syncAdded);
+  const onboarding = new OnboardingService(settings, serversRepo, plexAccountsRepo, librariesRepo, audit, clock);
 
   // Registered here so every instance lists the same jobs; they only run once startUsher starts them.
   registerUsherJobs({ jobs, notifications, authCleanup: new AuthCleanupService(authRepo, clock), sync, plexAccounts, settings });
@@ -145,6 +153,7 @@ export function createContainer(options: ContainerOptions) {
     payments,
     sync,
     syncGuard,
+    onboarding,
   };
 }
 

@@ -12,6 +12,7 @@ import { loginsRoutes } from './modules/logins/logins.routes.js';
 import { membersRoutes } from './modules/members/members.routes.js';
 import { paymentsRoutes } from './modules/payments/payments.routes.js';
 import { plansRoutes } from './modules/plans/plans.routes.js';
+import { onboardingRoutes } from './modules/onboarding/onboarding.routes.js';
 import { plexAccountsRoutes } from './modules/servers/plex-accounts.routes.js';
 import { serversRoutes } from './modules/servers/servers.routes.js';
 import { portalRoutes } from './modules/portal/portal.routes.js';
@@ -38,6 +39,7 @@ const modules: ((container: Container) => RouteModule)[] = [
   membersRoutes,
   plansRoutes,
   paymentsRoutes,
+  onboardingRoutes,
 ];
 
 /** Every feature's routes, mounted under /api. */

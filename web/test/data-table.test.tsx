@@ -2,7 +2,14 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../src/api/client';
 import { DataTable, pageLocally, toCsv, type DataTableColumn, type DataTablePage, type DataTableQuery } from '../src/components/data-table';
+import { MemoryRouter, useLocation } from 'react-router';
 import { renderWithProviders } from './render';
+
+let lastSearch = '';
+function LocationProbe() {
+  lastSearch = useLocation().search;
+  return null;
+}
 
 interface Person {
   id: string;
@@ -24,9 +31,12 @@ function server(rows: Person[]) {
   );
 }
 
-function table(fetchPage: ReturnType<typeof server>, extra: Partial<Parameters<typeof DataTable<Person>>[0]> = {}) {
+function table(fetchPage: ReturnType<typeof server>, extra: Partial<Parameters<typeof DataTable<Person>>[0]> = {}, url = '/people') {
   return renderWithProviders(
-    <DataTable<Person> queryKey={['people']} fetchPage={fetchPage} columns={columns} rowKey={(p) => p.id} searchPlaceholder="Search people" debounceMs={150} {...extra} />,
+    <MemoryRouter initialEntries={[url]}>
+      <DataTable<Person> queryKey={['people']} fetchPage={fetchPage} columns={columns} rowKey={(p) => p.id} searchPlaceholder="Search people" debounceMs={150} {...extra} />
+      <LocationProbe />
+    </MemoryRouter>,
   );
 }
 
@@ -191,5 +201,39 @@ describe('toCsv', () => {
       { key: 'c', header: 'Hidden', noExport: true },
     ];
     expect(toCsv(cols, [{ a: null, b: 1 }, { a: 'line\nbreak', b: -2 }])).toBe('A,B\r\n,2\r\n"line\nbreak",-4\r\n');
+  });
+
+  it('keeps search, sort, page and page size in the URL, and starts from them after a reload', async () => {
+    const fetchPage = server(people(130));
+    table(fetchPage, {}, '/people?q=Person&sort=-age&page=2&size=10');
+    await waitFor(() => expect(fetchPage).toHaveBeenLastCalledWith(expect.objectContaining({ q: 'Person', sort: 'age', order: 'desc', page: 2, pageSize: 10 })));
+    expect((screen.getByRole('textbox', { name: 'Search' }) as HTMLInputElement).value).toBe('Person');
+    expect(screen.getByRole('columnheader', { name: /Age/ }).getAttribute('aria-sort')).toBe('descending');
+    // A sortable column that is not the sort says "none"; the URL follows a new sort, back at page 1.
+    expect(screen.getByRole('columnheader', { name: /Name/ }).getAttribute('aria-sort')).toBe('none');
+    fireEvent.click(within(screen.getByRole('columnheader', { name: /Name/ })).getByRole('button'));
+    await waitFor(() => expect(lastSearch).toContain('sort=name'));
+    expect(lastSearch).not.toContain('page=');
+  });
+
+  it('selects rows for bulk actions and hands the chosen rows to the action', async () => {
+    const fetchPage = server(people(5));
+    const onBulk = vi.fn();
+    table(fetchPage, { rowLabel: (p) => p.name, bulkActions: (rows) => [{ label: 'Disable selected', onClick: () => onBulk(rows.map((r) => r.id)) }] });
+    await screen.findByText('Person 001');
+    expect(screen.queryByRole('region', { name: 'Bulk actions' })).toBeNull();
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select Person 002' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select Person 004' }));
+    expect(within(screen.getByRole('region', { name: 'Bulk actions' })).getByText('2 selected')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Disable selected' }));
+    expect(onBulk).toHaveBeenCalledWith(['p2', 'p4']);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select all rows on this page' }));
+    expect(screen.getByText('5 selected')).toBeTruthy();
+  });
+
+  it('sorts names with numbers naturally: Server 2 before Server 10', () => {
+    const rows = ['Server 10', 'server 2', 'Server 1'].map((name, i) => ({ id: String(i), name, age: 0 }));
+    const page = pageLocally(rows, { page: 1, pageSize: 10, q: '', sort: 'name', order: 'asc' }, { sortBy: { name: (p) => p.name } });
+    expect(page.items.map((p) => p.name)).toEqual(['Server 1', 'server 2', 'Server 10']);
   });
 });

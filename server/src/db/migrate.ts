@@ -8,6 +8,7 @@ import * as m0005 from './migrations/0005_sync_guard.js';
 import * as m0006 from './migrations/0006_auth_hardening.js';
 import * as m0007 from './migrations/0007_privilege_ceiling.js';
 import * as m0008 from './migrations/0008_plans_payments.js';
+import * as m0009 from './migrations/0009_job_idle_runs.js';
 import * as m0010 from './migrations/0010_member_server_history.js';
 
 /** Migrations are listed here (not read from disk) so src/ and dist/ behave the same. */
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0006_auth_hardening': m0006,
   '0007_privilege_ceiling': m0007,
   '0008_plans_payments': m0008,
+  '0009_job_idle_runs': m0009,
   '0010_member_server_history': m0010,
 };
 

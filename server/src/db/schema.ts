@@ -161,6 +161,13 @@ export interface JobLocksTable {
   acquired_at: string;
 }
 
+export interface JobIdleRunsTable {
+  job: string;
+  count: number;
+  last_at: string;
+  last_message: string | null;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -180,5 +187,6 @@ export interface Database extends MediaTables, PlanTables {
   notification_outbox: NotificationOutboxTable;
   job_runs: JobRunsTable;
   job_locks: JobLocksTable;
+  job_idle_runs: JobIdleRunsTable;
   meta: MetaTable;
 }

@@ -1,3 +1,5 @@
+import { CURRENCY_CODES } from './currencies.js';
+
 /**
  * Money as integer minor units of one ISO 4217 currency. The exponent comes from ISO 4217, not from
  * Intl: CLDR formats some currencies with fewer digits than ISO defines (IDR, HUF, TWD …), and a
@@ -57,10 +59,10 @@ export function formatMinor(minor: number, currency: string, locale = 'en'): str
   }).format(minor / 10 ** exponent);
 }
 
-let knownCurrencies: ReadonlySet<string> | null = null;
+// The repository's own list, not ICU's: the same answer on every Node build, and the one the pickers show.
+const knownCurrencies: ReadonlySet<string> = new Set(CURRENCY_CODES);
 
-/** Whether a code is a current ISO 4217 currency (the list ICU ships), e.g. USD yes, ABC no. */
+/** Whether a code is an ISO 4217 currency in circulation, e.g. USD yes, ABC no. */
 export function isIsoCurrency(code: string): boolean {
-  knownCurrencies ??= new Set(Intl.supportedValuesOf('currency'));
-  return CODE.test(code) && knownCurrencies.has(code);
+  return knownCurrencies.has(code);
 }

@@ -32,7 +32,8 @@ export function installErrorHandler(app: FastifyInstance, options: { spaFallback
       );
     }
     if (error instanceof IntegrationError) {
-      request.log.warn({ service: error.service, kind: error.kind }, error.message);
+      // The low-level code helps whoever reads the log; the admin gets the plain message.
+      request.log.warn({ service: error.service, kind: error.kind, ...(error.networkCode ? { networkCode: error.networkCode } : {}) }, error.message);
       return reply.status(502).send(body(`integration_${error.kind}`, error.message, error.fix ? { fix: error.fix } : undefined));
     }
     const known = error.code ? FASTIFY_CODES[error.code] : undefined;

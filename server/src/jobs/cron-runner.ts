@@ -238,7 +238,13 @@ export class CronJobRunner implements JobRunner {
     };
     let outcome: Parameters<CronJobRunner['finish']>[1];
     try {
-      const summary = await entry.handler(context);
+      const result = await entry.handler(context);
+      if (typeof result === 'object' && trigger === 'schedule') {
+        await progress.flush();
+        await this.recordIdle(entry.name, runId, result.idle);
+        return;
+      }
+      const summary = typeof result === 'object' ? result.idle : result;
       outcome = { status: 'succeeded', progress: 1, message: clip(summary || progress.message, MAX_MESSAGE_CHARS), error: null };
     } catch (error) {
       this.log.warn({ err: error, job: entry.name, runId }, 'job failed');
@@ -246,6 +252,14 @@ export class CronJobRunner implements JobRunner {
     }
     await progress.flush();
     await this.finish(runId, outcome);
+  }
+
+  private async recordIdle(job: string, runId: string, message: string): Promise<void> {
+    try {
+      await this.options.store.recordIdleRun(runId, job, this.now(), clip(message, MAX_MESSAGE_CHARS) ?? message);
+    } catch (error) {
+      this.log.error({ err: error, runId }, 'could not record an idle job run');
+    }
   }
 
   private async finish(runId: string, outcome: Omit<Parameters<JobStore['finishRun']>[1], 'finishedAt'>): Promise<void> {

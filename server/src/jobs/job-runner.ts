@@ -17,8 +17,18 @@ export interface JobContext {
   reportProgress(fraction: number, message?: string): void;
 }
 
+/**
+ * A scheduled run that found nothing to do. It is counted on the job instead of listed, so a job
+ * that runs every minute does not bury the runs that did something. Manual runs are always listed.
+ */
+export interface IdleOutcome {
+  idle: string;
+}
+
+export const idle = (message: string): IdleOutcome => ({ idle: message });
+
 /** A handler may return a one-line summary ("Sent 3 emails"); it becomes the run's message. */
-export type JobHandler = (context: JobContext) => Promise<string | void>;
+export type JobHandler = (context: JobContext) => Promise<string | void | IdleOutcome>;
 
 export interface ScheduledJob {
   name: string;
@@ -51,6 +61,8 @@ export interface JobStore {
   claimTick(job: string, tick: string, instanceId: string, now: string): Promise<boolean>;
   insertRun(run: { id: string; job: string; trigger: JobTrigger; tick: string | null; startedAt: string; instanceId: string }): Promise<void>;
   updateProgress(id: string, progress: number, message: string | undefined): Promise<void>;
+  /** Replaces a scheduled run that did nothing by one more on the job's idle count. */
+  recordIdleRun(id: string, job: string, at: string, message: string): Promise<void>;
   finishRun(
     id: string,
     result: { status: Exclude<JobRunStatus, 'running'>; finishedAt: string; progress: number | null; message: string | null; error: string | null },

@@ -4,7 +4,7 @@ import type { NotificationService } from '../modules/notifications/notifications
 import type { PlexAccountsService } from '../modules/servers/plex-accounts.service.js';
 import type { SettingsService } from '../modules/settings/settings.service.js';
 import type { SyncService } from '../modules/sync/sync.service.js';
-import type { JobHandler } from './job-runner.js';
+import { idle, type JobHandler } from './job-runner.js';
 
 /**
  * Usher's jobs: name, cron (UTC; 5 fields, or 6 with seconds first), and a handler that only calls a
@@ -35,9 +35,9 @@ export function usherJobs(deps: UsherJobDeps): JobDefinition[] {
       cron: '* * * * *',
       description: 'Sends the emails waiting in the outbox and retries failed ones with backoff.',
       handler: async () => {
-        if (!(await deps.notifications.emailConfigured())) return 'Email is not configured; nothing was sent.';
+        if (!(await deps.notifications.emailConfigured())) return idle('Email is not configured; nothing was sent.');
         const sent = await deps.notifications.deliverDue();
-        return sent === 0 ? 'No email was due.' : `Sent ${plural(sent, 'email')}.`;
+        return sent === 0 ? idle('No email was due.') : `Sent ${plural(sent, 'email')}.`;
       },
     },
     {
@@ -61,7 +61,7 @@ export function usherJobs(deps: UsherJobDeps): JobDefinition[] {
       description: 'Reads every server: name, version, libraries, members and shares; imports new members after the first confirmed import.',
       handler: async (context) => {
         if (context.trigger === 'schedule' && !(await deps.settings.get('mediaServer')).syncFromRemote) {
-          return 'Sync from remote servers is turned off in Settings → Media server integration.';
+          return idle('Sync from remote servers is turned off in Settings → Media server integration.');
         }
         const results = await deps.sync.syncAll((fraction, message) => context.reportProgress(fraction, message));
         const failed = results.filter((r) => !r.ok);

@@ -58,10 +58,12 @@ describeEachDb('Jellyfin and Emby servers: add, sync, import, resync', (dialect)
     expect(again.statusCode).toBe(409);
   });
 
-  it('first sync: libraries land in Private, members wait in the import preview; admin and template are left out', async () => {
+  it('adding syncs at once: libraries land in Private, members wait in the import preview; admin and template are left out', async () => {
+    await usher.container.sync.settled(serverId);
     const sync = await admin.post(`/api/admin/servers/${serverId}/sync`);
     expect(sync.statusCode).toBe(200);
-    expect(sync.json()).toMatchObject({ ok: true, libraries: { added: 4 }, accounts: { added: 12, imported: 0, awaitingImport: 12 } });
+    // The sync after adding already read everything; this pass finds nothing new.
+    expect(sync.json()).toMatchObject({ ok: true, libraries: { added: 0 }, accounts: { added: 0, imported: 0, awaitingImport: 12 } });
     const libraries = (await admin.get('/api/admin/libraries')).json().items;
     expect(libraries).toHaveLength(4);
     expect(new Set(libraries.map((l: { groupName: string }) => l.groupName))).toEqual(new Set(['Private']));

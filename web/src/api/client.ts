@@ -1,4 +1,5 @@
 import createClient, { type Middleware } from 'openapi-fetch';
+import { fieldLabel, humanizeIssue } from '../lib/issue-text';
 import type { components, paths } from './schema';
 
 export type Schemas = components['schemas'];
@@ -89,7 +90,7 @@ export async function unwrap<T>(pending: Promise<{ data?: T; error?: unknown; re
 export function describeError(error: unknown): { message: string; fix?: string } {
   if (error instanceof ApiError) {
     const fields = Object.entries(error.fieldErrors());
-    const message = fields.length > 0 ? `${error.message} ${fields.map(([f, m]) => `${f}: ${m}`).join('; ')}` : error.message;
+    const message = fields.length > 0 ? `${error.message} ${fields.map(([f, m]) => `${fieldLabel(f)}: ${humanizeIssue(m)}`).join(' ')}` : error.message;
     return error.fix ? { message, fix: error.fix } : { message };
   }
   return { message: error instanceof Error ? error.message : 'Something went wrong.' };

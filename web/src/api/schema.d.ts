@@ -4970,7 +4970,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Server"];
+                        "application/json": components["schemas"]["SavedServer"];
                     };
                 };
                 /** @description Default Response */
@@ -5078,6 +5078,8 @@ export interface paths {
                             name: string;
                             version: string;
                             premium?: boolean;
+                            /** @enum {string} */
+                            product?: "plex" | "jellyfin" | "emby";
                         };
                     };
                 };
@@ -5273,7 +5275,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Server"];
+                        "application/json": components["schemas"]["SavedServer"];
                     };
                 };
                 /** @description Default Response */
@@ -7078,6 +7080,8 @@ export interface paths {
                         mode: "permanent" | "expiring";
                         /** Format: date-time */
                         expiresAt?: string;
+                        /** @description Accounts to leave out, as "serverId:remoteId"; sync will not import them later */
+                        exclude?: string[];
                     };
                 };
             };
@@ -8004,6 +8008,138 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/admin/onboarding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The "Getting started" checklist, ticked from what is set up */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Onboarding"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/onboarding/dismissed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Hide (or show again) the "Getting started" checklist */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        dismissed: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Onboarding"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -8045,6 +8181,8 @@ export interface components {
             action: string;
             targetType: string | null;
             targetId: string | null;
+            /** @description The target’s current name; null when it is gone */
+            targetName: string | null;
             ip: string | null;
             details: unknown;
         };
@@ -8098,6 +8236,12 @@ export interface components {
             /** @description A run is in progress on the instance that answered */
             running: boolean;
             lastRun: components["schemas"]["JobRunInput"] | null;
+            /** @description Scheduled runs that found nothing to do; counted, not listed */
+            idleRuns: {
+                count: number;
+                lastAt: string;
+                lastMessage: string | null;
+            } | null;
         };
         LibraryInput: {
             id: string;
@@ -8238,6 +8382,19 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        OnboardingInput: {
+            items: {
+                id: string;
+                title: string;
+                description: string;
+                link: string;
+                /** @enum {string} */
+                status: "done" | "todo" | "unavailable";
+            }[];
+            complete: boolean;
+            dismissed: boolean;
+            welcomeBack: boolean;
+        };
         PlexAccountInput: {
             id: string;
             email: string | null;
@@ -8282,6 +8439,37 @@ export interface components {
             members: number;
             membersImported: boolean;
             createdAt: string;
+        };
+        SavedServerInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "plex" | "jellyfin" | "emby";
+            name: string;
+            machineId: string | null;
+            version: string | null;
+            plexAccountId: string | null;
+            url: string;
+            apiKeySet: boolean;
+            allowSelfSigned: boolean;
+            locationId: string | null;
+            enabled: boolean;
+            allowNewSubscriptions: boolean;
+            allowTrials: boolean;
+            maxUsers: number;
+            allow4kTranscoding: boolean;
+            logStreaming: boolean;
+            logDownloads: boolean;
+            hasEmbyPremiere: boolean;
+            status: string;
+            statusMessage: string | null;
+            members: number;
+            membersImported: boolean;
+            createdAt: string;
+            warnings: {
+                field: string;
+                code: string;
+                message: string;
+            }[];
         };
         ServerLocationInput: {
             id: string;
@@ -8374,6 +8562,8 @@ export interface components {
             action: string;
             targetType: string | null;
             targetId: string | null;
+            /** @description The target’s current name; null when it is gone */
+            targetName: string | null;
             ip: string | null;
             details: unknown;
         };
@@ -8427,6 +8617,12 @@ export interface components {
             /** @description A run is in progress on the instance that answered */
             running: boolean;
             lastRun: components["schemas"]["JobRun"] | null;
+            /** @description Scheduled runs that found nothing to do; counted, not listed */
+            idleRuns: {
+                count: number;
+                lastAt: string;
+                lastMessage: string | null;
+            } | null;
         };
         Library: {
             id: string;
@@ -8567,6 +8763,19 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        Onboarding: {
+            items: {
+                id: string;
+                title: string;
+                description: string;
+                link: string;
+                /** @enum {string} */
+                status: "done" | "todo" | "unavailable";
+            }[];
+            complete: boolean;
+            dismissed: boolean;
+            welcomeBack: boolean;
+        };
         PlexAccount: {
             id: string;
             email: string | null;
@@ -8611,6 +8820,37 @@ export interface components {
             members: number;
             membersImported: boolean;
             createdAt: string;
+        };
+        SavedServer: {
+            id: string;
+            /** @enum {string} */
+            kind: "plex" | "jellyfin" | "emby";
+            name: string;
+            machineId: string | null;
+            version: string | null;
+            plexAccountId: string | null;
+            url: string;
+            apiKeySet: boolean;
+            allowSelfSigned: boolean;
+            locationId: string | null;
+            enabled: boolean;
+            allowNewSubscriptions: boolean;
+            allowTrials: boolean;
+            maxUsers: number;
+            allow4kTranscoding: boolean;
+            logStreaming: boolean;
+            logDownloads: boolean;
+            hasEmbyPremiere: boolean;
+            status: string;
+            statusMessage: string | null;
+            members: number;
+            membersImported: boolean;
+            createdAt: string;
+            warnings: {
+                field: string;
+                code: string;
+                message: string;
+            }[];
         };
         ServerLocation: {
             id: string;

@@ -277,12 +277,14 @@ export class HttpClient {
       });
     }
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|DEPTH_ZERO/.test(code)) {
-      return new IntegrationError(service, 'tls', `${service}'s TLS certificate is not trusted (${code}).`, false, {
+      return new IntegrationError(service, 'tls', `${service}'s TLS certificate is not trusted.`, false, {
+        networkCode: code,
         fix: 'Use a certificate from a public authority, or turn on "Allow self-signed certificate" for this server.',
       });
     }
-    return new IntegrationError(service, 'unavailable', `Cannot reach ${service} (${code || err.cause?.message || err.message || 'network error'}).`, true, {
+    return new IntegrationError(service, 'unavailable', `Cannot reach ${service}: ${networkReason(code)}.`, true, {
       fix: `Check the URL and that ${service} is running and reachable from Usher.`,
+      networkCode: code || err.cause?.message || err.message || 'network error',
     });
   }
 
@@ -313,6 +315,26 @@ export class HttpClient {
     if (status >= 500) return new IntegrationError(service, 'unavailable', `${service} failed (${status} on ${what}).`, true, extras);
     return new IntegrationError(service, 'rejected', `${service} refused the request (${status} on ${what}).`, false, extras);
   }
+}
+
+/** Plain words for the network codes an operator meets; the code itself goes to the log. */
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'nothing is listening at that address and port',
+  ENOTFOUND: 'that host name does not exist',
+  EAI_AGAIN: 'the host name could not be looked up right now',
+  EHOSTUNREACH: 'that host cannot be reached from here',
+  ENETUNREACH: 'that network cannot be reached from here',
+  ECONNRESET: 'the connection was cut off',
+  EPIPE: 'the connection was cut off',
+  UND_ERR_SOCKET: 'the connection was closed before an answer came',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection could not be opened in time',
+  UND_ERR_HEADERS_TIMEOUT: 'it accepted the connection but did not answer',
+  UND_ERR_BODY_TIMEOUT: 'the answer stopped half-way',
+  ERR_INVALID_URL: 'the address is not a valid URL',
+};
+
+export function networkReason(code: string): string {
+  return NETWORK_REASONS[code] ?? 'the network connection failed';
 }
 
 /** The messages of an error and its causes (undici nests the interesting one two levels down). */

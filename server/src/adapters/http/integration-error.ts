@@ -20,6 +20,8 @@ export interface IntegrationErrorExtras {
   cause?: string;
   /** How long the remote asked Usher to wait (Retry-After), when it said. */
   retryAfterMs?: number;
+  /** The low-level code (UND_ERR_SOCKET, ECONNREFUSED): logged with the request id, never shown. */
+  networkCode?: string;
 }
 
 export class IntegrationError extends Error {
@@ -28,6 +30,7 @@ export class IntegrationError extends Error {
   readonly body: string | undefined;
   readonly reason: string | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly networkCode: string | undefined;
 
   constructor(
     readonly service: string,
@@ -44,6 +47,7 @@ export class IntegrationError extends Error {
     this.body = e.body;
     this.reason = e.cause;
     this.retryAfterMs = e.retryAfterMs;
+    this.networkCode = e.networkCode;
   }
 
   /** A copy with a recognised cause and the fix the admin should apply. */

@@ -27,6 +27,11 @@ export interface ServerIdentity {
   version: string;
   /** Emby Premiere / Plex Pass where the platform has one. */
   premium?: boolean;
+  /**
+   * What the server says it is, where that can differ from what the admin chose: an Emby server
+   * answers Jellyfin's API too, so only its system info tells them apart.
+   */
+  product?: MediaServerKind;
 }
 
 export type LibraryType = 'movie' | 'show' | 'music' | 'photo' | 'book' | 'mixed' | 'other';

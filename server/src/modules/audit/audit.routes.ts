@@ -13,6 +13,7 @@ const entrySchema = z
     action: z.string(),
     targetType: z.string().nullable(),
     targetId: z.string().nullable(),
+    targetName: z.string().nullable().describe('The target’s current name; null when it is gone'),
     ip: z.string().nullable(),
     details: z.unknown(),
   })

@@ -36,6 +36,11 @@ export class AuditService {
     });
   }
 
+  /** Whether this login had a session before the current one (the dashboard says "Welcome back"). */
+  async hasSignedInBefore(loginId: string): Promise<boolean> {
+    return (await this.repo.countFor(loginId, ['auth.login', 'setup.completed', 'setup.headless_admin'])) > 1;
+  }
+
   search(query: AuditQuery) {
     return this.repo.search(query);
   }

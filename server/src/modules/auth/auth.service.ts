@@ -40,7 +40,11 @@ export interface RequestInfo {
 export function assertPasswordAcceptable(password: string): void {
   const problems = passwordProblems(password);
   if (problems.length > 0) {
-    throw badRequest('weak_password', `The password needs ${problems.map((p) => p.message).join(', ')}.`, {
+    // "Too common" is not something a password "needs", so it reads as its own sentence.
+    const needs = problems.filter((p) => p.code !== 'common').map((p) => p.message);
+    const sentences = [needs.length > 0 ? `The password needs ${needs.join(', ')}.` : '', problems.some((p) => p.code === 'common') ? 'This password is too common; choose another.' : ''];
+    throw badRequest('weak_password', sentences.filter(Boolean).join(' '), {
+      field: 'password',
       problems: problems.map((p) => p.code),
     });
   }

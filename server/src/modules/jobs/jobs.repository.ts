@@ -86,6 +86,22 @@ export class JobsRepository implements JobStore {
       .execute();
   }
 
+  async recordIdleRun(id: string, job: string, at: string, message: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('job_runs').where('id', '=', id).execute();
+      await trx
+        .insertInto('job_idle_runs')
+        .values({ job, count: 1, last_at: at, last_message: message })
+        .onConflict((oc) => oc.column('job').doUpdateSet((eb) => ({ count: eb('job_idle_runs.count', '+', 1), last_at: at, last_message: message })))
+        .execute();
+    });
+  }
+
+  async idleRuns(): Promise<Map<string, { count: number; lastAt: string; lastMessage: string | null }>> {
+    const rows = await this.db.selectFrom('job_idle_runs').selectAll().execute();
+    return new Map(rows.map((r) => [r.job, { count: Number(r.count), lastAt: r.last_at, lastMessage: r.last_message }]));
+  }
+
   async findRun(id: string): Promise<JobRun | undefined> {
     const row = await this.db.selectFrom('job_runs').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toRun(row);

@@ -28,6 +28,10 @@ const jobSchema = z
     nextRunAt: z.string().nullable(),
     running: z.boolean().describe('A run is in progress on the instance that answered'),
     lastRun: runSchema.nullable(),
+    idleRuns: z
+      .object({ count: z.number().int(), lastAt: z.string(), lastMessage: z.string().nullable() })
+      .nullable()
+      .describe('Scheduled runs that found nothing to do; counted, not listed'),
   })
   .meta({ id: 'Job' });
 

@@ -12,6 +12,8 @@ export interface JobView {
   /** Whether a run is in progress on this instance. */
   running: boolean;
   lastRun: JobRun | null;
+  /** Scheduled runs that found nothing to do: counted here, not listed. */
+  idleRuns: { count: number; lastAt: string; lastMessage: string | null } | null;
 }
 
 /** Finished runs are kept this long; tick claims only need to outlive clock skew between instances. */
@@ -51,12 +53,14 @@ export class JobsService {
 
   async list(): Promise<JobView[]> {
     const jobs = this.runner.jobs().sort((a, b) => a.name.localeCompare(b.name));
+    const idle = await this.repo.idleRuns();
     return Promise.all(
       jobs.map(async (job) => ({
         ...job,
         nextRunAt: this.runner.nextRunAt(job.name)?.toISOString() ?? null,
         running: this.runner.isRunning(job.name),
         lastRun: (await this.repo.latestRun(job.name)) ?? null,
+        idleRuns: idle.get(job.name) ?? null,
       })),
     );
   }

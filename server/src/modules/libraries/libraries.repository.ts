@@ -137,8 +137,9 @@ export class LibrariesRepository {
     return this.db.selectFrom('library_groups').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** Case-insensitive: "Europe" and "europe" would read as one name to anyone choosing. */
   async findGroupByName(name: string) {
-    return this.db.selectFrom('library_groups').selectAll().where('name', '=', name).executeTakeFirst();
+    return this.db.selectFrom('library_groups').selectAll().where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase())).executeTakeFirst();
   }
 
   async insertGroup(row: { id: string; name: string; now: string }): Promise<void> {

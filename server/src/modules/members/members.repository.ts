@@ -237,8 +237,8 @@ export class MembersRepository {
   }
 
   /** A deleted member keeps its row (and its accounts' link), so sync never brings it back. */
-  async softDeleteMember(id: string, now: string): Promise<void> {
-    await this.db.updateTable('members').set({ deleted_at: now, updated_at: now }).where('id', '=', id).execute();
+  async softDeleteMember(id: string, now: string, db: Db = this.db): Promise<void> {
+    await db.updateTable('members').set({ deleted_at: now, updated_at: now }).where('id', '=', id).execute();
   }
 
   async setPermanent(id: string, permanent: boolean, now: string): Promise<void> {

@@ -158,7 +158,12 @@ export function membersRoutes(container: Container): RouteModule {
         schema: {
           tags: ['members'],
           summary: 'Import the waiting accounts of these servers, as permanent or expiring members',
-          body: z.object({ serverIds: z.array(z.string().max(100)).min(1).max(500), mode: z.enum(['permanent', 'expiring']), expiresAt: z.iso.datetime().optional() }),
+          body: z.object({
+            serverIds: z.array(z.string().max(100)).min(1).max(500),
+            mode: z.enum(['permanent', 'expiring']),
+            expiresAt: z.iso.datetime().optional(),
+            exclude: z.array(z.string().max(300)).max(10000).optional().describe('Accounts to leave out, as "serverId:remoteId"; sync will not import them later'),
+          }),
           response: { 200: z.object({ imported: z.number().int() }), ...errors },
         },
       },

@@ -12,6 +12,11 @@ export interface ImportChoice {
   mode: 'permanent' | 'expiring';
   /** With mode 'expiring': when the imported members' default-plan payment ends (also kept on the member for reference). */
   expiresAt?: string | undefined;
+  /**
+   * Accounts the admin left out, as `serverId:remoteId`. They are kept as deleted members, exactly
+   * like a member the admin deletes, so no later sync imports them.
+   */
+  exclude?: string[] | undefined;
 }
 
 /** Members are the remote accounts Usher tracks; logins are separate and link later by email. */
@@ -72,7 +77,9 @@ export class MembersService {
     }
     const now = this.clock.now().toISOString();
     const paymentContext = await this.payments.importContext();
+    const excluded = new Set(choice.exclude ?? []);
     let imported = 0;
+    let skipped = 0;
     for (const serverId of choice.serverIds) {
       const server = await this.servers.find(serverId);
       if (!server) throw badRequest('unknown_server', `No server has the id ${serverId}.`);
@@ -81,7 +88,14 @@ export class MembersService {
         const waiting = (await this.repo.storedAccounts(serverId, trx)).filter((a) => a.memberId === null);
         const matcher = new MemberMatcher(await this.repo.memberIndex(trx));
         const newMembers: Parameters<MembersRepository['insertMembers']>[0] = [];
+        const leftOut: string[] = [];
         const links = waiting.map((a) => {
+          if (excluded.has(`${serverId}:${a.remoteId}`)) {
+            const memberId = newId();
+            leftOut.push(memberId);
+            newMembers.push({ id: memberId, email: a.email, username: a.username, displayName: a.displayName, permanent: false, source: 'import', importExpiresAt: null });
+            return { accountId: a.id, memberId };
+          }
           let memberId = matcher.find(a);
           if (!memberId) {
             memberId = newId();
@@ -101,11 +115,13 @@ export class MembersService {
         await this.repo.insertMembers(newMembers, now, trx);
         if (choice.mode === 'expiring') await this.payments.recordImported(newMembers.map((m) => m.id), choice.expiresAt!, paymentContext, actor, trx);
         await this.repo.linkAccounts(links, trx);
+        for (const id of leftOut) await this.repo.softDeleteMember(id, now, trx);
         await this.servers.update(serverId, { members_imported_at: now, updated_at: now }, trx);
-        imported += newMembers.length;
+        imported += newMembers.length - leftOut.length;
+        skipped += leftOut.length;
       });
     }
-    await this.audit.record(actor, 'members.import', undefined, { servers: choice.serverIds, mode: choice.mode, imported });
+    await this.audit.record(actor, 'members.import', undefined, { servers: choice.serverIds, mode: choice.mode, imported, leftOut: skipped });
     return { imported };
   }
 

@@ -37,8 +37,9 @@ export class RolesRepository {
     return row && toRole(row);
   }
 
+  /** Case-insensitive: "Europe" and "europe" would read as one name to anyone choosing. */
   async findByName(name: string): Promise<Role | undefined> {
-    const row = await this.db.selectFrom('roles').selectAll().where('name', '=', name).executeTakeFirst();
+    const row = await this.db.selectFrom('roles').selectAll().where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase())).executeTakeFirst();
     return row && toRole(row);
   }
 

@@ -45,9 +45,8 @@ export class RolesService {
     if (role.builtin) throw conflict('role_builtin', `The ${role.name} role is built in and cannot be changed.`);
     const permissions = input.permissions && this.checkPermissions(input.permissions);
     enforce(checkEditRole(ceiling, role, permissions));
-    if (input.name && input.name !== role.name && (await this.repo.findByName(input.name))) {
-      throw conflict('role_name_taken', 'A role with this name exists.');
-    }
+    const other = input.name ? await this.repo.findByName(input.name) : undefined;
+    if (other && other.id !== id) throw conflict('role_name_taken', 'A role with this name exists.');
     await this.repo.update(id, {
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(permissions ? { permissions } : {}),

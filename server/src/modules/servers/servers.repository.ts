@@ -130,8 +130,9 @@ export class ServersRepository {
     return this.db.selectFrom('server_locations').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** Case-insensitive: "Europe" and "europe" would read as one name to anyone choosing. */
   async findLocationByName(name: string) {
-    return this.db.selectFrom('server_locations').selectAll().where('name', '=', name).executeTakeFirst();
+    return this.db.selectFrom('server_locations').selectAll().where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase())).executeTakeFirst();
   }
 
   async insertLocation(row: { id: string; name: string; created_at: string }): Promise<void> {

@@ -3,6 +3,7 @@ import type { Container } from '../../container.js';
 import { emptyBody, errorBodySchema, idParams, okSchema } from '../../http/common-schemas.js';
 import { actor } from '../../http/guards.js';
 import type { RouteModule } from '../../http/route-module.js';
+import { MAX_USERS_LIMIT, MAX_USERS_MESSAGES } from '../../domain/server-capacity.js';
 
 const serverSchema = z
   .object({
@@ -38,7 +39,13 @@ const options = z.object({
   enabled: z.boolean().optional(),
   allowNewSubscriptions: z.boolean().optional(),
   allowTrials: z.boolean().optional(),
-  maxUsers: z.number().int().min(0).max(100000).optional(),
+  // No coercion and no clamping: -3 or 2.5 is refused, never turned into 0 (unlimited).
+  maxUsers: z
+    .number({ error: MAX_USERS_MESSAGES.integer })
+    .int({ error: MAX_USERS_MESSAGES.integer })
+    .min(0, { error: MAX_USERS_MESSAGES.min })
+    .max(MAX_USERS_LIMIT, { error: MAX_USERS_MESSAGES.max })
+    .optional(),
   allow4kTranscoding: z.boolean().optional(),
   logStreaming: z.boolean().optional(),
   logDownloads: z.boolean().optional(),
@@ -52,7 +59,15 @@ const connection = z.object({
   plexAccountId: z.string().max(100).optional(),
   machineId: z.string().max(200).optional(),
 });
-const identitySchema = z.object({ machineId: z.string(), name: z.string(), version: z.string(), premium: z.boolean().optional() });
+const identitySchema = z.object({
+  machineId: z.string(),
+  name: z.string(),
+  version: z.string(),
+  premium: z.boolean().optional(),
+  product: z.enum(['plex', 'jellyfin', 'emby']).optional(),
+});
+const warningSchema = z.object({ field: z.string(), code: z.string(), message: z.string() });
+const savedServerSchema = serverSchema.extend({ warnings: z.array(warningSchema) }).meta({ id: 'SavedServer' });
 const heldCountsSchema = z.object({ stored: z.number().int(), seen: z.number().int(), removing: z.number().int() });
 const syncResultSchema = z.object({
   serverId: z.string(),
@@ -65,6 +80,7 @@ const syncResultSchema = z.object({
 });
 const locationSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), servers: z.number().int() }).meta({ id: 'ServerLocation' });
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 502: errorBodySchema };
+
 
 export function serversRoutes(container: Container): RouteModule {
   const { servers, sync, jobs } = container;
@@ -85,7 +101,7 @@ export function serversRoutes(container: Container): RouteModule {
       '/admin/servers',
       {
         config: { permission: 'servers.write' },
-        schema: { tags: ['servers'], summary: 'Add a server (it starts disabled unless enabled is given)', body: connection.extend(options.shape), response: { 201: serverSchema, ...errors } },
+        schema: { tags: ['servers'], summary: 'Add a server (it starts disabled unless enabled is given)', body: connection.extend(options.shape), response: { 201: savedServerSchema, ...errors } },
       },
       async (request, reply) => reply.status(201).send(await servers.add(request.body, actor(request))),
     );
@@ -99,7 +115,7 @@ export function serversRoutes(container: Container): RouteModule {
           summary: 'Edit a server; a new URL, API key or (Plex, after a reinstall) machine id is tested before it is saved',
           params: idParams,
           body: options.extend({ url: connection.shape.url.optional(), apiKey: connection.shape.apiKey, allowSelfSigned: z.boolean().optional(), machineId: connection.shape.machineId }).strict(),
-          response: { 200: serverSchema, ...errors },
+          response: { 200: savedServerSchema, ...errors },
         },
       },
       (request) => servers.update(request.params.id, request.body, actor(request)),

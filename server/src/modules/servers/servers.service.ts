@@ -1,5 +1,7 @@
+import { IntegrationError } from '../../adapters/http/integration-error.js';
 import type { MediaServerKind, ServerIdentity } from '../../adapters/media-server/media-server.js';
 import { sameOrigin } from '../../domain/origins.js';
+import { capacityWarning, type CapacityWarning } from '../../domain/server-capacity.js';
 import { badRequest, conflict, notFound } from '../../http/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
@@ -40,6 +42,14 @@ export type ServerView = Omit<ServerRecord, 'apiKeySealed' | 'membersImportedAt'
   membersImported: boolean;
 };
 
+/** What a save answers: the server, plus what the admin should know about what was accepted. */
+export type SavedServer = ServerView & { warnings: CapacityWarning[] };
+
+/** A connection test gives up after this long, retries included, so the admin is never left waiting. */
+export const CONNECTION_TEST_TIMEOUT_MS = 10_000;
+
+const KIND_NAME: Record<MediaServerKind, string> = { plex: 'Plex', jellyfin: 'Jellyfin', emby: 'Emby' };
+
 export class ServersService {
   constructor(
     private readonly repo: ServersRepository,
@@ -48,7 +58,12 @@ export class ServersService {
     private readonly secrets: SecretBox,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    /** Called once a server is added, so its libraries appear without waiting for the hourly sync. */
+    private readonly onAdded: (serverId: string) => void = () => {},
   ) {}
+
+  /** Tests shorten it; operators get CONNECTION_TEST_TIMEOUT_MS. */
+  connectionTestTimeoutMs = CONNECTION_TEST_TIMEOUT_MS;
 
   async list(): Promise<ServerView[]> {
     const [servers, counts] = await Promise.all([this.repo.list(), this.repo.memberCounts()]);
@@ -77,14 +92,43 @@ export class ServersService {
     }
     const probe = this.draftRecord(input);
     const adapter = await this.connector.adapterFor(probe);
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    const seconds = Math.max(1, Math.round(this.connectionTestTimeoutMs / 1000));
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => {
+          timedOut = true;
+          reject(
+            new IntegrationError(KIND_NAME[input.kind], 'timeout', `The server did not answer within ${seconds} seconds.`, true, {
+              fix: 'Check the URL and port, and that the server is running and reachable from Usher.',
+            }),
+          );
+        },
+        this.connectionTestTimeoutMs,
+      );
+    });
     try {
-      return await adapter.testConnection();
+      return await Promise.race([adapter.testConnection(), deadline]);
+    } catch (error) {
+      if (error instanceof IntegrationError && error.reason === 'wrong_server_kind') {
+        const other = input.kind === 'emby' ? 'jellyfin' : 'emby';
+        throw badRequest('wrong_server_kind', `This is ${other === 'emby' ? 'an Emby' : 'a Jellyfin'} server, not ${KIND_NAME[input.kind]}. Add it with "Add ${KIND_NAME[other]} server" instead.`, {
+          field: 'url',
+          detected: other,
+        });
+      }
+      throw error;
     } finally {
-      await adapter.close();
+      clearTimeout(timer);
+      // Closing waits for requests in flight; after a timeout the answer must not wait for them too.
+      const closing = adapter.close();
+      if (timedOut) closing.catch(() => {});
+      else await closing;
     }
   }
 
-  async add(input: ConnectionInput & ServerOptions, actor: Actor): Promise<ServerView> {
+  async add(input: ConnectionInput & ServerOptions, actor: Actor): Promise<SavedServer> {
     const identity = await this.testConnection(input);
     if (await this.repo.findByMachineId(input.kind, identity.machineId)) {
       throw conflict('server_exists', `${identity.name} is already added.`);
@@ -101,7 +145,8 @@ export class ServersService {
     const options = this.optionsPatch({ ...input, enabled: input.enabled ?? false });
     await this.repo.insert({ ...this.toRow(record), ...options });
     await this.audit.record(actor, 'server.add', { type: 'server', id: record.id }, { kind: input.kind, name: record.name });
-    return this.view1(record.id);
+    this.onAdded(record.id);
+    return { ...(await this.view1(record.id)), warnings: [] };
   }
 
   /**
@@ -109,7 +154,7 @@ export class ServersService {
    * re-installed server (same libraries, new identity) after the admin picked it from the account.
    * The stored credentials never go to a new origin: see `assertSecretMayFollow`.
    */
-  async update(id: string, input: ServerOptions & Partial<Pick<ConnectionInput, 'url' | 'apiKey' | 'allowSelfSigned' | 'machineId'>>, actor: Actor): Promise<ServerView> {
+  async update(id: string, input: ServerOptions & Partial<Pick<ConnectionInput, 'url' | 'apiKey' | 'allowSelfSigned' | 'machineId'>>, actor: Actor): Promise<SavedServer> {
     const server = await this.get(id);
     if (input.locationId) await this.assertLocation(input.locationId);
     const patch: ServerPatch = { ...this.optionsPatch(input), updated_at: this.now() };
@@ -140,7 +185,9 @@ export class ServersService {
     await this.repo.update(id, patch);
     const fields = Object.keys(input).map((k) => (k === 'apiKey' ? 'apiKey (replaced)' : k));
     await this.audit.record(actor, 'server.update', { type: 'server', id }, { fields });
-    return this.view1(id);
+    const view = await this.view1(id);
+    const warning = input.maxUsers !== undefined ? capacityWarning(view.maxUsers, view.members) : null;
+    return { ...view, warnings: warning ? [warning] : [] };
   }
 
   async delete(id: string, actor: Actor): Promise<void> {

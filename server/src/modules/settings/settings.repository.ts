@@ -14,6 +14,12 @@ export class SettingsRepository {
     return new Map(rows.map((r) => [r.section, JSON.parse(r.value) as Record<string, unknown>]));
   }
 
+  /** Sections saved at least once (even with every value at its default). */
+  async savedSections(): Promise<Set<string>> {
+    const rows = await this.db.selectFrom('settings').select('section').execute();
+    return new Set(rows.map((r) => r.section));
+  }
+
   async write(section: string, diff: Record<string, unknown>, now: string): Promise<void> {
     const value = JSON.stringify(diff);
     await this.db

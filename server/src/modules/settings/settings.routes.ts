@@ -25,7 +25,7 @@ const updateBody = z.object({
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 502: errorBodySchema };
 
 export function settingsRoutes(container: Container): RouteModule {
-  const { settings, notifications } = container;
+  const { settings, notifications, onboarding } = container;
 
   function sectionOf(name: string): SectionName {
     if (!isSectionName(name)) throw notFound('unknown_section', `There is no settings section "${name}". Known: ${SECTION_NAMES.join(', ')}.`);
@@ -98,6 +98,7 @@ export function settingsRoutes(container: Container): RouteModule {
         const { to, ...update } = request.body;
         const values = await settings.prepare('email', update);
         await notifications.sendTest(to, values);
+        await onboarding.emailTested(actor(request));
         return { ok: true as const };
       },
     );

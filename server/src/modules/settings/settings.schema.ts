@@ -13,7 +13,7 @@ const optionalUrl = z
   .trim()
   .max(500)
   .refine((value) => value === '' || isHttpUrl(value), 'must be an http:// or https:// address, such as https://watch.example.com');
-const optionalEmail = z.union([z.email(), z.literal('')]);
+const optionalEmail = z.union([z.email(), z.literal('')], { error: 'a valid email address' });
 const snowflake = z.union([z.string().regex(/^\d{15,21}$/, 'a numeric Discord ID'), z.literal('')]);
 
 export const settingsSections = {
@@ -32,7 +32,6 @@ export const settingsSections = {
       showPricingSection: z.boolean().default(true),
       currency: z
         .string()
-        .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
         .refine((code) => isIsoCurrency(code), 'an ISO 4217 currency code such as USD')
         .default('USD'),
       timeZone: z
@@ -179,6 +178,16 @@ export const settingsSections = {
       defaultColorScheme: z.enum(['light', 'dark', 'auto']).default('auto'),
       homeSection1: z.string().max(20000).default(''),
       homeSection2: z.string().max(20000).default(''),
+    }),
+  },
+  onboarding: {
+    // Kept by Usher itself (the dashboard's "Getting started" card), not a tab of the Settings page.
+    title: 'Getting started',
+    live: false,
+    secrets: [] as const,
+    schema: z.object({
+      checklistDismissed: z.boolean().default(false),
+      emailTestSentAt: z.union([z.iso.datetime(), z.literal('')]).default(''),
     }),
   },
   misc: {

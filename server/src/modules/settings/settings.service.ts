@@ -73,6 +73,10 @@ export class SettingsService {
     return SECTION_NAMES.map((s) => this.toView(s, this.materialize(s, stored.get(s) ?? {})));
   }
 
+  savedSections(): Promise<Set<string>> {
+    return this.repo.savedSections();
+  }
+
   /** Validates a full section from the current values plus the patch, without saving it. */
   async prepare(section: SectionName, update: SectionUpdate): Promise<Record<string, unknown>> {
     const current = (await this.get(section)) as Record<string, unknown>;

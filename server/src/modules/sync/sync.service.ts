@@ -70,7 +70,7 @@ export class SyncService {
     const queue = [...targets];
     const worker = async () => {
       for (let server = queue.shift(); server; server = queue.shift()) {
-        results.push(await this.syncOne(server));
+        results.push(await this.shared(server.id, () => this.syncOne(server)));
         done++;
         await progress?.(done / targets.length, `${done} of ${targets.length} servers synced`);
       }
@@ -79,10 +79,41 @@ export class SyncService {
     return results;
   }
 
-  /** One server on its own (the admin's "Sync now"): it reads what the server shows now, never a cached list. */
+  /**
+   * One server on its own (the admin's "Sync now", the sync after adding): it reads what the server
+   * shows now, never a cached list. One sync per server at a time: a second caller shares the pass
+   * in progress instead of racing it to insert the same rows.
+   */
   syncServer(server: ServerRecord): Promise<ServerSyncResult> {
-    this.connector.freshReads();
-    return this.syncOne(server);
+    return this.shared(server.id, () => {
+      this.connector.freshReads();
+      return this.syncOne(server);
+    });
+  }
+
+  /** Starts a pass for a server known by id (just added); registered at once, so `settled` sees it. */
+  syncById(serverId: string): Promise<ServerSyncResult> {
+    return this.shared(serverId, async () => {
+      const server = await this.servers.find(serverId);
+      if (!server) throw new Error(`server ${serverId} vanished before its first sync`);
+      this.connector.freshReads();
+      return this.syncOne(server);
+    });
+  }
+
+  /** Resolves once the pass in progress for that server (if any) has finished. */
+  async settled(serverId: string): Promise<void> {
+    await this.inFlight.get(serverId)?.catch(() => undefined);
+  }
+
+  private readonly inFlight = new Map<string, Promise<ServerSyncResult>>();
+
+  private shared(serverId: string, start: () => Promise<ServerSyncResult>): Promise<ServerSyncResult> {
+    const running = this.inFlight.get(serverId);
+    if (running) return running;
+    const pass = start().finally(() => this.inFlight.delete(serverId));
+    this.inFlight.set(serverId, pass);
+    return pass;
   }
 
   private async syncOne(server: ServerRecord): Promise<ServerSyncResult> {

@@ -2,6 +2,7 @@ import {
   ActionIcon,
   Alert,
   Button,
+  Checkbox,
   Group,
   Loader,
   Menu,
@@ -29,6 +30,7 @@ import {
 } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
+import { useTableUrlState } from './url-state';
 import { errorMessage } from '../../api/client';
 import classes from './DataTable.module.css';
 import { cellText, DEFAULT_EXPORT_CAP, downloadFile, fetchAllRows, toCsv } from './csv';
@@ -65,6 +67,10 @@ export interface DataTableProps<T> {
   minWidth?: number;
   /** Where the CSV goes; the browser download by default (tests capture it). */
   onDownload?: (fileName: string, csv: string) => void;
+  /** Prefix of this table's URL parameters, when a page shows more than one table. */
+  urlKey?: string;
+  /** Actions on the selected rows; when given, rows get checkboxes. */
+  bulkActions?: (rows: T[]) => DataTableAction[];
 }
 
 function SortIcon({ active, order }: { active: boolean; order: SortOrder }) {
@@ -74,18 +80,23 @@ function SortIcon({ active, order }: { active: boolean; order: SortOrder }) {
 
 export function DataTable<T>(props: DataTableProps<T>) {
   const { columns, rowKey, rowActions, headerActions = [], queryKey, fetchPage } = props;
-  const [search, setSearch] = useState('');
+  const [url, setUrl] = useTableUrlState(props.urlKey ?? '', { sort: props.initialSort, pageSize: props.initialPageSize ?? 25 });
+  const [search, setSearch] = useState(url.q);
   const [q] = useDebouncedValue(search.trim(), props.debounceMs ?? 300);
-  const [sort, setSort] = useState(props.initialSort);
-  const [pageSize, setPageSize] = useState(props.initialPageSize ?? 25);
   const [exporting, setExporting] = useState(false);
+  const [selected, setSelected] = useState<Map<string, T>>(new Map());
+  const { sort, pageSize, page } = url;
+  const setPage = (next: number) => setUrl({ page: next });
+  const setPageSize = (next: number) => setUrl({ pageSize: next });
 
-  // Any change of what is asked for starts again at page 1, without an extra render pass.
-  const resetKey = JSON.stringify([queryKey, q, sort, pageSize]);
-  const [pageState, setPageState] = useState({ key: resetKey, page: 1 });
-  const page = pageState.key === resetKey ? pageState.page : 1;
-  const setPage = (next: number) => setPageState({ key: resetKey, page: next });
-
+  // Typing is kept out of the history; the settled search is written once (page 1 again).
+  useEffect(() => {
+    if (q !== url.q) setUrl({ q }, { replace: true });
+  }, [q]);
+  // Back/forward to another search shows it in the box too.
+  useEffect(() => {
+    if (url.q !== q) setSearch(url.q);
+  }, [url.q]);
   const query: DataTableQuery = { page, pageSize, q, order: sort?.order ?? 'asc', ...(sort ? { sort: sort.key } : {}) };
   const result = useQuery({
     queryKey: [...queryKey, query],
@@ -99,12 +110,32 @@ export function DataTable<T>(props: DataTableProps<T>) {
 
   // After deletions the current page may no longer exist; show the last one that does.
   useEffect(() => {
-    if (data && page > pages) setPageState({ key: resetKey, page: pages });
-  }, [data, page, pages, resetKey]);
+    if (data && page > pages) setUrl({ page: pages }, { replace: true });
+  }, [data, page, pages]);
 
   function toggleSort(key: string) {
-    setSort((current) => (current?.key === key ? { key, order: current.order === 'asc' ? 'desc' : 'asc' } : { key, order: 'asc' }));
+    setUrl({ sort: sort?.key === key ? { key, order: sort.order === 'asc' ? 'desc' : 'asc' } : { key, order: 'asc' } });
   }
+
+  const visibleRows = data?.items ?? [];
+  const allSelected = visibleRows.length > 0 && visibleRows.every((row) => selected.has(rowKey(row)));
+  const toggleRow = (row: T) =>
+    setSelected((old) => {
+      const next = new Map(old);
+      if (next.has(rowKey(row))) next.delete(rowKey(row));
+      else next.set(rowKey(row), row);
+      return next;
+    });
+  const toggleAll = () =>
+    setSelected((old) => {
+      const next = new Map(old);
+      for (const row of visibleRows) {
+        if (allSelected) next.delete(rowKey(row));
+        else next.set(rowKey(row), row);
+      }
+      return next;
+    });
+  const bulk = props.bulkActions && selected.size > 0 ? props.bulkActions([...selected.values()]) : [];
 
   async function exportCsv() {
     if (!props.exportName) return;
@@ -124,7 +155,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
     }
   }
 
-  const colSpan = columns.length + (rowActions ? 1 : 0);
+  const colSpan = columns.length + (rowActions ? 1 : 0) + (props.bulkActions ? 1 : 0);
   const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const last = Math.min(total, page * pageSize);
 
@@ -164,7 +195,12 @@ export function DataTable<T>(props: DataTableProps<T>) {
     );
   } else {
     body = data.items.map((row) => (
-      <Table.Tr key={rowKey(row)}>
+      <Table.Tr key={rowKey(row)} bg={selected.has(rowKey(row)) ? 'var(--mantine-primary-color-light)' : undefined}>
+        {props.bulkActions && (
+          <Table.Td w={40}>
+            <Checkbox aria-label={`Select ${props.rowLabel ? props.rowLabel(row) : rowKey(row)}`} checked={selected.has(rowKey(row))} onChange={() => toggleRow(row)} />
+          </Table.Td>
+        )}
         {columns.map((column) => (
           <Table.Td key={column.key} visibleFrom={column.visibleFrom}>
             {column.render ? column.render(row) : cellText(column, row)}
@@ -195,6 +231,19 @@ export function DataTable<T>(props: DataTableProps<T>) {
           )}
           {props.toolbar}
         </Group>
+        {bulk.length > 0 && (
+          <Group gap="xs" role="region" aria-label="Bulk actions">
+            <Text size="sm">{selected.size} selected</Text>
+            {bulk.map((action) => (
+              <Button key={action.label} size="xs" variant="light" color={action.color} leftSection={action.icon} disabled={action.disabled} onClick={action.onClick}>
+                {action.label}
+              </Button>
+            ))}
+            <Button size="xs" variant="subtle" color="gray" onClick={() => setSelected(new Map())}>
+              Clear selection
+            </Button>
+          </Group>
+        )}
         <Group gap="xs">
           {result.isFetching && !result.isPending && <Loader size="xs" aria-label="Refreshing" />}
           <Menu position="bottom-end" withinPortal>
@@ -228,6 +277,11 @@ export function DataTable<T>(props: DataTableProps<T>) {
           <Table striped highlightOnHover verticalSpacing="sm" className={classes.table} aria-busy={result.isFetching}>
             <Table.Thead>
               <Table.Tr>
+                {props.bulkActions && (
+                  <Table.Th w={40}>
+                    <Checkbox aria-label="Select all rows on this page" checked={allSelected} indeterminate={!allSelected && visibleRows.some((r) => selected.has(rowKey(r)))} onChange={toggleAll} />
+                  </Table.Th>
+                )}
                 {columns.map((column) => {
                   const active = sort?.key === column.key;
                   return (
@@ -235,7 +289,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
                       key={column.key}
                       w={column.width}
                       visibleFrom={column.visibleFrom}
-                      aria-sort={active ? (sort.order === 'asc' ? 'ascending' : 'descending') : undefined}
+                      aria-sort={active ? (sort.order === 'asc' ? 'ascending' : 'descending') : column.sortable ? 'none' : undefined}
                     >
                       {column.sortable ? (
                         <UnstyledButton onClick={() => toggleSort(column.key)} fw={600} fz="sm">

@@ -1,4 +1,5 @@
 export { DataTable, PAGE_SIZES, type DataTableProps } from './DataTable';
 export { toCsv, fetchAllRows, EXPORT_PAGE_SIZE } from './csv';
-export { pageLocally } from './local';
+export { pageLocally, naturalCompare } from './local';
+export { deleteAction } from './actions';
 export type { DataTableAction, DataTableColumn, DataTablePage, DataTableQuery, SortOrder } from './types';

@@ -2,6 +2,10 @@ import type { DataTablePage, DataTableQuery } from './types';
 
 type SortValue = string | number | boolean | null | undefined;
 
+/** "Server 2" before "Server 10", and case does not split the list. */
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+export const naturalCompare = (a: string, b: string) => collator.compare(a, b);
+
 /**
  * Pages, sorts and searches a list the API returns whole (roles, API keys, job schedules), so those
  * panels use the same table as the server-paged ones.
@@ -22,7 +26,7 @@ export function pageLocally<T>(
       if (x === y) return 0;
       if (x === null || x === undefined) return 1;
       if (y === null || y === undefined) return -1;
-      return (typeof x === 'string' && typeof y === 'string' ? x.localeCompare(y) : x < y ? -1 : 1) * direction;
+      return (typeof x === 'string' && typeof y === 'string' ? naturalCompare(x, y) : x < y ? -1 : 1) * direction;
     });
   }
   const start = (query.page - 1) * query.pageSize;

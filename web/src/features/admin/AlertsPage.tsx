@@ -77,6 +77,9 @@ export function AlertsPage() {
         rowLabel={(a) => a.title}
         rowActions={(a) => [{ label: 'Mark read', icon: <IconCheck size={16} />, disabled: a.readAt !== null || !writable, onClick: () => void markRead({ ids: [a.id] }) }]}
         headerActions={[{ label: 'Mark all read', icon: <IconChecks size={16} />, disabled: !writable, onClick: () => void markRead({ all: true }) }]}
+        bulkActions={(rows) => [
+          { label: 'Mark selected read', icon: <IconChecks size={16} />, disabled: !writable || rows.every((a) => a.readAt !== null), onClick: () => void markRead({ ids: rows.map((a) => a.id) }) },
+        ]}
         toolbar={
           <SegmentedControl
             value={filter}

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { useConfirm } from '../../components/ConfirmDialog';
 import { DataTable, pageLocally, type DataTableColumn } from '../../components/data-table';
+import { useFormServerErrors } from '../../lib/form-errors';
 import { FormError } from '../../components/FormError';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime, formatRelative } from '../../lib/format';
@@ -51,6 +52,7 @@ function CreateKeyModal({ onClose, onDone }: { onClose: () => void; onDone: () =
     mutationFn: (v: typeof form.values) => unwrap(api.POST('/api/admin/api-keys', { body: { name: v.name.trim(), roleId: v.roleId || initialRole } })),
     onSuccess: () => onDone(),
   });
+  const formError = useFormServerErrors(form, create.error);
   const options = grantable.map((r) => ({ value: r.id, label: r.name }));
 
   return (
@@ -88,7 +90,7 @@ function CreateKeyModal({ onClose, onDone }: { onClose: () => void; onDone: () =
               allowDeselect={false}
               {...form.getInputProps('roleId')}
             />
-            <FormError error={create.error} />
+            <FormError error={formError} />
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>
                 Cancel

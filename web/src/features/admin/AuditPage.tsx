@@ -1,11 +1,14 @@
-import { Code, Group, Select, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import { Anchor, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { can, useSession } from '../../app/session';
 import { DataTable, type DataTableColumn, type DataTableQuery } from '../../components/data-table';
+import { useUrlFilter } from '../../components/data-table/url-state';
 import { PageHeader } from '../../components/PageHeader';
+import { actionLabel, detailLines, targetView } from '../../lib/audit-labels';
 import { formatDateTime } from '../../lib/format';
 
 type Entry = Schemas['AuditEntry'];
@@ -48,54 +51,67 @@ export function fetchAudit(query: DataTableQuery, filters: AuditFilters) {
   );
 }
 
-function details(entry: Entry): string {
-  return entry.details === null || entry.details === undefined ? '' : JSON.stringify(entry.details);
+/** The target's name, linked to its page when it still exists. */
+export function AuditTarget({ entry }: { entry: Entry }) {
+  const target = targetView(entry);
+  if (!target) return <>—</>;
+  return target.href ? (
+    <Anchor component={Link} to={target.href} size="sm">
+      {target.label}
+    </Anchor>
+  ) : (
+    <Text size="sm" c="dimmed">
+      {target.label}
+    </Text>
+  );
 }
 
 const columns: DataTableColumn<Entry>[] = [
   { key: 'at', header: 'When', sortable: true, value: (e) => e.at, render: (e) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.at)}</Text> },
   {
     key: 'actor',
-    header: 'Actor',
+    header: 'Who',
     value: (e) => e.actorLabel ?? e.actorType,
-    render: (e) => (
-      <Stack gap={0}>
-        <Text size="sm">{e.actorLabel ?? '—'}</Text>
-        <Text size="xs" c="dimmed">
-          {e.actorType}
-        </Text>
-      </Stack>
-    ),
+    render: (e) => <Text size="sm">{e.actorLabel ?? (e.actorType === 'system' ? 'Usher' : e.actorType === 'anonymous' ? 'A visitor' : '—')}</Text>,
   },
-  { key: 'action', header: 'Action', value: (e) => e.action, render: (e) => <Code style={{ whiteSpace: 'nowrap' }}>{e.action}</Code> },
-  { key: 'target', header: 'Target', value: (e) => (e.targetType ? `${e.targetType}:${e.targetId ?? ''}` : ''), visibleFrom: 'sm' },
+  { key: 'action', header: 'What', value: (e) => actionLabel(e.action), render: (e) => <Text size="sm" title={e.action}>{actionLabel(e.action)}</Text> },
+  { key: 'target', header: 'Target', value: (e) => targetView(e)?.label ?? '', render: (e) => <AuditTarget entry={e} />, visibleFrom: 'sm' },
   { key: 'ip', header: 'IP', value: (e) => e.ip, visibleFrom: 'md' },
   {
     key: 'details',
     header: 'Details',
-    value: details,
+    value: (e) => detailLines(e.details).join('; '),
     visibleFrom: 'lg',
-    render: (e) =>
-      details(e) ? (
-        <Tooltip label={<Code block>{JSON.stringify(e.details, null, 2)}</Code>} multiline maw={480}>
-          <Text size="xs" ff="monospace" lineClamp={1} maw={260}>
-            {details(e)}
-          </Text>
-        </Tooltip>
-      ) : (
-        '—'
-      ),
+    render: (e) => {
+      const lines = detailLines(e.details);
+      if (lines.length === 0) return '—';
+      return (
+        <Stack gap={0}>
+          {lines.map((line) => (
+            <Text key={line} size="xs">
+              {line}
+            </Text>
+          ))}
+        </Stack>
+      );
+    },
   },
 ];
 
 export function AuditPage() {
   const login = useSession().data?.login;
-  const [action, setAction] = useState('');
+  // Filters live in the URL with the table's own search, sort and page (reload and back keep them).
+  const [actionParam, setActionParam] = useUrlFilter('action');
+  const [action, setAction] = useState(actionParam);
   const [debouncedAction] = useDebouncedValue(action.trim(), 300);
-  const [actorId, setActorId] = useState<string | null>(null);
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const filters: AuditFilters = { action: debouncedAction, actorId, from, to };
+  useEffect(() => {
+    if (debouncedAction !== actionParam) setActionParam(debouncedAction);
+  }, [debouncedAction]);
+  const [actorParam, setActorId] = useUrlFilter('actor');
+  const actorId = actorParam || null;
+  const [from, setFrom] = useUrlFilter('from');
+  const [to, setTo] = useUrlFilter('to');
+  const filters: AuditFilters = { action: actionParam, actorId, from, to };
   const actors = useQuery({
     queryKey: ['admin', 'logins', 'actors'],
     queryFn: () => unwrap(api.GET('/api/admin/logins', { params: { query: { pageSize: 100, sort: 'email', order: 'asc' } } })),
@@ -113,7 +129,7 @@ export function AuditPage() {
         searchPlaceholder="Search"
         toolbar={
           <Group gap="xs" align="flex-end" wrap="wrap">
-            <TextInput aria-label="Action" placeholder="Action, e.g. auth.login" value={action} onChange={(e) => setAction(e.currentTarget.value)} w={190} />
+            <TextInput aria-label="Action" placeholder="Action code, e.g. auth.login" value={action} onChange={(e) => setAction(e.currentTarget.value)} w={190} />
             {can(login, 'logins.read') && (
               <Select
                 aria-label="Actor"

@@ -7,8 +7,11 @@ import { api, unwrap } from '../../api/client';
 import { can, useSession } from '../../app/session';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/QueryError';
+import { actionLabel } from '../../lib/audit-labels';
 import { formatDateTime, formatRelative } from '../../lib/format';
+import { AuditTarget } from './AuditPage';
 import { useUnreadAlerts } from './AdminLayout';
+import { GettingStarted, useOnboarding } from './GettingStarted';
 import { JOBS_KEY, RunStatus } from './jobs/JobsPage';
 
 function StatCard({ label, value, icon: IconComponent, to, color }: { label: string; value: ReactNode; icon: Icon; to: string; color: string }) {
@@ -70,12 +73,15 @@ export function DashboardPage() {
   const serverProblems = servers.data?.items.filter((s) => s.status !== 'ok').length ?? 0;
   const jobs = useQuery({ queryKey: [...JOBS_KEY, 'list'], queryFn: () => unwrap(api.GET('/api/admin/jobs')), enabled: allowed('jobs.read') });
   const failing = jobs.data?.items.filter((j) => j.lastRun?.status === 'failed').length ?? 0;
+  const onboarding = useOnboarding(allowed('settings.read'));
+  const greeting = onboarding.data && !onboarding.data.welcomeBack ? 'Welcome' : 'Welcome back';
   const dash = (v: number | undefined) => (v === undefined ? <Skeleton height={30} width={50} /> : v);
 
   return (
     <>
-      <PageHeader title="Dashboard" description={`Welcome back, ${login?.displayName ?? login?.email ?? ''}. Here is how the site is doing.`} />
+      <PageHeader title="Dashboard" description={`${greeting}, ${login?.displayName ?? login?.email ?? ''}. Here is how the site is doing.`} />
       <Stack gap="lg">
+        {allowed('settings.read') && <GettingStarted canDismiss={allowed('settings.write')} />}
         <SimpleGrid cols={{ base: 1, xs: 2, sm: 3, lg: 5 }}>
           {allowed('members.read') && <StatCard label="Members" value={dash(members.data?.total)} icon={IconUserCircle} to="/admin/members" color="violet" />}
           {allowed('servers.read') && (
@@ -104,11 +110,21 @@ export function DashboardPage() {
                       <Table.Tr key={e.id}>
                         <Table.Td>
                           <Text size="sm" fw={500}>
-                            {e.action}
+                            {actionLabel(e.action)}
                           </Text>
-                          <Text size="xs" c="dimmed">
-                            {e.actorLabel ?? e.actorType}
-                          </Text>
+                          <Group gap={6} wrap="nowrap">
+                            <Text size="xs" c="dimmed">
+                              {e.actorLabel ?? (e.actorType === 'system' ? 'Usher' : 'A visitor')}
+                            </Text>
+                            {e.targetType && (
+                              <>
+                                <Text size="xs" c="dimmed">
+                                  ·
+                                </Text>
+                                <AuditTarget entry={e} />
+                              </>
+                            )}
+                          </Group>
                         </Table.Td>
                         <Table.Td ta="right" title={formatDateTime(e.at)}>
                           <Text size="xs" c="dimmed">

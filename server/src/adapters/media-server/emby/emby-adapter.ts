@@ -5,7 +5,7 @@ import { isNotFound, splitBaseUrl, USHER_CLIENT } from '../mediabrowser/client.j
 import { MediaBrowserAdapter, type LibraryFolder, type MediaBrowserAdapterOptions } from '../mediabrowser/mediabrowser-adapter.js';
 import { passwordRejected } from '../mediabrowser/provision.js';
 import { libraryType, sameId } from '../mediabrowser/sessions.js';
-import type { WireConnectLinkResult, WireDevice, WireMediaFolder, WireQueryResult, WireUser } from '../mediabrowser/wire.js';
+import type { WireConnectLinkResult, WireDevice, WireMediaFolder, WireQueryResult, WireSystemInfo, WireUser } from '../mediabrowser/wire.js';
 
 export type { EmbyConnectCheck } from '../media-server.js';
 
@@ -55,6 +55,23 @@ export class EmbyAdapter extends MediaBrowserAdapter {
       return { ...identity, premium: security.IsMBSupporter === true };
     } catch (error) {
       if (isNotFound(error)) return identity;
+      throw error;
+    }
+  }
+
+  /**
+   * A Jellyfin server has no `/emby/` routes, so the Emby checks fail with a 404; its public system
+   * info then says what it is, and the admin hears "this is a Jellyfin server" instead.
+   */
+  override async testConnection(): Promise<ServerIdentity> {
+    try {
+      return await super.testConnection();
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      const info = await this.client.getRootJson<WireSystemInfo>('/System/Info/Public').catch(() => null);
+      if (info && /jellyfin/i.test(info.ProductName ?? '')) {
+        throw new IntegrationError(this.service, 'rejected', 'This address answers as a Jellyfin server.', false, { cause: 'wrong_server_kind' });
+      }
       throw error;
     }
   }

@@ -91,6 +91,15 @@ export class MediaBrowserClient {
     return new IntegrationError(this.service, 'invalid_response', `${this.service} answered ${path} without ${expected}; Usher changed nothing.`, true);
   }
 
+  /** A GET at the server root, without the Emby prefix: to ask a server that is not Emby what it is. */
+  async getRootJson<T>(path: string): Promise<T> {
+    try {
+      return (await this.http.request({ method: 'GET', path })).json<T>();
+    } catch (error) {
+      throw this.explain(error);
+    }
+  }
+
   /** POSTs a JSON body; `idempotent` POSTs (full-object writes) may be retried. */
   async post(path: string, options: { json?: unknown; query?: HttpRequest['query']; idempotent?: boolean } = {}): Promise<HttpResponse> {
     return this.request({ method: 'POST', path, ...options, idempotent: options.idempotent ?? false });

@@ -93,12 +93,20 @@ export abstract class MediaBrowserAdapter implements MediaServerAdapter {
   async identity(): Promise<ServerIdentity> {
     const info = await this.client.getJson<WireSystemInfo>('/System/Info');
     if (!info.Id) throw new IntegrationError(this.service, 'invalid_response', `${this.service} answered /System/Info without a server id.`, false);
-    return { machineId: info.Id, name: info.ServerName ?? '', version: info.Version ?? '' };
+    const product = /jellyfin/i.test(info.ProductName ?? '') ? 'jellyfin' : 'emby';
+    return { machineId: info.Id, name: info.ServerName ?? '', version: info.Version ?? '', product };
   }
 
   /** Identity, proof the key has administrator rights, and that the template user exists. */
   async testConnection(): Promise<ServerIdentity> {
     const identity = await this.identity();
+    // Emby answers most of Jellyfin's API (and the reverse), so a wrong choice would pass every
+    // later check and be saved as the wrong kind; the product name is the one reliable tell.
+    if (identity.product && identity.product !== this.kind) {
+      throw new IntegrationError(this.service, 'rejected', `This address answers as ${identity.product === 'emby' ? 'an Emby' : 'a Jellyfin'} server.`, false, {
+        cause: 'wrong_server_kind',
+      });
+    }
     await this.fetchUsers();
     if (this.templateUserId) await this.captureTemplate();
     return identity;

@@ -31,6 +31,8 @@ export interface WireSystemInfo {
   Id?: string;
   ServerName?: string;
   Version?: string;
+  /** Jellyfin only ("Jellyfin Server"); Emby's system info has no such field. */
+  ProductName?: string;
 }
 
 export interface WireQueryResult<T> {

@@ -1,10 +1,10 @@
 import { Alert, Badge, Code, Group, Progress, Select, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconPlayerPlay } from '@tabler/icons-react';
-import { useState } from 'react';
 import { api, unwrap, type Schemas } from '../../../api/client';
 import { can, useSession } from '../../../app/session';
 import { DataTable, pageLocally, type DataTableColumn } from '../../../components/data-table';
+import { useUrlFilter } from '../../../components/data-table/url-state';
 import { notifyError, notifySuccess } from '../../../components/notify';
 import { PageHeader } from '../../../components/PageHeader';
 import { formatDateTime, formatDuration, formatRelative } from '../../../lib/format';
@@ -78,6 +78,23 @@ const jobColumns: DataTableColumn<Job>[] = [
       </Group>
     ),
   },
+  {
+    key: 'idleRuns',
+    header: 'Idle runs',
+    value: (j) => j.idleRuns?.count ?? 0,
+    // Scheduled runs that found nothing to do are counted here instead of filling the run history.
+    render: (j) =>
+      j.idleRuns ? (
+        <Tooltip label={`Last: ${j.idleRuns.lastMessage ?? 'nothing to do'} (${formatRelative(j.idleRuns.lastAt)})`} multiline maw={320}>
+          <Text size="sm" data-testid={`idle-${j.name}`}>
+            {j.idleRuns.count} idle {j.idleRuns.count === 1 ? 'run' : 'runs'}
+          </Text>
+        </Tooltip>
+      ) : (
+        '—'
+      ),
+    visibleFrom: 'md',
+  },
   { key: 'nextRunAt', header: 'Next run', sortable: true, value: (j) => j.nextRunAt, render: (j) => (j.nextRunAt ? formatRelative(j.nextRunAt) : '—'), visibleFrom: 'sm' },
 ];
 
@@ -104,7 +121,8 @@ const runColumns: DataTableColumn<JobRun>[] = [
 export function JobsPage() {
   const queryClient = useQueryClient();
   const writable = can(useSession().data?.login, 'jobs.write');
-  const [jobFilter, setJobFilter] = useState<string | null>(null);
+  const [jobParam, setJobFilter] = useUrlFilter('job');
+  const jobFilter = jobParam || null;
   // The job list, shared by the schedules table (through its own fetch) and the runs filter.
   const jobs = useQuery({ queryKey: [...JOBS_KEY, 'list'], queryFn: () => unwrap(api.GET('/api/admin/jobs')) });
   const refresh = () => queryClient.invalidateQueries({ queryKey: JOBS_KEY });
@@ -129,6 +147,7 @@ export function JobsPage() {
       )}
       <Stack gap="xl">
         <DataTable
+          urlKey="jobs"
           queryKey={[...JOBS_KEY, 'schedules']}
           fetchPage={async (query) => {
             const result = await unwrap(api.GET('/api/admin/jobs'));
@@ -152,6 +171,7 @@ export function JobsPage() {
             Runs
           </Title>
           <DataTable
+            urlKey="runs"
             queryKey={[...JOBS_KEY, 'runs', jobFilter]}
             fetchPage={(query) =>
               unwrap(api.GET('/api/admin/jobs/runs', { params: { query: { page: query.page, pageSize: query.pageSize, ...(jobFilter ? { job: jobFilter } : {}) } } }))

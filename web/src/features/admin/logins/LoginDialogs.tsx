@@ -1,7 +1,8 @@
 import { Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { isEmail, useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
-import { api, ApiError, unwrap, type Schemas } from '../../../api/client';
+import { api, unwrap, type Schemas } from '../../../api/client';
+import { useFormServerErrors } from '../../../lib/form-errors';
 import { FormError } from '../../../components/FormError';
 import { notifySuccess } from '../../../components/notify';
 import { NewPasswordField } from '../../../components/PasswordField';
@@ -37,10 +38,8 @@ export function AddLoginModal({ roles, onClose, onDone }: DialogProps & { roles:
       await onDone();
       onClose();
     },
-    onError: (error) => {
-      if (error instanceof ApiError) form.setErrors(error.fieldErrors());
-    },
   });
+  const formError = useFormServerErrors(form, create.error, { codeFields: { email_taken: 'email', login_exists: 'email', weak_password: 'password' } });
   return (
     <Modal opened onClose={onClose} title="Add login" centered>
       <form onSubmit={form.onSubmit((v) => create.mutate(v))} noValidate>
@@ -52,7 +51,7 @@ export function AddLoginModal({ roles, onClose, onDone }: DialogProps & { roles:
           <Text size="xs" c="dimmed">
             Logins added here need no email confirmation.
           </Text>
-          <FormError error={create.error} />
+          <FormError error={formError} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
@@ -77,6 +76,7 @@ export function SetPasswordModal({ login, onClose, onDone }: DialogProps & { log
       onClose();
     },
   });
+  const formError = useFormServerErrors(form, save.error, { codeFields: { weak_password: 'password' } });
   return (
     <Modal opened onClose={onClose} title={`Set password for ${login.email}`} centered>
       <form onSubmit={form.onSubmit((v) => save.mutate(v.password))} noValidate>
@@ -85,7 +85,7 @@ export function SetPasswordModal({ login, onClose, onDone }: DialogProps & { log
           <Text size="xs" c="dimmed">
             The login&apos;s other sessions are logged out.
           </Text>
-          <FormError error={save.error} />
+          <FormError error={formError} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
@@ -114,6 +114,7 @@ export function SetRoleModal({ login, roles, onClose, onDone }: DialogProps & { 
       onClose();
     },
   });
+  const formError = useFormServerErrors(form, save.error, { codeFields: { weak_password: 'password' } });
   return (
     <Modal opened onClose={onClose} title={`Role of ${login.email}`} centered>
       <form onSubmit={form.onSubmit((v) => save.mutate(v.roleId))}>
@@ -122,7 +123,7 @@ export function SetRoleModal({ login, roles, onClose, onDone }: DialogProps & { 
           <Text size="xs" c="dimmed">
             The new permissions apply from the login&apos;s next request.
           </Text>
-          <FormError error={save.error} />
+          <FormError error={formError} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -7,7 +7,7 @@ import {
   IconMail,
   IconShieldCheck,
   IconShieldOff,
-  IconTrash,
+  
   IconUserCog,
   IconUserPlus,
 } from '@tabler/icons-react';
@@ -16,7 +16,7 @@ import { api, unwrap, type Schemas } from '../../../api/client';
 import type { paths } from '../../../api/schema';
 import { useSession } from '../../../app/session';
 import { useConfirm } from '../../../components/ConfirmDialog';
-import { DataTable, type DataTableAction, type DataTableColumn, type DataTableQuery } from '../../../components/data-table';
+import { deleteAction, DataTable, type DataTableAction, type DataTableColumn, type DataTableQuery } from '../../../components/data-table';
 import { PageHeader } from '../../../components/PageHeader';
 import { formatDateTime, formatRelative } from '../../../lib/format';
 import { roleOptions, useRoles } from '../useRoles';
@@ -213,20 +213,7 @@ export function LoginsPage() {
                 success: `${l.email} is disabled.`,
               }),
           },
-      {
-        label: 'Delete',
-        icon: <IconTrash size={16} />,
-        color: 'red',
-        disabled: self,
-        onClick: () =>
-          confirm({
-            title: 'Delete login',
-            message: `Delete ${l.email}? This cannot be undone.`,
-            confirmLabel: 'Delete',
-            action: () => put.remove(l),
-            success: `${l.email} is deleted.`,
-          }),
-      },
+      deleteAction({ confirm, disabled: self, title: 'Delete login', message: `Delete ${l.email}? This cannot be undone.`, action: () => put.remove(l), success: `${l.email} is deleted.` }),
     ];
   };
 

@@ -3,6 +3,10 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { FormError } from '../../../components/FormError';
 import { notifySuccess } from '../../../components/notify';
+import { useFieldErrors } from '../../../lib/form-errors';
+
+/** Duplicate-name refusals belong to the name field. */
+const NAME_CODES = { location_exists: 'name', group_exists: 'name', role_name_taken: 'name' };
 
 /** Add or rename something that is only a name (a server location, a library group). */
 export function NameModal(props: {
@@ -25,6 +29,7 @@ export function NameModal(props: {
       props.onClose();
     },
   });
+  const errors = useFieldErrors(save.error, { codeFields: NAME_CODES });
   return (
     <Modal opened onClose={props.onClose} title={props.title} centered>
       <form
@@ -34,13 +39,19 @@ export function NameModal(props: {
         }}
       >
         <Stack>
-          <TextInput label={props.label} required data-autofocus maxLength={props.maxLength} value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <TextInput label={props.label} required data-autofocus maxLength={props.maxLength} value={name}
+            error={errors.of('name')}
+            onChange={(e) => {
+              errors.clear('name');
+              setName(e.currentTarget.value);
+            }}
+          />
           {props.hint && (
             <Text size="xs" c="dimmed">
               {props.hint}
             </Text>
           )}
-          <FormError error={save.error} />
+          <FormError error={errors.formError} />
           <Group justify="flex-end">
             <Button variant="default" onClick={props.onClose}>
               Cancel

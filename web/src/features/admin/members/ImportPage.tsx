@@ -14,7 +14,21 @@ import { refreshMedia, useImportPreview } from '../media/queries';
 
 type PreviewServer = NonNullable<ReturnType<typeof useImportPreview>['data']>[number];
 
-function ServerPreview({ server, checked, onCheck }: { server: PreviewServer; checked: boolean; onCheck: (v: boolean) => void }) {
+const accountKey = (serverId: string, remoteId: string) => `${serverId}:${remoteId}`;
+
+function ServerPreview({
+  server,
+  checked,
+  onCheck,
+  leftOut,
+  onLeaveOut,
+}: {
+  server: PreviewServer;
+  checked: boolean;
+  onCheck: (v: boolean) => void;
+  leftOut: ReadonlySet<string>;
+  onLeaveOut: (key: string, out: boolean) => void;
+}) {
   return (
     <Card withBorder padding="md" radius="md">
       <Group justify="space-between" mb="sm">
@@ -39,6 +53,7 @@ function ServerPreview({ server, checked, onCheck }: { server: PreviewServer; ch
         <Table striped verticalSpacing={4} fz="sm" layout="fixed">
           <Table.Thead>
             <Table.Tr>
+              <Table.Th w={70}>Import</Table.Th>
               <Table.Th>Username</Table.Th>
               <Table.Th>Email</Table.Th>
               <Table.Th>State</Table.Th>
@@ -46,7 +61,16 @@ function ServerPreview({ server, checked, onCheck }: { server: PreviewServer; ch
           </Table.Thead>
           <Table.Tbody>
             {server.accounts.map((a) => (
-              <Table.Tr key={a.remoteId}>
+              <Table.Tr key={a.remoteId} opacity={leftOut.has(accountKey(server.serverId, a.remoteId)) ? 0.55 : 1}>
+                <Table.Td>
+                  <Checkbox
+                    size="xs"
+                    disabled={!checked}
+                    checked={checked && !leftOut.has(accountKey(server.serverId, a.remoteId))}
+                    onChange={(e) => onLeaveOut(accountKey(server.serverId, a.remoteId), !e.currentTarget.checked)}
+                    aria-label={`Import ${a.username ?? a.email ?? a.remoteId}`}
+                  />
+                </Table.Td>
                 <Table.Td>{a.username ?? '—'}</Table.Td>
                 <Table.Td>{a.email ?? '—'}</Table.Td>
                 <Table.Td>{shareState(a.state).label}</Table.Td>
@@ -64,6 +88,8 @@ export function ImportPage() {
   const writable = can(useSession().data?.login, 'members.write');
   const preview = useImportPreview();
   const [excluded, setExcluded] = useState<Set<string>>(new Set());
+  // Single accounts left out; they are kept as deleted members, so no later sync imports them.
+  const [leftOut, setLeftOut] = useState<Set<string>>(new Set());
   const [mode, setMode] = useState<'permanent' | 'expiring'>('permanent');
   const [date, setDate] = useState(() => dateInputValue(30));
   const [imported, setImported] = useState<number | null>(null);
@@ -72,12 +98,13 @@ export function ImportPage() {
   const withAccounts = (preview.data ?? []).filter((s) => s.accounts.length > 0);
   const notSynced = (preview.data ?? []).filter((s) => s.accounts.length === 0);
   const chosen = withAccounts.filter((s) => !excluded.has(s.serverId));
-  const count = chosen.reduce((n, s) => n + s.accounts.length, 0);
+  const count = chosen.reduce((n, s) => n + s.accounts.filter((a) => !leftOut.has(accountKey(s.serverId, a.remoteId))).length, 0);
+  const exclude = chosen.flatMap((s) => s.accounts.map((a) => accountKey(s.serverId, a.remoteId)).filter((k) => leftOut.has(k)));
   const expiresAt = mode === 'expiring' ? expiryFromDate(date) : null;
   const ready = writable && chosen.length > 0 && (mode === 'permanent' || expiresAt !== null);
 
   const run = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/admin/members/import', { body: { serverIds: chosen.map((s) => s.serverId), mode, ...(expiresAt ? { expiresAt } : {}) } })),
+    mutationFn: () => unwrap(api.POST('/api/admin/members/import', { body: { serverIds: chosen.map((s) => s.serverId), mode, ...(expiresAt ? { expiresAt } : {}), ...(exclude.length ? { exclude } : {}) } })),
   });
 
   const ask = () =>
@@ -85,7 +112,7 @@ export function ImportPage() {
       title: 'Import members',
       message: `Import ${count} account${count === 1 ? '' : 's'} from ${chosen.map((s) => s.serverName).join(', ')} as ${
         mode === 'permanent' ? 'permanent members (they never expire)' : `members whose access ends on ${new Date(expiresAt!).toLocaleDateString()}`
-      }? From then on, each sync of these servers imports new accounts by itself.`,
+      }? From then on, each sync of these servers imports new accounts by itself.${exclude.length ? ` The ${exclude.length} account${exclude.length === 1 ? '' : 's'} you left out ${exclude.length === 1 ? 'is' : 'are'} never imported.` : ''}`,
       confirmLabel: 'Import',
       color: 'violet',
       action: async () => {
@@ -133,6 +160,15 @@ export function ImportPage() {
           <ServerPreview
             key={s.serverId}
             server={s}
+            leftOut={leftOut}
+            onLeaveOut={(key, out) =>
+              setLeftOut((old) => {
+                const next = new Set(old);
+                if (out) next.add(key);
+                else next.delete(key);
+                return next;
+              })
+            }
             checked={!excluded.has(s.serverId)}
             onCheck={(v) =>
               setExcluded((old) => {

@@ -3,6 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { IconCheck, IconPlugConnected } from '@tabler/icons-react';
 import { useState, type ChangeEvent } from 'react';
 import { api, unwrap } from '../../../api/client';
+import { useFieldErrors } from '../../../lib/form-errors';
 import { FormError } from '../../../components/FormError';
 import { notifySuccess } from '../../../components/notify';
 import { SecretInput, type SecretState } from '../settings/SecretInput';
@@ -44,7 +45,11 @@ const PROXY_HELP = 'Optional: every plex.tv request for this account goes throug
 export function AddPlexAccountModal({ onClose, onDone }: DialogProps) {
   const [values, setValues] = useState({ token: '', password: '', proxyUrl: '', proxyUsername: '', proxyPassword: '' });
   const [pass, setPass] = useState<PassChoice>('detect');
-  const set = (key: keyof typeof values) => (event: ChangeEvent<HTMLInputElement>) => setValues((old) => ({ ...old, [key]: event.currentTarget.value }));
+  const set = (key: keyof typeof values) => (event: ChangeEvent<HTMLInputElement>) => {
+    errors.clear(key);
+    const value = event.currentTarget.value;
+    setValues((old) => ({ ...old, [key]: value }));
+  };
   const connection = {
     token: values.token.trim(),
     ...(values.proxyUrl.trim() ? { proxyUrl: values.proxyUrl.trim(), proxyUsername: values.proxyUsername || null, proxyPassword: values.proxyPassword || null } : {}),
@@ -73,6 +78,7 @@ export function AddPlexAccountModal({ onClose, onDone }: DialogProps) {
     },
   });
 
+  const errors = useFieldErrors(test.error ?? save.error, { codeFields: { plex_account_exists: 'token' } });
   return (
     <Modal opened onClose={onClose} title="Add Plex account" centered size="lg">
       <form
@@ -89,10 +95,11 @@ export function AddPlexAccountModal({ onClose, onDone }: DialogProps) {
             data-autofocus
             autoComplete="off"
             value={values.token}
+            error={errors.of('token')}
             onChange={set('token')}
           />
           <PasswordInput label="Plex password" description={PASSWORD_HELP} autoComplete="new-password" value={values.password} onChange={set('password')} />
-          <TextInput label="Proxy URL" description={PROXY_HELP} placeholder="http://proxy.example.com:3128" value={values.proxyUrl} onChange={set('proxyUrl')} />
+          <TextInput label="Proxy URL" description={PROXY_HELP} placeholder="http://proxy.example.com:3128" value={values.proxyUrl} error={errors.of('proxyUrl')} onChange={set('proxyUrl')} />
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TextInput label="Proxy username" disabled={!values.proxyUrl.trim()} value={values.proxyUsername} onChange={set('proxyUsername')} />
             <PasswordInput label="Proxy password" disabled={!values.proxyUrl.trim()} autoComplete="new-password" value={values.proxyPassword} onChange={set('proxyPassword')} />
@@ -104,7 +111,7 @@ export function AddPlexAccountModal({ onClose, onDone }: DialogProps) {
               {tested.info.email && tested.info.username ? ` (${tested.info.email})` : ''}; Plex Pass detected: {tested.info.plexPass ? 'yes' : 'no'}.
             </Alert>
           )}
-          <FormError error={test.error ?? save.error} />
+          <FormError error={errors.formError} />
           {!testPassed && (
             <Text size="xs" c="dimmed">
               Test the token first; Save unlocks when the test passes.

@@ -1,12 +1,12 @@
 import { Badge, Button, Group, Modal, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { IconEdit, IconKey, IconLogin, IconPlus, IconServer, IconTrash } from '@tabler/icons-react';
+import { IconEdit, IconKey, IconLogin, IconPlus, IconServer } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../../api/client';
 import { can, useSession } from '../../../app/session';
 import { useConfirm } from '../../../components/ConfirmDialog';
-import { DataTable, pageLocally, type DataTableAction, type DataTableColumn } from '../../../components/data-table';
+import { deleteAction, DataTable, pageLocally, type DataTableAction, type DataTableColumn } from '../../../components/data-table';
 import { PageHeader } from '../../../components/PageHeader';
 import { QueryError } from '../../../components/QueryError';
 import { TokenStatus } from '../media/badges';
@@ -99,23 +99,14 @@ export function PlexAccountsPage() {
     { label: 'Show servers', icon: <IconServer size={16} />, onClick: () => setDialog({ kind: 'servers', account: a }) },
     { label: 'Replace token', icon: <IconKey size={16} />, disabled: !writable, onClick: () => setDialog({ kind: 'token', account: a }) },
     { label: 'Edit settings', icon: <IconEdit size={16} />, disabled: !writable, onClick: () => setDialog({ kind: 'edit', account: a }) },
-    {
-      label: 'Delete',
-      icon: <IconTrash size={16} />,
-      color: 'red',
+    deleteAction({
+      confirm,
       disabled: !writable,
-      onClick: () =>
-        confirm({
-          title: 'Delete Plex account',
-          message: `Delete ${accountName(a)}? Its ${a.servers === 1 ? 'server is' : `${a.servers} servers are`} removed from Usher; members are kept. Nothing changes on plex.tv.`,
-          confirmLabel: 'Delete',
-          action: async () => {
-            await unwrap(api.DELETE('/api/admin/plex-accounts/{id}', { params: { path: { id: a.id } } }));
-            await refresh();
-          },
-          success: `${accountName(a)} is deleted.`,
-        }),
-    },
+      title: 'Delete Plex account',
+      message: `Delete ${accountName(a)}? Its ${a.servers === 1 ? 'server is' : `${a.servers} servers are`} removed from Usher; members are kept. Nothing changes on plex.tv.`,
+      action: () => unwrap(api.DELETE('/api/admin/plex-accounts/{id}', { params: { path: { id: a.id } } })).then(refresh),
+      success: `${accountName(a)} is deleted.`,
+    }),
   ];
 
   return (

@@ -2,6 +2,7 @@ import { Button, Checkbox, Group, Modal, SimpleGrid, Stack, Text, TextInput, Tit
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../../api/client';
+import { useFormServerErrors } from '../../../lib/form-errors';
 import { FormError } from '../../../components/FormError';
 import { notifySuccess } from '../../../components/notify';
 import { humanize } from '../../../lib/format';
@@ -44,6 +45,7 @@ export function RoleEditor({ role, onClose, onDone }: { role: Role | 'new'; onCl
       onClose();
     },
   });
+  const formError = useFormServerErrors(form, save.error, { codeFields: { role_name_taken: 'name' } });
   const all = !isNew && role.permissions.includes('*');
 
   return (
@@ -76,7 +78,7 @@ export function RoleEditor({ role, onClose, onDone }: { role: Role | 'new'; onCl
               Staff with this role see only the admin pages their permissions open.
             </Text>
           )}
-          <FormError error={save.error} />
+          <FormError error={formError} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {readOnly ? 'Close' : 'Cancel'}

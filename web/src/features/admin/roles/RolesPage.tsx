@@ -1,10 +1,10 @@
 import { Badge, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { IconEdit, IconEye, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconEdit, IconEye, IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { api, unwrap } from '../../../api/client';
 import { useConfirm } from '../../../components/ConfirmDialog';
-import { DataTable, pageLocally, type DataTableColumn } from '../../../components/data-table';
+import { deleteAction, DataTable, pageLocally, type DataTableColumn } from '../../../components/data-table';
 import { PageHeader } from '../../../components/PageHeader';
 import { formatDateTime } from '../../../lib/format';
 import { ROLES_KEY, type Role } from '../useRoles';
@@ -60,19 +60,13 @@ export function RolesPage() {
             ? [{ label: 'View permissions', icon: <IconEye size={16} />, onClick: () => setEditing(r) }]
             : [
                 { label: 'Edit', icon: <IconEdit size={16} />, onClick: () => setEditing(r) },
-                {
-                  label: 'Delete',
-                  icon: <IconTrash size={16} />,
-                  color: 'red',
-                  onClick: () =>
-                    confirm({
-                      title: 'Delete role',
-                      message: `Delete the role ${r.name}? Only a role no login or API key uses can be deleted.`,
-                      confirmLabel: 'Delete',
-                      action: () => unwrap(api.DELETE('/api/admin/roles/{id}', { params: { path: { id: r.id } } })).then(refresh),
-                      success: `Role ${r.name} deleted.`,
-                    }),
-                },
+                deleteAction({
+                  confirm,
+                  title: 'Delete role',
+                  message: `Delete the role ${r.name}? Only a role no login or API key uses can be deleted.`,
+                  action: () => unwrap(api.DELETE('/api/admin/roles/{id}', { params: { path: { id: r.id } } })).then(refresh),
+                  success: `Role ${r.name} deleted.`,
+                }),
               ]
         }
         headerActions={[{ label: 'Add role', icon: <IconPlus size={16} />, onClick: () => setEditing('new') }]}

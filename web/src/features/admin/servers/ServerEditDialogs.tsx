@@ -4,13 +4,15 @@ import { useState } from 'react';
 import { api, unwrap } from '../../../api/client';
 import type { paths } from '../../../api/schema';
 import { FormError } from '../../../components/FormError';
-import { notifySuccess } from '../../../components/notify';
+import { notifySuccess, notifyWarning } from '../../../components/notify';
 import { QueryError } from '../../../components/QueryError';
 import { KIND_LABEL } from '../media/format';
 import { usePlexAccountServers, type Server } from '../media/queries';
 import { API_KEY_HELP } from './AddMediaBrowserServerModal';
 import { ConnectionPicker } from './AddPlexServerModal';
-import { changedOptions, optionsOf, ServerOptionsFields } from './ServerOptionsFields';
+import { useFieldErrors } from '../../../lib/form-errors';
+import { CONNECTION_ERROR_FIELDS } from './AddMediaBrowserServerModal';
+import { changedOptions, optionsBody, optionsOf, optionsProblem, ServerOptionsFields } from './ServerOptionsFields';
 
 interface DialogProps {
   server: Server;
@@ -42,13 +44,16 @@ export function EditServerModal({ server, onClose, onDone }: DialogProps) {
   const [values, setValues] = useState(before);
   const changes = changedOptions(before, values);
   const save = useMutation({
-    mutationFn: () => patchServer(server.id, changes),
-    onSuccess: async () => {
+    mutationFn: () => patchServer(server.id, optionsBody(changes)),
+    onSuccess: async (saved) => {
       notifySuccess(`${server.name} saved.`);
+      // Accepted, but the admin should know (e.g. a maximum below the members already there).
+      for (const warning of saved.warnings) notifyWarning(warning.message);
       await onDone();
       onClose();
     },
   });
+  const errors = useFieldErrors(save.error);
   return (
     <Modal opened onClose={onClose} title={`Edit ${server.name}`} centered size="lg">
       <form
@@ -60,9 +65,9 @@ export function EditServerModal({ server, onClose, onDone }: DialogProps) {
         <Stack>
           <TextInput label="Server name" description={`Synced from ${KIND_LABEL[server.kind]}; rename the server there.`} value={server.name} readOnly variant="filled" />
           <TextInput label="Media server direct URL" description="Change it with Replace URL in the server's row." value={server.url} readOnly variant="filled" />
-          <ServerOptionsFields kind={server.kind} values={values} onChange={setValues} showEnabled />
-          <FormError error={save.error} />
-          <Actions onClose={onClose} pending={save.isPending} disabled={Object.keys(changes).length === 0} label="Save" />
+          <ServerOptionsFields kind={server.kind} values={values} onChange={setValues} showEnabled members={server.members} errors={errors} />
+          <FormError error={errors.formError} />
+          <Actions onClose={onClose} pending={save.isPending} disabled={Object.keys(changes).length === 0 || optionsProblem(values) !== null} label="Save" />
         </Stack>
       </form>
     </Modal>
@@ -89,6 +94,7 @@ export function ReplaceConnectionModal({ server, onClose, onDone }: DialogProps)
       onClose();
     },
   });
+  const errors = useFieldErrors(save.error, { codeFields: CONNECTION_ERROR_FIELDS });
   return (
     <Modal opened onClose={onClose} title={plex ? `Replace the address of ${server.name}` : `Replace URL or API key of ${server.name}`} centered size="lg">
       <form
@@ -107,7 +113,11 @@ export function ReplaceConnectionModal({ server, onClose, onDone }: DialogProps)
               required
               data-autofocus
               value={url}
-              onChange={(e) => setUrl(e.currentTarget.value)}
+              error={errors.of('url')}
+              onChange={(e) => {
+                errors.clear('url');
+                setUrl(e.currentTarget.value);
+              }}
             />
           )}
           {!plex && (
@@ -117,7 +127,11 @@ export function ReplaceConnectionModal({ server, onClose, onDone }: DialogProps)
                 description={`Leave empty to keep the current key (same host only). ${API_KEY_HELP[server.kind as 'jellyfin' | 'emby']}`}
                 autoComplete="off"
                 value={apiKey}
-                onChange={(e) => setApiKey(e.currentTarget.value)}
+                error={errors.of('apiKey')}
+                onChange={(e) => {
+                  errors.clear('apiKey');
+                  setApiKey(e.currentTarget.value);
+                }}
               />
               <Switch label="Allow a self-signed certificate" checked={allowSelfSigned} onChange={(e) => setAllowSelfSigned(e.currentTarget.checked)} />
             </>
@@ -126,7 +140,7 @@ export function ReplaceConnectionModal({ server, onClose, onDone }: DialogProps)
             Usher connects with the new settings first and saves them only if the same server answers.
             {plex && ' A Plex server moves only to an address plex.tv lists for it, so the account’s token never goes elsewhere.'}
           </Text>
-          <FormError error={save.error} />
+          <FormError error={errors.formError} />
           <Actions onClose={onClose} pending={save.isPending} disabled={!url.trim()} label="Test and save" />
         </Stack>
       </form>

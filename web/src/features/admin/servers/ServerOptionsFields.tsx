@@ -1,4 +1,6 @@
-import { NumberInput, Select, SimpleGrid, Stack, Switch } from '@mantine/core';
+import { NumberInput, Select, SimpleGrid, Stack, Switch, Text } from '@mantine/core';
+import type { FieldErrors } from '../../../lib/form-errors';
+import { capacityWarning, maxUsersProblem } from '../../../lib/limits';
 import type { ServerKind } from '../media/format';
 import { useLocations, type Server } from '../media/queries';
 
@@ -8,7 +10,8 @@ export interface ServerOptionsValues {
   enabled: boolean;
   allowNewSubscriptions: boolean;
   allowTrials: boolean;
-  maxUsers: number;
+  /** As typed: a half-typed or bad number stays visible with its error instead of becoming 0. */
+  maxUsers: number | string;
   allow4kTranscoding: boolean;
   logStreaming: boolean;
   logDownloads: boolean;
@@ -41,11 +44,22 @@ export function optionsOf(server: Server): ServerOptionsValues {
   };
 }
 
+/** Problems the admin must fix before saving (the server applies the same rule). */
+export function optionsProblem(values: ServerOptionsValues): string | null {
+  return maxUsersProblem(values.maxUsers);
+}
+
+/** The values as the API takes them. */
+export function optionsBody<T extends Partial<ServerOptionsValues>>(values: T): Omit<T, 'maxUsers'> & { maxUsers?: number } {
+  const { maxUsers, ...rest } = values;
+  return maxUsers === undefined ? rest : { ...rest, maxUsers: Number(maxUsers) };
+}
+
 /** Only what differs from `before`, so an edit touches nothing the admin left alone. */
 export function changedOptions(before: ServerOptionsValues, after: ServerOptionsValues): Partial<ServerOptionsValues> {
   const out: Partial<ServerOptionsValues> = {};
   for (const key of Object.keys(after) as (keyof ServerOptionsValues)[]) {
-    if (after[key] !== before[key]) (out as Record<string, unknown>)[key] = after[key];
+    if (key === 'maxUsers' ? Number(after.maxUsers) !== Number(before.maxUsers) || String(after.maxUsers).trim() === '' : after[key] !== before[key]) (out as Record<string, unknown>)[key] = after[key];
   }
   return out;
 }
@@ -56,11 +70,19 @@ interface Props {
   onChange: (next: ServerOptionsValues) => void;
   /** New servers always start disabled; only the edit dialog offers the switch. */
   showEnabled?: boolean;
+  /** Members already on the server, to warn when the maximum goes below them. */
+  members?: number;
+  /** Errors the server placed on these fields. */
+  errors?: FieldErrors;
 }
 
-export function ServerOptionsFields({ kind, values, onChange, showEnabled = false }: Props) {
+export function ServerOptionsFields({ kind, values, onChange, showEnabled = false, members = 0, errors }: Props) {
   const locations = useLocations();
-  const set = <K extends keyof ServerOptionsValues>(key: K, value: ServerOptionsValues[K]) => onChange({ ...values, [key]: value });
+  const set = <K extends keyof ServerOptionsValues>(key: K, value: ServerOptionsValues[K]) => {
+    errors?.clear(key);
+    onChange({ ...values, [key]: value });
+  };
+  const warning = capacityWarning(values.maxUsers, members);
   const toggle = (key: keyof ServerOptionsValues, label: string, description?: string) => (
     <Switch label={label} description={description} checked={values[key] as boolean} onChange={(e) => set(key, e.currentTarget.checked)} />
   );
@@ -79,13 +101,19 @@ export function ServerOptionsFields({ kind, values, onChange, showEnabled = fals
         <NumberInput
           label="Maximum number of users"
           description={kind === 'plex' ? '0 = unlimited. Plex caps a server near 100 users, friends and Home users included.' : '0 = unlimited.'}
-          min={0}
-          max={100000}
-          allowDecimal={false}
+          // No clamping: -3 stays -3 with an error beside it, never a silent 0 (= unlimited).
+          clampBehavior="none"
           value={values.maxUsers}
-          onChange={(v) => set('maxUsers', typeof v === 'number' ? v : Number(v) || 0)}
+          onChange={(v) => set('maxUsers', v)}
+          error={maxUsersProblem(values.maxUsers) ?? errors?.of('maxUsers')}
+          inputWrapperOrder={['label', 'description', 'input', 'error']}
         />
       </SimpleGrid>
+      {warning && (
+        <Text size="sm" c="orange.8" role="status" data-testid="capacity-warning">
+          {warning}
+        </Text>
+      )}
       {showEnabled && toggle('enabled', 'Enabled', 'Members can be placed on this server. Turn it on once its libraries are in groups.')}
       {toggle('allowNewSubscriptions', 'Allow new subscriptions', 'New subscribers can be placed here.')}
       {toggle('allowTrials', 'Allow trial subscriptions')}

@@ -1,12 +1,12 @@
 import { Alert, Anchor, Badge, Stack, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { IconBooks, IconCircleCheck, IconEdit, IconFingerprint, IconLink, IconPlus, IconRefresh, IconTrash, IconUserMinus, IconUsersPlus } from '@tabler/icons-react';
+import { IconBooks, IconCircleCheck, IconEdit, IconFingerprint, IconLink, IconPlus, IconRefresh, IconUserMinus, IconUsersPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../../api/client';
 import { can, useSession } from '../../../app/session';
 import { useConfirm } from '../../../components/ConfirmDialog';
-import { DataTable, pageLocally, type DataTableAction, type DataTableColumn } from '../../../components/data-table';
+import { deleteAction, DataTable, pageLocally, type DataTableAction, type DataTableColumn } from '../../../components/data-table';
 import { notifyError } from '../../../components/notify';
 import { PageHeader } from '../../../components/PageHeader';
 import { CapacityBar, KindBadge, ServerStatus } from '../media/badges';
@@ -154,23 +154,14 @@ export function ServersPage() {
       : []),
     { label: syncing === s.id ? 'Syncing…' : 'Sync now', icon: <IconRefresh size={16} />, disabled: !writable || syncing !== null, onClick: () => void syncNow(s) },
     { label: 'Show libraries', icon: <IconBooks size={16} />, onClick: () => void navigate(`/admin/libraries?server=${s.id}`) },
-    {
-      label: 'Delete',
-      icon: <IconTrash size={16} />,
-      color: 'red',
+    deleteAction({
+      confirm,
       disabled: !writable,
-      onClick: () =>
-        confirm({
-          title: 'Delete server',
-          message: `Remove ${s.name} from Usher? Its libraries and the record of who shares it are dropped from Usher; members are kept. Nothing changes on the server itself.`,
-          confirmLabel: 'Delete',
-          action: async () => {
-            await unwrap(api.DELETE('/api/admin/servers/{id}', { params: { path: { id: s.id } } }));
-            await refresh();
-          },
-          success: `${s.name} is removed from Usher.`,
-        }),
-    },
+      title: 'Delete server',
+      message: `Remove ${s.name} from Usher? Its libraries and the record of who shares it are dropped from Usher; members are kept. Nothing changes on the server itself.`,
+      action: () => unwrap(api.DELETE('/api/admin/servers/{id}', { params: { path: { id: s.id } } })).then(refresh),
+      success: `${s.name} is removed from Usher.`,
+    }),
   ];
 
   return (

@@ -3,13 +3,19 @@ import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconPlugConnected, IconSend } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
-import { api, ApiError, unwrap, type Schemas } from '../../../api/client';
+import { api, unwrap, type Schemas } from '../../../api/client';
 import { can, SITE_KEY, useSession } from '../../../app/session';
 import { notifyError, notifySuccess } from '../../../components/notify';
+import { currencyOptions, timeZoneOptions } from '../../../lib/currencies';
+import { placeErrors } from '../../../lib/form-errors';
+import { useUnsavedChangesGuard } from '../../../lib/unsaved-changes';
+import { FormError } from '../../../components/FormError';
 import { fieldSpecs, secretLabel, type FieldSpec } from './fields';
 import { SecretInput, type SecretState } from './SecretInput';
 
 export type SettingsSection = Schemas['SettingsSection'];
+const CURRENCIES = currencyOptions();
+const TIME_ZONES = timeZoneOptions();
 export const SETTINGS_KEY = ['admin', 'settings'] as const;
 
 type FormValues = Record<string, unknown>;
@@ -45,6 +51,10 @@ function Field({ spec, form, disabled }: { spec: FieldSpec; form: ReturnType<typ
       return <TagsInput {...common} description={spec.description ?? 'Press Enter after each value.'} {...form.getInputProps(spec.key)} />;
     case 'string':
       return <TextInput {...common} {...form.getInputProps(spec.key)} />;
+    case 'currency':
+      return <Select {...common} data={CURRENCIES} searchable allowDeselect={false} nothingFoundMessage="No currency matches" {...form.getInputProps(spec.key)} />;
+    case 'timeZone':
+      return <Select {...common} data={TIME_ZONES} searchable allowDeselect={false} limit={50} nothingFoundMessage="No time zone matches" {...form.getInputProps(spec.key)} />;
   }
 }
 
@@ -60,15 +70,21 @@ export function SectionForm({ section }: { section: SettingsSection }) {
     const typed = secretsPayload(secrets);
     return { values: fromForm(specs, form.getValues()), ...(typed ? { secrets: typed } : {}) };
   };
+  // Problems with a field go beside it; only what has no field is shown under the form.
+  const [formError, setFormError] = useState<unknown>(null);
   const showFieldErrors = (error: Error) => {
-    if (error instanceof ApiError) form.setErrors(error.fieldErrors());
-    notifyError(error);
+    const placed = placeErrors(error);
+    form.setErrors(placed.fields);
+    setFormError(placed.rest);
+    if (Object.keys(placed.fields).length === 0) notifyError(error);
   };
+  useUnsavedChangesGuard(writable && (form.isDirty() || Object.keys(secrets).length > 0));
   const params = { params: { path: { section: section.section } } };
 
   const save = useMutation({
     mutationFn: () => unwrap(api.PUT('/api/admin/settings/{section}', { ...params, body: payload() })),
     onSuccess: (view) => {
+      setFormError(null);
       queryClient.setQueryData<{ items: SettingsSection[] }>(SETTINGS_KEY, (old) => old && { items: old.items.map((s) => (s.section === view.section ? view : s)) });
       const next = toForm(specs, view.values);
       form.setInitialValues(next);
@@ -147,6 +163,7 @@ export function SectionForm({ section }: { section: SettingsSection }) {
                 </Button>
               </Group>
             </Group>
+            <FormError error={formError} />
             {!writable && (
               <Text size="sm" c="dimmed">
                 Your role can read these settings but not change them.

@@ -1,6 +1,6 @@
 import { humanize } from '../../../lib/format';
 
-export type FieldKind = 'boolean' | 'number' | 'string' | 'enum' | 'list';
+export type FieldKind = 'boolean' | 'number' | 'string' | 'enum' | 'list' | 'currency' | 'timeZone';
 
 export interface FieldSpec {
   key: string;
@@ -31,6 +31,8 @@ const ENUMS: Record<string, { value: string; label: string }[]> = {
     { value: 'manual', label: 'Manual' },
   ],
 };
+
+const PICKERS: Record<string, 'currency' | 'timeZone'> = { 'general.currency': 'currency', 'general.timeZone': 'timeZone' };
 
 // Where the generated label ("Site url") reads badly or needs context.
 const LABELS: Record<string, string> = {
@@ -66,8 +68,8 @@ const LABELS: Record<string, string> = {
 
 const DESCRIPTIONS: Record<string, string> = {
   'general.siteUrl': 'The address customers use, such as https://watch.example.com. Every emailed link starts with it.',
-  'general.currency': 'ISO 4217 code, such as USD or EUR.',
-  'general.timeZone': 'IANA time zone, such as Europe/Paris. Used for dates shown to people.',
+  'general.currency': 'The currency prices are shown and charged in. Type to search by code or name.',
+  'general.timeZone': 'Used for dates shown to people. Type to search, e.g. Paris or New_York.',
   'general.adminEmail': 'Where admin alerts are emailed.',
   'email.enabled': 'Confirmations, password resets, login codes and alerts go out by email.',
   'email.fromAddress': 'The From address of every email.',
@@ -92,6 +94,8 @@ export function fieldSpecs(section: string, values: Record<string, unknown>): Fi
     const base = { key, label: LABELS[id] ?? humanize(key), ...(DESCRIPTIONS[id] ? { description: DESCRIPTIONS[id] } : {}) };
     const options = ENUMS[id];
     if (options) return { ...base, kind: 'enum', options };
+    // Pickers, not free text: a typo in a currency or zone would only show up on a customer's bill.
+    if (PICKERS[id]) return { ...base, kind: PICKERS[id] };
     if (typeof value === 'boolean') return { ...base, kind: 'boolean' };
     if (typeof value === 'number') return { ...base, kind: 'number' };
     if (Array.isArray(value)) return { ...base, kind: 'list', numeric: value.length > 0 && value.every((v) => typeof v === 'number') };
