@@ -14,8 +14,8 @@ export const REDACT_PATHS = [
 const CENSOR = '[redacted]';
 const MAX_DEPTH = 8;
 
-/** Key names ending in "code" that are never secrets (HTTP status, error codes, locales). */
-const HARMLESS_CODE_KEYS = new Set(['statuscode', 'errorcode', 'exitcode', 'countrycode', 'currencycode', 'languagecode', 'postalcode', 'zipcode']);
+/** Key names ending in "code" that are never secrets (HTTP status, error and socket codes, locales). */
+const HARMLESS_CODE_KEYS = new Set(['statuscode', 'errorcode', 'networkcode', 'exitcode', 'countrycode', 'currencycode', 'languagecode', 'postalcode', 'zipcode']);
 
 /**
  * Whether a key names a secret: token, password, secret, authorization, cookie, api key, key, code,
