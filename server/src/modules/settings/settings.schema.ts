@@ -12,7 +12,7 @@ const optionalUrl = z
   .string()
   .trim()
   .max(500)
-  .refine((value) => value === '' || isHttpUrl(value), 'must be an http:// or https:// address, such as https://watch.example.com');
+  .refine((value) => value === '' || isHttpUrl(value), 'Enter a full address starting with http:// or https://');
 const optionalEmail = z.union([z.email(), z.literal('')], { error: 'a valid email address' });
 const snowflake = z.union([z.string().regex(/^\d{15,21}$/, 'a numeric Discord ID'), z.literal('')]);
 
