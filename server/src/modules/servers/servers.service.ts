@@ -1,4 +1,4 @@
-import type { MediaServerKind, ServerIdentity } from '../../adapters/media-server/media-server.js';
+import type { MediaServerKind, ServerIdentity } from '../../ports/media-server.js';
 import { badRequest, conflict, notFound } from '../../http/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
