@@ -10,6 +10,7 @@ import { jobsRoutes } from './modules/jobs/jobs.routes.js';
 import { librariesRoutes } from './modules/libraries/libraries.routes.js';
 import { loginsRoutes } from './modules/logins/logins.routes.js';
 import { membersRoutes } from './modules/members/members.routes.js';
+import { operationsRoutes } from './modules/operations/operations.routes.js';
 import { plexAccountsRoutes } from './modules/servers/plex-accounts.routes.js';
 import { serversRoutes } from './modules/servers/servers.routes.js';
 import { portalRoutes } from './modules/portal/portal.routes.js';
@@ -34,6 +35,7 @@ const modules: ((container: Container) => RouteModule)[] = [
   serversRoutes,
   librariesRoutes,
   membersRoutes,
+  operationsRoutes,
 ];
 
 /** Every feature's routes, mounted under /api. */

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_login_discord.js';
 import * as m0005 from './migrations/0005_sync_guard.js';
 import * as m0006 from './migrations/0006_auth_hardening.js';
 import * as m0007 from './migrations/0007_privilege_ceiling.js';
+import * as m0009 from './migrations/0009_operations.js';
 
 /** Migrations are listed here (not read from disk) so src/ and dist/ behave the same. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005_sync_guard': m0005,
   '0006_auth_hardening': m0006,
   '0007_privilege_ceiling': m0007,
+  '0009_operations': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -5,6 +5,7 @@
  */
 import type { ColumnType, Generated } from 'kysely';
 import type { MediaTables } from './schema-media.js';
+import type { OperationsTables } from './schema-operations.js';
 
 type Bool = boolean | number;
 
@@ -165,7 +166,7 @@ export interface MetaTable {
   value: string;
 }
 
-export interface Database extends MediaTables {
+export interface Database extends MediaTables, OperationsTables {
   roles: RolesTable;
   logins: LoginsTable;
   sessions: SessionsTable;
