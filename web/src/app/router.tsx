@@ -5,6 +5,7 @@ import { ApiKeysPage } from '../features/admin/ApiKeysPage';
 import { AuditPage } from '../features/admin/AuditPage';
 import { DashboardPage } from '../features/admin/DashboardPage';
 import { JobsPage } from '../features/admin/jobs/JobsPage';
+import { OperationsPage } from '../features/admin/operations/OperationsPage';
 import { LibrariesPage } from '../features/admin/libraries/LibrariesPage';
 import { LibraryGroupsPage } from '../features/admin/libraries/LibraryGroupsPage';
 import { LoginsPage } from '../features/admin/logins/LoginsPage';
@@ -100,6 +101,7 @@ export const router = createBrowserRouter([
                   { path: 'audit', element: <Permit permission="audit.read"><AuditPage /></Permit> },
                   { path: 'alerts', element: <Permit permission="alerts.read"><AlertsPage /></Permit> },
                   { path: 'jobs', element: <Permit permission="jobs.read"><JobsPage /></Permit> },
+                  { path: 'operations', element: <Permit permission="operations.read"><OperationsPage /></Permit> },
                   { path: '*', element: <NotFoundPage /> },
                 ],
               },

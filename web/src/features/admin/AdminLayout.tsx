@@ -8,7 +8,8 @@ import { can, useSession } from '../../app/session';
 import { Brand } from '../../components/Brand';
 import { ColorSchemeToggle } from '../../components/ColorSchemeToggle';
 import { UserMenu } from '../../components/UserMenu';
-import { visibleNav } from './nav';
+import { visibleNav, type NavBadge } from './nav';
+import { useOperationCounts } from './operations/OperationsPage';
 
 export const UNREAD_ALERTS_KEY = ['admin', 'alerts', 'unread-count'] as const;
 
@@ -27,15 +28,22 @@ export function AdminLayout() {
   const login = useSession().data?.login;
   const canAlerts = can(login, 'alerts.read');
   const unread = useUnreadAlerts(canAlerts).data?.unread ?? 0;
+  const operations = useOperationCounts(can(login, 'operations.read')).data;
   const nav = visibleNav((permission) => can(login, permission));
   const isActive = (to: string) => (to === '/admin' ? pathname === '/admin' : pathname.startsWith(to));
 
-  const badge = (kind?: 'alerts') =>
-    kind === 'alerts' && unread > 0 ? (
-      <Badge size="sm" color="red" variant="filled" circle={unread < 10}>
-        {unread > 99 ? '99+' : unread}
-      </Badge>
-    ) : undefined;
+  const count = (n: number, color: string, label: string) => (
+    <Badge size="sm" color={color} variant="filled" circle={n < 10} aria-label={label}>
+      {n > 99 ? '99+' : n}
+    </Badge>
+  );
+  const badge = (kind?: NavBadge) => {
+    if (kind === 'alerts' && unread > 0) return count(unread, 'red', `${unread} unread alerts`);
+    // Failed operations need the admin; pending ones only say work is on its way.
+    if (kind === 'operations' && operations && operations.failed > 0) return count(operations.failed, 'red', `${operations.failed} failed operations`);
+    if (kind === 'operations' && operations && operations.pending > 0) return count(operations.pending, 'blue', `${operations.pending} pending operations`);
+    return undefined;
+  };
 
   return (
     <AppShell header={{ height: 60 }} navbar={{ width: 250, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
