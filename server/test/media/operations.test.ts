@@ -147,6 +147,16 @@ describeEachDb('Operations on Jellyfin: queued once, applied once, retried while
     expect(jellyfin.state.users.get(account.remoteId)!.policy).toMatchObject({ EnabledFolders: [], EnableAllFolders: false });
   });
 
+  it('a delete removes the account and records it as a removal Usher made, for the sync guard', async () => {
+    const account = await accountOf('jf-0008');
+    const payload = { kind: 'delete' as const, account: { remoteId: account.remoteId } };
+    await usher.container.operations.enqueue([{ memberId: account.memberId, serverId, kind: 'delete', payload, idempotencyKey: idempotencyKey(account.memberId, serverId, payload, 'd') }]);
+    expect((await usher.container.operations.applyDue()).applied).toBe(1);
+    expect(jellyfin.state.users.has(account.remoteId)).toBe(false);
+    const expected = await usher.db.handle.db.selectFrom('sync_expected_removals').select('remote_id').where('server_id', '=', serverId).execute();
+    expect(expected.map((r) => r.remote_id)).toEqual([account.remoteId]);
+  });
+
   it('the admin lists, filters, retries and cancels operations; the badge counts them', async () => {
     const list = (await admin.get('/api/admin/operations?status=failed')).json();
     expect(list.total).toBe(1);

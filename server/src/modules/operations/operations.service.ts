@@ -188,9 +188,9 @@ export class OperationsService {
     const payload = op.payload;
     switch (payload.kind) {
       case 'provision': {
-        // Jellyfin/Emby accounts get a password made here and handed only to onApplied listeners.
-        // TODO(access engine): the member learns it through the invite email / "reset my password";
-        // that flow belongs to the member-operations work, not to this queue.
+        // A Jellyfin/Emby password is made here, at apply time, and handed only to onApplied
+        // listeners: a queued row must never hold a credential. How the member learns it (the invite
+        // email, or "reset my password") is the member-operations work's job, not this queue's.
         const password = server.kind === 'plex' ? undefined : randomToken(18);
         const account = await adapter.provisionAccount({ identifier: payload.identifier, grant: payload.grant, ...(password ? { password } : {}) });
         return password ? { account, password } : { account };
