@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startPlexFakes, type PlexFakes } from '../../../fakes/src/index.js';
+import { RETRY_CAP_MS } from '../../src/domain/operation-retry.js';
 import { createTestUsher, setupAdmin, type TestClient, type TestUsher } from '../support/app.js';
 import { describeEachDb, trackDisposables } from '../support/db.js';
 import { actualAccounts, libraryIds, operationRows, operationsFor } from './support/operations.js';
@@ -60,5 +61,23 @@ describeEachDb('Operations on Plex: shares follow the grant; Usher’s own unsha
     const sync = (await admin.post(`/api/admin/servers/${serverId}/sync`)).json();
     expect(sync).toMatchObject({ ok: true, accounts: { gone: 7 } });
     expect(sync.held).toBeUndefined();
+  });
+
+  it('plex.tv down while unsharing: retried with backoff until it is back, then exactly one removal', async () => {
+    const [last] = (await actualAccounts(usher, serverId)).filter((a) => shareOf(a.remoteId));
+    expect(last).toBeDefined();
+    await usher.container.operations.enqueue(operationsFor('plex', [last!], null, 'expired'));
+    const deletes = () => Object.entries(fakes.plexTv.http.requestCounts()).reduce((n, [route, count]) => (route.startsWith('DELETE ') ? n + count : n), 0);
+    fakes.plexTv.http.setDown(true);
+    for (let i = 0; i < 3; i++) {
+      expect(await usher.container.operations.applyDue()).toEqual({ applied: 0, retried: 1, failed: 0 });
+      usher.clock.advance(RETRY_CAP_MS);
+    }
+    expect(shareOf(last!.remoteId)).toBeDefined();
+    fakes.plexTv.http.setDown(false);
+    const before = deletes();
+    expect(await usher.container.operations.applyDue()).toEqual({ applied: 1, retried: 0, failed: 0 });
+    expect(deletes() - before).toBe(1);
+    expect(shareOf(last!.remoteId)).toBeUndefined();
   });
 });
