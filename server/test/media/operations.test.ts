@@ -157,6 +157,18 @@ describeEachDb('Operations on Jellyfin: queued once, applied once, retried while
     expect(expected.map((r) => r.remote_id)).toEqual([account.remoteId]);
   });
 
+  it('one member’s operations on a server run in queue order, even while the older one backs off', async () => {
+    const account = await accountOf('jf-0009');
+    jellyfin.http.fail('POST /Users/:id/Policy', 3, 503);
+    await usher.container.operations.enqueue(operationsFor('jellyfin', [account], grant([libs.get('Movies')!]), 'o1'));
+    usher.clock.advance(1000);
+    await usher.container.operations.enqueue(operationsFor('jellyfin', [account], grant([libs.get('Music')!]), 'o2'), { supersede: false });
+    expect(await usher.container.operations.applyDue()).toEqual({ applied: 0, retried: 1, failed: 0 });
+    usher.clock.advance(RETRY_CAP_MS);
+    expect(await usher.container.operations.applyDue()).toEqual({ applied: 2, retried: 0, failed: 0 });
+    expect(jellyfin.state.users.get(account.remoteId)!.policy.EnabledFolders).toEqual([libs.get('Music')]);
+  });
+
   it('the admin lists, filters, retries and cancels operations; the badge counts them', async () => {
     const list = (await admin.get('/api/admin/operations?status=failed')).json();
     expect(list.total).toBe(1);

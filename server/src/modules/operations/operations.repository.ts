@@ -137,7 +137,9 @@ export class OperationsRepository {
 
   /**
    * Operations that may be claimed now, oldest first: pending and due, or running under a lease that
-   * lapsed. A disabled server's operations are never offered; they wait until it is enabled.
+   * lapsed. A disabled server's operations are never offered; they wait until it is enabled. One
+   * member's operations on one server run in the order they were queued, so a newer one waits while
+   * an older one is still pending (backing off) or running, on whichever instance.
    */
   async dueIds(now: string, limit: number): Promise<string[]> {
     const rows = await this.db
@@ -150,6 +152,18 @@ export class OperationsRepository {
           eb.and([eb('operations.status', '=', 'pending'), eb('operations.next_attempt_at', '<=', now)]),
           eb.and([eb('operations.status', '=', 'running'), eb('operations.claimed_until', '<', now)]),
         ]),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('operations as earlier')
+              .select('earlier.id')
+              .whereRef('earlier.member_id', '=', 'operations.member_id')
+              .whereRef('earlier.server_id', '=', 'operations.server_id')
+              .whereRef('earlier.created_at', '<', 'operations.created_at')
+              .where('earlier.status', 'in', ['pending', 'running']),
+          ),
+        ),
       )
       .orderBy('operations.created_at')
       .orderBy('operations.id')
