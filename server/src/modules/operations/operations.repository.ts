@@ -4,8 +4,8 @@ import type { OperationsTable } from '../../db/schema-operations.js';
 import type { Operation, OperationKind, OperationPayload } from '../../domain/reconcile.js';
 import { newId } from '../../platform/ids.js';
 
-export type OperationStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
-export const OPERATION_STATUSES: readonly OperationStatus[] = ['pending', 'running', 'done', 'failed', 'cancelled'];
+export const OPERATION_STATUSES = ['pending', 'running', 'done', 'failed', 'cancelled'] as const;
+export type OperationStatus = (typeof OPERATION_STATUSES)[number];
 
 export interface OperationRecord {
   id: string;

@@ -5,7 +5,7 @@ import { actor } from '../../http/guards.js';
 import type { RouteModule } from '../../http/route-module.js';
 import { OPERATION_STATUSES, type OperationRecord } from './operations.repository.js';
 
-const statusSchema = z.enum(OPERATION_STATUSES as [string, ...string[]]);
+const statusSchema = z.enum(OPERATION_STATUSES);
 
 const operationSchema = z
   .object({
