@@ -22,6 +22,16 @@ export default tseslint.config(
     },
   },
   {
+    // The domain is pure: it may depend on ports (types), never on adapters or the database.
+    files: ['server/src/domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/adapters/**', '**/db/**', '**/modules/**'], message: 'domain/ is pure: depend on server/src/ports, not on adapters, db or modules.' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { ...globals.node } },
   },

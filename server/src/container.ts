@@ -33,6 +33,8 @@ import { LibrariesRepository } from './modules/libraries/libraries.repository.js
 import { LibrariesService } from './modules/libraries/libraries.service.js';
 import { MembersRepository } from './modules/members/members.repository.js';
 import { MembersService } from './modules/members/members.service.js';
+import { OperationsRepository } from './modules/operations/operations.repository.js';
+import { OperationsService } from './modules/operations/operations.service.js';
 import { PlexAccountsRepository } from './modules/servers/plex-accounts.repository.js';
 import { PlexAccountsService } from './modules/servers/plex-accounts.service.js';
 import { RegistryConnector } from './modules/servers/registry-connector.js';
@@ -123,9 +125,10 @@ export function createContainer(options: ContainerOptions) {
   };
   const servers = new ServersService(serversRepo, connector, plexAccounts, secrets, audit, clock, syncAdded);
   const onboarding = new OnboardingService(settings, serversRepo, plexAccountsRepo, librariesRepo, audit, clock);
+  const operations = new OperationsService(new OperationsRepository(db), serversRepo, connector, syncGuard, alerts, audit, clock, log, { instanceId: jobs.instanceId });
 
   // Registered here so every instance lists the same jobs; they only run once startUsher starts them.
-  registerUsherJobs({ jobs, notifications, authCleanup: new AuthCleanupService(authRepo, clock), sync, plexAccounts, settings });
+  registerUsherJobs({ jobs, notifications, authCleanup: new AuthCleanupService(authRepo, clock), sync, plexAccounts, settings, operations });
 
   return {
     env,
@@ -154,6 +157,7 @@ export function createContainer(options: ContainerOptions) {
     sync,
     syncGuard,
     onboarding,
+    operations,
   };
 }
 

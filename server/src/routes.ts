@@ -13,6 +13,7 @@ import { membersRoutes } from './modules/members/members.routes.js';
 import { paymentsRoutes } from './modules/payments/payments.routes.js';
 import { plansRoutes } from './modules/plans/plans.routes.js';
 import { onboardingRoutes } from './modules/onboarding/onboarding.routes.js';
+import { operationsRoutes } from './modules/operations/operations.routes.js';
 import { plexAccountsRoutes } from './modules/servers/plex-accounts.routes.js';
 import { serversRoutes } from './modules/servers/servers.routes.js';
 import { portalRoutes } from './modules/portal/portal.routes.js';
@@ -40,6 +41,7 @@ const modules: ((container: Container) => RouteModule)[] = [
   plansRoutes,
   paymentsRoutes,
   onboardingRoutes,
+  operationsRoutes,
 ];
 
 /** Every feature's routes, mounted under /api. */

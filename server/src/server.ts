@@ -64,6 +64,7 @@ export async function startUsher(env: Env, log: Logger = createLogger(env.LOG_LE
       await app.close();
       // After the HTTP server, so no request starts a run; before the database, so runs can finish.
       await container.jobs.stop();
+      await container.operations.stop();
       await container.mediaRegistry.close();
       await database.close();
     },

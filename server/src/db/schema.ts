@@ -6,6 +6,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { MediaTables } from './schema-media.js';
 import type { PlanTables } from './schema-plans.js';
+import type { OperationsTables } from './schema-operations.js';
 
 type Bool = boolean | number;
 
@@ -173,7 +174,7 @@ export interface MetaTable {
   value: string;
 }
 
-export interface Database extends MediaTables, PlanTables {
+export interface Database extends MediaTables, PlanTables, OperationsTables {
   roles: RolesTable;
   logins: LoginsTable;
   sessions: SessionsTable;

@@ -3,7 +3,7 @@
  * reports. No I/O; the sync service applies the result. A pass where nothing changed yields empty
  * change sets, so it writes nothing.
  */
-import type { RemoteAccount, RemoteLibrary } from '../adapters/media-server/media-server.js';
+import type { RemoteAccount, RemoteLibrary } from '../ports/media-server.js';
 
 export interface StoredLibrary {
   id: string;

@@ -1,6 +1,7 @@
 import type { AuthCleanupService } from '../modules/auth/auth-cleanup.service.js';
 import type { JobsService } from '../modules/jobs/jobs.service.js';
 import type { NotificationService } from '../modules/notifications/notifications.service.js';
+import type { OperationsService } from '../modules/operations/operations.service.js';
 import type { PlexAccountsService } from '../modules/servers/plex-accounts.service.js';
 import type { SettingsService } from '../modules/settings/settings.service.js';
 import type { SyncService } from '../modules/sync/sync.service.js';
@@ -24,6 +25,7 @@ export interface UsherJobDeps {
   sync: SyncService;
   plexAccounts: PlexAccountsService;
   settings: SettingsService;
+  operations: OperationsService;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -38,6 +40,17 @@ export function usherJobs(deps: UsherJobDeps): JobDefinition[] {
         if (!(await deps.notifications.emailConfigured())) return idle('Email is not configured; nothing was sent.');
         const sent = await deps.notifications.deliverDue();
         return sent === 0 ? idle('No email was due.') : `Sent ${plural(sent, 'email')}.`;
+      },
+    },
+    {
+      name: 'operations.apply',
+      cron: '* * * * *',
+      description: 'Applies due access operations (share, unshare, create, delete) on the servers; retries failed ones with backoff.',
+      handler: async () => {
+        const { applied, retried, failed } = await deps.operations.applyDue();
+        if (applied + retried + failed === 0) return 'No operation was due.';
+        const problems = [retried > 0 ? `${plural(retried, 'operation')} will be retried` : '', failed > 0 ? `${plural(failed, 'operation')} failed (see Operations)` : ''].filter(Boolean);
+        return `Applied ${plural(applied, 'operation')}.${problems.length > 0 ? ` ${problems.join('; ')}.` : ''}`;
       },
     },
     {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startPlexFakes, type PlexFakes, type PlexMediaServerFake } from '../../../fakes/src/index.js';
-import type { MediaServerEvent } from '../../src/adapters/media-server/media-server.js';
+import type { MediaServerEvent } from '../../src/ports/media-server.js';
 import { delay, failure, PlexHarness, until } from './support/plex.js';
 
 /** PlexServerAdapter sessions, terminate, item counts and the notifications websocket, against the fakes. */

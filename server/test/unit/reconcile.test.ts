@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AccessGrant, AccountRef } from '../../src/adapters/media-server/media-server.js';
+import type { AccessGrant, AccountRef } from '../../src/ports/media-server.js';
 import {
   idempotencyKey,
   normalizeGrant,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RemoteAccount } from '../../src/adapters/media-server/media-server.js';
+import type { RemoteAccount } from '../../src/ports/media-server.js';
 import { diffAccounts, diffLibraries, isManageable, MemberMatcher, sameLibraries, type StoredAccount } from '../../src/domain/server-sync.js';
 
 const remoteAccount = (over: Partial<RemoteAccount> = {}): RemoteAccount => ({

@@ -50,6 +50,7 @@ const admin = {
   alerts: () => import('../features/admin/AlertsPage'),
   jobs: () => import('../features/admin/jobs/JobsPage'),
   plans: () => import('../features/admin/plans/PlansPage'),
+  operations: () => import('../features/admin/operations/OperationsPage'),
 };
 
 const auth = {
@@ -128,6 +129,7 @@ export const routes: RouteObject[] = [
                   { path: 'audit', ...adminPage('audit.read', admin.audit, (m) => m.AuditPage) },
                   { path: 'alerts', ...adminPage('alerts.read', admin.alerts, (m) => m.AlertsPage) },
                   { path: 'jobs', ...adminPage('jobs.read', admin.jobs, (m) => m.JobsPage) },
+                  { path: 'operations', ...adminPage('operations.read', admin.operations, (m) => m.OperationsPage) },
                   { path: '*', element: <NotFoundPage /> },
                 ],
               },

@@ -1,7 +1,7 @@
 import type { ProxyConfig } from '../http/http-client.js';
 import { EmbyAdapter } from './emby/emby-adapter.js';
 import { JellyfinAdapter } from './jellyfin/jellyfin-adapter.js';
-import type { MediaServerAdapter } from './media-server.js';
+import type { MediaServerAdapter } from '../../ports/media-server.js';
 import type { PlexAccountPort, PlexPinPort } from './plex-account.js';
 import { PlexServerAdapter } from './plex/plex-server-adapter.js';
 import { PlexTvClient } from './plex/plex-tv-client.js';

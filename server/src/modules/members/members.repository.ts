@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { toBool } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { StoredAccount } from '../../domain/server-sync.js';
-import type { RemoteAccount } from '../../adapters/media-server/media-server.js';
+import type { RemoteAccount } from '../../ports/media-server.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

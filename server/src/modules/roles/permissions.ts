@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   'members.write': 'Change members',
   'payments.read': 'See payments',
   'payments.write': 'Record and change payments',
+  'operations.read': 'See remote access operations (pending, failed, done)',
+  'operations.write': 'Retry and cancel remote access operations',
   'plans.read': 'See plans',
   'plans.write': 'Change plans',
   'servers.read': 'See servers and libraries',

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { IntegrationError } from '../../adapters/http/integration-error.js';
-import type { EmbyConnectCheck } from '../../adapters/media-server/media-server.js';
+import type { EmbyConnectCheck } from '../../ports/media-server.js';
 import { KeyedLock } from '../../platform/keyed-lock.js';
 import type { AlertsService } from '../alerts/alerts.service.js';
 import type { ServerConnector } from './server-connector.js';

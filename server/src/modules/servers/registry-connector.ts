@@ -1,4 +1,4 @@
-import type { MediaServerAdapter } from '../../adapters/media-server/media-server.js';
+import type { MediaServerAdapter } from '../../ports/media-server.js';
 import type { MediaServerRegistry } from '../../adapters/media-server/registry.js';
 import { badRequest } from '../../http/errors.js';
 import type { SecretBox } from '../../platform/secrets.js';

@@ -1,4 +1,4 @@
-import type { MediaServerAdapter } from '../../adapters/media-server/media-server.js';
+import type { MediaServerAdapter } from '../../ports/media-server.js';
 import type { ServerRecord } from './servers.repository.js';
 
 /** Turns a stored server into a live adapter (decrypting its credentials). Tests may swap it. */

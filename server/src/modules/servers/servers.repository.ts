@@ -2,7 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import { toBool } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { ServersTable } from '../../db/schema-media.js';
-import type { MediaServerKind } from '../../adapters/media-server/media-server.js';
+import type { MediaServerKind } from '../../ports/media-server.js';
 
 export interface ServerRecord {
   id: string;

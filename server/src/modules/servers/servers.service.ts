@@ -1,5 +1,5 @@
 import { IntegrationError } from '../../adapters/http/integration-error.js';
-import type { MediaServerKind, ServerIdentity } from '../../adapters/media-server/media-server.js';
+import type { MediaServerKind, ServerIdentity } from '../../ports/media-server.js';
 import { sameOrigin } from '../../domain/origins.js';
 import { capacityWarning, type CapacityWarning } from '../../domain/server-capacity.js';
 import { badRequest, conflict, notFound } from '../../http/errors.js';

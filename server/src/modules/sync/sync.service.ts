@@ -1,5 +1,5 @@
 import { IntegrationError } from '../../adapters/http/integration-error.js';
-import type { MediaServerAdapter } from '../../adapters/media-server/media-server.js';
+import type { MediaServerAdapter } from '../../ports/media-server.js';
 import { diffAccounts, diffLibraries, isManageable, MemberMatcher, type AccountChanges, type LibraryChanges, type StoredAccount } from '../../domain/server-sync.js';
 import { describeHeld, judgeRemovals, type HeldRemovals } from '../../domain/sync-guard.js';
 import { conflict } from '../../http/errors.js';

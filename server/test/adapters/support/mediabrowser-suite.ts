@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AccessGrant } from '../../../src/adapters/media-server/media-server.js';
+import type { AccessGrant } from '../../../src/ports/media-server.js';
 import { EventLog, integrationError, member, sleep, startHarness, type Flavor, type Harness } from './mediabrowser.js';
 
 /**

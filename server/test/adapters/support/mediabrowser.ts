@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { EmbyAdapter } from '../../../src/adapters/media-server/emby/emby-adapter.js';
 import { IntegrationError } from '../../../src/adapters/http/integration-error.js';
 import { JellyfinAdapter } from '../../../src/adapters/media-server/jellyfin/jellyfin-adapter.js';
-import type { MediaServerEvent } from '../../../src/adapters/media-server/media-server.js';
+import type { MediaServerEvent } from '../../../src/ports/media-server.js';
 import type { MediaBrowserAdapterOptions } from '../../../src/adapters/media-server/mediabrowser/mediabrowser-adapter.js';
 
 export type Flavor = 'jellyfin' | 'emby';

@@ -11,6 +11,7 @@ import { UserMenu } from '../../components/UserMenu';
 import '../../styles/app';
 import { AdminNav } from './AdminNav';
 import { visibleNav } from './nav';
+import { useOperationCounts } from './operations/operation-counts';
 
 export const UNREAD_ALERTS_KEY = ['admin', 'alerts', 'unread-count'] as const;
 
@@ -28,6 +29,7 @@ export function AdminLayout() {
   const login = useSession().data?.login;
   const canAlerts = can(login, 'alerts.read');
   const unread = useUnreadAlerts(canAlerts).data?.unread ?? 0;
+  const operations = useOperationCounts(can(login, 'operations.read')).data;
   const nav = visibleNav((permission) => can(login, permission));
 
   return (
@@ -55,7 +57,7 @@ export function AdminLayout() {
       </AppShell.Header>
 
       <AppShell.Navbar p="sm" aria-label="Admin menu" id="admin-menu">
-        <AdminNav nav={nav} unreadAlerts={unread} onNavigate={close} />
+        <AdminNav nav={nav} unreadAlerts={unread} operations={operations} onNavigate={close} />
       </AppShell.Navbar>
 
       <AppShell.Main>

@@ -3,7 +3,7 @@ import { useLocalStorage } from '@mantine/hooks';
 import { IconApi, IconUser } from '@tabler/icons-react';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, NavLink as RouterNavLink, useLocation } from 'react-router';
-import type { NavEntry } from './nav';
+import type { NavBadge, NavEntry } from './nav';
 
 // Compact rows (32 px): with every group open the whole menu fits a 1280×720 screen.
 const ROW = { py: 6, lh: '20px' } as const;
@@ -72,6 +72,7 @@ function Fade({ edge }: { edge: 'top' | 'bottom' }) {
 export interface AdminNavProps {
   nav: NavEntry[];
   unreadAlerts: number;
+  operations?: { failed: number; pending: number } | undefined;
   /** Closes the phone drawer after a pick. */
   onNavigate: () => void;
 }
@@ -81,7 +82,7 @@ export interface AdminNavProps {
  * of its pages is shown), a scrollbar and edge fades whenever it does not fit, and the current page
  * scrolled into view after every navigation.
  */
-export function AdminNav({ nav, unreadAlerts, onNavigate }: AdminNavProps) {
+export function AdminNav({ nav, unreadAlerts, operations, onNavigate }: AdminNavProps) {
   const { pathname } = useLocation();
   const viewport = useRef<HTMLDivElement>(null);
   const { more, measure } = useOverflow(viewport);
@@ -103,12 +104,18 @@ export function AdminNav({ nav, unreadAlerts, onNavigate }: AdminNavProps) {
     return () => clearTimeout(timer);
   }, [pathname, activeGroup]);
 
-  const badge = (kind?: 'alerts'): ReactNode =>
-    kind === 'alerts' && unreadAlerts > 0 ? (
-      <Badge size="sm" color="red" variant="filled" circle={unreadAlerts < 10} aria-label={`${unreadAlerts} unread`}>
-        {unreadAlerts > 99 ? '99+' : unreadAlerts}
-      </Badge>
-    ) : undefined;
+  const count = (n: number, color: string, label: string) => (
+    <Badge size="sm" color={color} variant="filled" circle={n < 10} aria-label={label}>
+      {n > 99 ? '99+' : n}
+    </Badge>
+  );
+  const badge = (kind?: NavBadge): ReactNode => {
+    if (kind === 'alerts' && unreadAlerts > 0) return count(unreadAlerts, 'red', `${unreadAlerts} unread`);
+    // Failed operations need the admin; pending ones only say work is on its way.
+    if (kind === 'operations' && operations && operations.failed > 0) return count(operations.failed, 'red', `${operations.failed} failed operations`);
+    if (kind === 'operations' && operations && operations.pending > 0) return count(operations.pending, 'blue', `${operations.pending} pending operations`);
+    return undefined;
+  };
 
   const toggle = (label: string, open: boolean) =>
     setClosed((list) => (open ? list.filter((l) => l !== label) : [...list.filter((l) => l !== label), label]));

@@ -14,9 +14,11 @@ export interface NavPage {
   label: string;
   to: string;
   permission?: string;
-  /** The alerts item carries the unread count. */
-  badge?: 'alerts';
+  /** The alerts item carries the unread count; operations the failed (or else pending) count. */
+  badge?: NavBadge;
 }
+
+export type NavBadge = 'alerts' | 'operations';
 
 export interface NavEntry {
   label: string;
@@ -24,7 +26,7 @@ export interface NavEntry {
   /** A single page, or a group that opens to its pages. */
   to?: string;
   permission?: string;
-  badge?: 'alerts';
+  badge?: NavBadge;
   pages?: NavPage[];
 }
 
@@ -54,6 +56,7 @@ export const ADMIN_NAV: NavEntry[] = [
       { label: 'Library Groups', to: '/admin/library-groups', permission: 'servers.read' },
       { label: 'Shared Servers', to: '/admin/shared-servers', permission: 'members.read' },
       { label: 'Plex Accounts', to: '/admin/plex-accounts', permission: 'servers.read' },
+      { label: 'Operations', to: '/admin/operations', permission: 'operations.read', badge: 'operations' },
     ],
   },
   {

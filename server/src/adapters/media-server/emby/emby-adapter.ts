@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { IntegrationError } from '../../http/integration-error.js';
-import type { AccountRef, EmbyConnectCheck, MediaServerCapabilities, RemoteDevice, ServerIdentity } from '../media-server.js';
+import type { AccountRef, EmbyConnectCheck, MediaServerCapabilities, RemoteDevice, ServerIdentity } from '../../../ports/media-server.js';
 import { isNotFound, splitBaseUrl, USHER_CLIENT } from '../mediabrowser/client.js';
 import { MediaBrowserAdapter, type LibraryFolder, type MediaBrowserAdapterOptions } from '../mediabrowser/mediabrowser-adapter.js';
 import { passwordRejected } from '../mediabrowser/provision.js';
 import { libraryType, sameId } from '../mediabrowser/sessions.js';
 import type { WireConnectLinkResult, WireDevice, WireMediaFolder, WireQueryResult, WireSystemInfo, WireUser } from '../mediabrowser/wire.js';
 
-export type { EmbyConnectCheck } from '../media-server.js';
+export type { EmbyConnectCheck } from '../../../ports/media-server.js';
 
 /**
  * The throw-away accounts the Connect check links and deletes (reference §2.5.10) are named with

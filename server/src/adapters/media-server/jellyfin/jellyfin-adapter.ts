@@ -1,4 +1,4 @@
-import type { AccountRef, MediaServerCapabilities } from '../media-server.js';
+import type { AccountRef, MediaServerCapabilities } from '../../../ports/media-server.js';
 import { jellyfinAuthorization, USHER_CLIENT } from '../mediabrowser/client.js';
 import { MediaBrowserAdapter, type LibraryFolder, type MediaBrowserAdapterOptions } from '../mediabrowser/mediabrowser-adapter.js';
 import { passwordRejected } from '../mediabrowser/provision.js';

@@ -14,7 +14,7 @@ import type {
   RemoteLibrary,
   RemoteSession,
   ServerIdentity,
-} from '../media-server.js';
+} from '../../../ports/media-server.js';
 import { isNotFound, MediaBrowserClient, type MediaBrowserFlavor } from './client.js';
 import { MediaBrowserEventStream } from './event-stream.js';
 import { applyGrant, deNullPolicy, revokeFolders, samePolicy } from './policy.js';

@@ -1,4 +1,4 @@
-import type { AccessGrant } from '../media-server.js';
+import type { AccessGrant } from '../../../ports/media-server.js';
 import type { MediaBrowserFlavor } from './client.js';
 import type { WirePolicy } from './wire.js';
 

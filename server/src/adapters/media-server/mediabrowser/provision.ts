@@ -1,5 +1,5 @@
 import { IntegrationError } from '../../http/integration-error.js';
-import type { ProvisionInput } from '../media-server.js';
+import type { ProvisionInput } from '../../../ports/media-server.js';
 import type { MediaBrowserFlavor } from './client.js';
 import { provisioningPolicy } from './policy.js';
 import type { WirePolicy, WireUser } from './wire.js';

@@ -1,4 +1,4 @@
-import type { LibraryType, RemoteAccount, RemoteSession } from '../media-server.js';
+import type { LibraryType, RemoteAccount, RemoteSession } from '../../../ports/media-server.js';
 import type { WireSession, WireUser } from './wire.js';
 
 /** Pure mappings from Jellyfin/Emby wire objects to the port's types. */

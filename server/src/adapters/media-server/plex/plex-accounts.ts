@@ -1,4 +1,4 @@
-import type { RemoteAccount } from '../media-server.js';
+import type { RemoteAccount } from '../../../ports/media-server.js';
 import type { PlexAccountInfo, PlexHomeUser, PlexShare } from './plex-types.js';
 
 /**

@@ -1,7 +1,7 @@
 import type WebSocket from 'ws';
 import { lazy } from '../../../platform/lazy.js';
 
-import type { EventSubscription, MediaServerEvent } from '../media-server.js';
+import type { EventSubscription, MediaServerEvent } from '../../../ports/media-server.js';
 
 const loadWs = lazy<typeof WebSocket>('ws');
 

@@ -14,7 +14,7 @@ import type {
   RemoteLibrary,
   RemoteSession,
   ServerIdentity,
-} from '../media-server.js';
+} from '../../../ports/media-server.js';
 import { buildAccounts, parseInviteKey, shareAccountKey } from './plex-accounts.js';
 import { machineIdChanged, PLEX_FIX } from './plex-errors.js';
 import { PlexEventStream } from './plex-events.js';

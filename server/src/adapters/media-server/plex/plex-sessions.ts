@@ -1,4 +1,4 @@
-import type { RemoteSession } from '../media-server.js';
+import type { RemoteSession } from '../../../ports/media-server.js';
 
 /** `/status/sessions` items → RemoteSession, with the 4K rule of integrations §9.2. */
 
