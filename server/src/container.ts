@@ -114,7 +114,7 @@ export function createContainer(options: ContainerOptions) {
   const plans = new PlansService(plansRepo, settings, audit, clock);
   settings.registerGuard('general', (next, before) => plans.checkCurrencyChange(String(before.currency), String(next.currency)));
   const payments = new PaymentsService(new PaymentsRepository(db), plansRepo, membersRepo, settings, audit, clock);
-  const members = new MembersService(membersRepo, serversRepo, payments, audit, clock);
+  const members = new MembersService(membersRepo, serversRepo, payments, audit, clock, async () => (await settings.get('mediaServer')).defaultTemplateUser);
   const syncGuard = new SyncGuardRepository(db, clock);
   const sync = new SyncService(serversRepo, librariesRepo, membersRepo, payments, connector, settings, alerts, syncGuard, audit, clock);
   // A new server is read at once, so its libraries are there to group without waiting for the hour.

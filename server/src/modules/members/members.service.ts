@@ -27,7 +27,14 @@ export class MembersService {
     private readonly payments: PaymentsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    /** Settings → Media server → template user: a sync before it was set may have stored that account. */
+    private readonly templateUsername: () => Promise<string> = () => Promise.resolve(''),
   ) {}
+
+  private async isTemplate(): Promise<(server: { kind: string }, account: { username: string | null }) => boolean> {
+    const template = (await this.templateUsername()).toLowerCase();
+    return (server, account) => server.kind !== 'plex' && template !== '' && account.username?.toLowerCase() === template;
+  }
 
   async search(query: { q?: string | undefined; serverId?: string | undefined; sort: (typeof MEMBER_SORTS)[number]; order: 'asc' | 'desc'; offset: number; limit: number }) {
     const page = await this.repo.search(query);
@@ -62,11 +69,12 @@ export class MembersService {
   async importPreview() {
     const servers = (await this.servers.list()).filter((s) => s.membersImportedAt === null);
     const accounts = await this.repo.sharedServers({ untrackedOnly: true });
+    const isTemplate = await this.isTemplate();
     return servers.map((s) => ({
       serverId: s.id,
       serverName: s.name,
       kind: s.kind,
-      accounts: accounts.filter((a) => a.serverId === s.id).map((a) => ({ remoteId: a.remoteId, username: a.username, email: a.email, state: a.state })),
+      accounts: accounts.filter((a) => a.serverId === s.id && !isTemplate(s, a)).map((a) => ({ remoteId: a.remoteId, username: a.username, email: a.email, state: a.state })),
     }));
   }
 
@@ -78,6 +86,7 @@ export class MembersService {
     const now = this.clock.now().toISOString();
     const paymentContext = await this.payments.importContext();
     const excluded = new Set(choice.exclude ?? []);
+    const isTemplate = await this.isTemplate();
     let imported = 0;
     let skipped = 0;
     for (const serverId of choice.serverIds) {
@@ -85,7 +94,7 @@ export class MembersService {
       if (!server) throw badRequest('unknown_server', `No server has the id ${serverId}.`);
       if (server.membersImportedAt) continue;
       await this.repo.transaction(async (trx) => {
-        const waiting = (await this.repo.storedAccounts(serverId, trx)).filter((a) => a.memberId === null);
+        const waiting = (await this.repo.storedAccounts(serverId, trx)).filter((a) => a.memberId === null && !isTemplate(server, a));
         const matcher = new MemberMatcher(await this.repo.memberIndex(trx));
         const newMembers: Parameters<MembersRepository['insertMembers']>[0] = [];
         const leftOut: string[] = [];
