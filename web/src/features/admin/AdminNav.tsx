@@ -23,8 +23,10 @@ function revealActive(viewport: HTMLDivElement | null) {
   if (!viewport || !active) return;
   const top = active.getBoundingClientRect().top - viewport.getBoundingClientRect().top + viewport.scrollTop;
   const bottom = top + active.offsetHeight;
+  // The real (fractional) height: clientHeight rounds, which can leave the last pixel of the item cut.
+  const height = viewport.getBoundingClientRect().height;
   if (top < viewport.scrollTop) viewport.scrollTop = top - FADE_PX;
-  else if (bottom > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = bottom - viewport.clientHeight + FADE_PX;
+  else if (bottom > viewport.scrollTop + height) viewport.scrollTop = Math.ceil(bottom - height + FADE_PX);
 }
 
 /** Which ends of the menu have more items beyond the visible part, so a fade can say "this scrolls". */
