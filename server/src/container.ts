@@ -124,7 +124,7 @@ export function createContainer(options: ContainerOptions) {
       .catch((error: unknown) => log.warn({ err: error, serverId }, 'first sync of a new server failed'));
   };
   const servers = new ServersService(serversRepo, connector, plexAccounts, secrets, audit, clock, syncAdded);
-  const onboarding = new OnboardingService(settings, serversRepo, plexAccountsRepo, librariesRepo, audit, clock);
+  const onboarding = new OnboardingService(settings, serversRepo, plexAccountsRepo, librariesRepo, plansRepo, audit, clock);
   const operations = new OperationsService(new OperationsRepository(db), serversRepo, connector, syncGuard, alerts, audit, clock, log, { instanceId: jobs.instanceId });
 
   // Registered here so every instance lists the same jobs; they only run once startUsher starts them.

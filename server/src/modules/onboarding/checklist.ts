@@ -15,6 +15,8 @@ export interface ChecklistFacts {
   servers: number;
   /** Libraries placed in a group other than Private. */
   groupedLibraries: number;
+  /** Active plans (offered at checkout); the inactive Default plan of an upgrade does not count. */
+  plansForSale: number;
   /** Settings sections saved at least once. */
   savedSections: ReadonlySet<string>;
 }
@@ -63,9 +65,8 @@ export const CHECKLIST_ITEMS: readonly ChecklistItem[] = [
     id: 'plan',
     title: 'Create your first plan',
     description: 'What members buy: price, length and library groups.',
-    link: '/admin',
-    // Plans arrive with the plans feature, which replaces this with its own check.
-    status: () => 'unavailable',
+    link: '/admin/plans',
+    status: (f) => done(f.plansForSale > 0),
   },
   {
     id: 'gateway',

@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { LibrariesRepository } from '../libraries/libraries.repository.js';
+import type { PlansRepository } from '../plans/plans.repository.js';
 import type { PlexAccountsRepository } from '../servers/plex-accounts.repository.js';
 import type { ServersRepository } from '../servers/servers.repository.js';
 import type { SettingsService } from '../settings/settings.service.js';
@@ -19,6 +20,7 @@ export class OnboardingService {
     private readonly servers: ServersRepository,
     private readonly plexAccounts: PlexAccountsRepository,
     private readonly libraries: LibrariesRepository,
+    private readonly plans: PlansRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -43,7 +45,7 @@ export class OnboardingService {
   }
 
   private async facts(): Promise<ChecklistFacts> {
-    const [general, email, onboarding, servers, plexAccounts, groups, savedSections] = await Promise.all([
+    const [general, email, onboarding, servers, plexAccounts, groups, savedSections, plans] = await Promise.all([
       this.settings.get('general'),
       this.settings.get('email'),
       this.settings.get('onboarding'),
@@ -51,6 +53,7 @@ export class OnboardingService {
       this.plexAccounts.list(),
       this.libraries.listGroups(),
       this.settings.savedSections(),
+      this.plans.list(),
     ]);
     return {
       siteNameSet: savedSections.has('general') && general.siteName.trim() !== '',
@@ -60,6 +63,7 @@ export class OnboardingService {
       plexAccounts: plexAccounts.length,
       servers: servers.length,
       groupedLibraries: groups.filter((g) => g.builtin !== 'private').reduce((n, g) => n + g.libraries, 0),
+      plansForSale: plans.filter((p) => p.active).length,
       savedSections,
     };
   }
