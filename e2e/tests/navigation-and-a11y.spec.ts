@@ -78,6 +78,19 @@ test('at 1280×720 every menu item can be reached (the menu shows when it scroll
   await expect(menu().getByRole('link', { name: 'API docs' })).toBeInViewport({ ratio: 1 });
 });
 
+test('the first Tab offers "Skip to content", which moves the focus past the menu to the page', async () => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto('/admin/servers');
+  await expect(heading()).toBeVisible();
+  await page.locator('body').focus();
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to content' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('main')).toBeFocused();
+});
+
 test('groups collapse, stay collapsed after a reload, and open again when one of their pages is shown', async () => {
   await page.setViewportSize({ width: 1366, height: 768 });
   await page.goto('/admin');

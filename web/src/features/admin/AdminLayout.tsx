@@ -12,6 +12,7 @@ import '../../styles/app';
 import { AdminNav } from './AdminNav';
 import { visibleNav } from './nav';
 import { useOperationCounts } from './operations/operation-counts';
+import { MAIN_CONTENT_ID, SkipLink } from '../../components/SkipLink';
 
 export const UNREAD_ALERTS_KEY = ['admin', 'alerts', 'unread-count'] as const;
 
@@ -33,42 +34,53 @@ export function AdminLayout() {
   const nav = visibleNav((permission) => can(login, permission));
 
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 250, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
-      <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" aria-expanded={opened} aria-controls="admin-menu" />
-            <Brand to="/admin" suffix="Admin" />
+    <>
+      <SkipLink />
+      <AppShell header={{ height: 60 }} navbar={{ width: 250, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+        <AppShell.Header>
+          <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+            <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
+              <Burger
+                opened={opened}
+                onClick={toggle}
+                hiddenFrom="sm"
+                size="sm"
+                aria-label="Toggle navigation"
+                aria-expanded={opened}
+                aria-controls="admin-menu"
+              />
+              <Brand to="/admin" suffix="Admin" />
+            </Group>
+            <Group gap="xs" wrap="nowrap">
+              {canAlerts && (
+                <Tooltip label={unread > 0 ? `${unread} unread alerts` : 'Alerts'}>
+                  <Indicator label={unread > 99 ? '99+' : unread} size={16} color="red" disabled={unread === 0} offset={4}>
+                    <ActionIcon component={Link} to="/admin/alerts" variant="default" size="lg" aria-label="Alerts">
+                      <IconBell size={18} stroke={1.5} />
+                    </ActionIcon>
+                  </Indicator>
+                </Tooltip>
+              )}
+              <ColorSchemeToggle />
+              <UserMenu />
+            </Group>
           </Group>
-          <Group gap="xs" wrap="nowrap">
-            {canAlerts && (
-              <Tooltip label={unread > 0 ? `${unread} unread alerts` : 'Alerts'}>
-                <Indicator label={unread > 99 ? '99+' : unread} size={16} color="red" disabled={unread === 0} offset={4}>
-                  <ActionIcon component={Link} to="/admin/alerts" variant="default" size="lg" aria-label="Alerts">
-                    <IconBell size={18} stroke={1.5} />
-                  </ActionIcon>
-                </Indicator>
-              </Tooltip>
-            )}
-            <ColorSchemeToggle />
-            <UserMenu />
-          </Group>
-        </Group>
-      </AppShell.Header>
+        </AppShell.Header>
 
-      <AppShell.Navbar p="sm" aria-label="Admin menu" id="admin-menu">
-        <AdminNav nav={nav} unreadAlerts={unread} operations={operations} onNavigate={close} />
-      </AppShell.Navbar>
+        <AppShell.Navbar p="sm" aria-label="Admin menu" id="admin-menu">
+          <AdminNav nav={nav} unreadAlerts={unread} operations={operations} onNavigate={close} />
+        </AppShell.Navbar>
 
-      <AppShell.Main>
-        {login?.twoFactorRequired && (
-          <Alert color="orange" mb="md" title="Turn on two-factor authentication">
-            This site requires staff to use a second factor. Set one up in <Link to="/portal/account">My Account</Link> to use
-            the admin panel.
-          </Alert>
-        )}
-        <Outlet />
-      </AppShell.Main>
-    </AppShell>
+        <AppShell.Main id={MAIN_CONTENT_ID} tabIndex={-1}>
+          {login?.twoFactorRequired && (
+            <Alert color="orange" mb="md" title="Turn on two-factor authentication">
+              This site requires staff to use a second factor. Set one up in <Link to="/portal/account">My Account</Link> to use the admin
+              panel.
+            </Alert>
+          )}
+          <Outlet />
+        </AppShell.Main>
+      </AppShell>
+    </>
   );
 }
