@@ -184,7 +184,15 @@ test('a duplicate name differing only in case is refused beside the name field',
   await expect(dialog('Add location').getByText('A location with this name exists.')).toBeVisible();
   await expect(dialog('Add location').getByLabel('Name')).toHaveAttribute('aria-invalid', 'true');
   consoleErrors.splice(0);
+  // What was typed is not thrown away without asking.
+  let asked = '';
+  page.once('dialog', (prompt) => {
+    asked = prompt.message();
+    void prompt.accept();
+  });
   await dialog('Add location').getByRole('button', { name: 'Cancel' }).click();
+  expect(asked).toBe('Discard the changes you typed?');
+  await expect(dialog('Add location')).toHaveCount(0);
 });
 
 test('the first plan is created on the Plans page and ticks its step', async () => {

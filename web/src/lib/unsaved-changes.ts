@@ -24,3 +24,14 @@ export function useUnsavedChangesGuard(dirty: boolean, message = 'You have chang
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
 }
+
+/**
+ * The same rule for a dialog: closing it (Escape, the ×, Cancel, a click outside) with typed changes
+ * asks first. Closing after a save calls the dialog's own onClose and is never asked about.
+ */
+export function useConfirmedClose(dirty: boolean, onClose: () => void, message = 'Discard the changes you typed?'): () => void {
+  return () => {
+    if (dirty && !window.confirm(message)) return;
+    onClose();
+  };
+}

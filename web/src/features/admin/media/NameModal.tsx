@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { FormError } from '../../../components/FormError';
 import { notifySuccess } from '../../../components/notify';
 import { useFieldErrors } from '../../../lib/form-errors';
+import { useConfirmedClose } from '../../../lib/unsaved-changes';
 
 /** Duplicate-name refusals belong to the name field. */
 const NAME_CODES = { location_exists: 'name', group_exists: 'name', role_name_taken: 'name' };
@@ -21,6 +22,7 @@ export function NameModal(props: {
   onClose: () => void;
 }) {
   const [name, setName] = useState(props.initial ?? '');
+  const requestClose = useConfirmedClose(name !== (props.initial ?? ''), props.onClose);
   const trimmed = name.trim();
   const save = useMutation({
     mutationFn: () => props.onSubmit(trimmed),
@@ -31,7 +33,7 @@ export function NameModal(props: {
   });
   const errors = useFieldErrors(save.error, { codeFields: NAME_CODES });
   return (
-    <Modal opened onClose={props.onClose} title={props.title} centered>
+    <Modal opened onClose={requestClose} title={props.title} centered>
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -53,7 +55,7 @@ export function NameModal(props: {
           )}
           <FormError error={errors.formError} />
           <Group justify="flex-end">
-            <Button variant="default" onClick={props.onClose}>
+            <Button variant="default" onClick={requestClose}>
               Cancel
             </Button>
             <Button type="submit" loading={save.isPending} disabled={!trimmed || trimmed === props.initial}>

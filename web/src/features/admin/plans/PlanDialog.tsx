@@ -8,6 +8,7 @@ import { notifySuccess } from '../../../components/notify';
 import { minorToMajor, parseMajor } from '../../../lib/money';
 import { serverOptions, useLibraryGroups, useServers } from '../media/queries';
 import { fetchPlans, PLANS_KEY, type Plan, type PlanBody } from './queries';
+import { useConfirmedClose } from '../../../lib/unsaved-changes';
 
 type Form = Omit<PlanBody, 'costMinor'> & { cost: string };
 
@@ -60,7 +61,9 @@ export function PlanDialog({ plan, onClose, onDone }: { plan: Plan | null; onClo
   const servers = useServers(serversReadable);
   const plans = useQuery({ queryKey: [...PLANS_KEY, 'all'], queryFn: fetchPlans });
   const currency = plan?.currency ?? plans.data?.[0]?.currency ?? 'USD';
-  const [form, setForm] = useState<Form>(plan ? formOf(plan) : EMPTY);
+  const [initial] = useState<Form>(() => (plan ? formOf(plan) : EMPTY));
+  const [form, setForm] = useState<Form>(initial);
+  const requestClose = useConfirmedClose(JSON.stringify(form) !== JSON.stringify(initial), onClose);
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm((f) => ({ ...f, [key]: value }));
   const costMinor = parseMajor(form.cost, currency);
 
@@ -79,7 +82,7 @@ export function PlanDialog({ plan, onClose, onDone }: { plan: Plan | null; onClo
   });
 
   return (
-    <Modal opened onClose={onClose} title={plan ? `Edit ${plan.name}` : 'Add plan'} centered size="lg">
+    <Modal opened onClose={requestClose} title={plan ? `Edit ${plan.name}` : 'Add plan'} centered size="lg">
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -159,7 +162,7 @@ export function PlanDialog({ plan, onClose, onDone }: { plan: Plan | null; onClo
           </Text>
           <FormError error={save.error} />
           <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
+            <Button variant="default" onClick={requestClose}>
               Cancel
             </Button>
             <Button type="submit" loading={save.isPending} disabled={!form.name.trim() || costMinor === null || form.libraryGroupIds.length === 0}>

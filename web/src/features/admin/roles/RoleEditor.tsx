@@ -7,6 +7,7 @@ import { FormError } from '../../../components/FormError';
 import { notifySuccess } from '../../../components/notify';
 import { humanize } from '../../../lib/format';
 import type { Role } from '../useRoles';
+import { useConfirmedClose } from '../../../lib/unsaved-changes';
 
 export const PERMISSIONS_KEY = ['admin', 'permissions'] as const;
 
@@ -47,9 +48,10 @@ export function RoleEditor({ role, onClose, onDone }: { role: Role | 'new'; onCl
   });
   const formError = useFormServerErrors(form, save.error, { codeFields: { role_name_taken: 'name' } });
   const all = !isNew && role.permissions.includes('*');
+  const requestClose = useConfirmedClose(form.isDirty(), onClose);
 
   return (
-    <Modal opened onClose={onClose} title={isNew ? 'Add role' : readOnly ? role.name : `Edit ${role.name}`} size="lg" centered>
+    <Modal opened onClose={requestClose} title={isNew ? 'Add role' : readOnly ? role.name : `Edit ${role.name}`} size="lg" centered>
       <form onSubmit={form.onSubmit((v) => save.mutate(v))} noValidate>
         <Stack>
           {readOnly && (
@@ -80,7 +82,7 @@ export function RoleEditor({ role, onClose, onDone }: { role: Role | 'new'; onCl
           )}
           <FormError error={formError} />
           <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
+            <Button variant="default" onClick={requestClose}>
               {readOnly ? 'Close' : 'Cancel'}
             </Button>
             {!readOnly && (

@@ -13,6 +13,7 @@ import { ConnectionPicker } from './AddPlexServerModal';
 import { useFieldErrors } from '../../../lib/form-errors';
 import { CONNECTION_ERROR_FIELDS } from './AddMediaBrowserServerModal';
 import { changedOptions, optionsBody, optionsOf, optionsProblem, ServerOptionsFields } from './ServerOptionsFields';
+import { useConfirmedClose } from '../../../lib/unsaved-changes';
 
 interface DialogProps {
   server: Server;
@@ -43,6 +44,7 @@ export function EditServerModal({ server, onClose, onDone }: DialogProps) {
   const before = optionsOf(server);
   const [values, setValues] = useState(before);
   const changes = changedOptions(before, values);
+  const requestClose = useConfirmedClose(Object.keys(changes).length > 0, onClose);
   const save = useMutation({
     mutationFn: () => patchServer(server.id, optionsBody(changes)),
     onSuccess: async (saved) => {
@@ -55,7 +57,7 @@ export function EditServerModal({ server, onClose, onDone }: DialogProps) {
   });
   const errors = useFieldErrors(save.error);
   return (
-    <Modal opened onClose={onClose} title={`Edit ${server.name}`} centered size="lg">
+    <Modal opened onClose={requestClose} title={`Edit ${server.name}`} centered size="lg">
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -67,7 +69,7 @@ export function EditServerModal({ server, onClose, onDone }: DialogProps) {
           <TextInput label="Media server direct URL" description="Change it with Replace URL in the server's row." value={server.url} readOnly variant="filled" />
           <ServerOptionsFields kind={server.kind} values={values} onChange={setValues} showEnabled members={server.members} errors={errors} />
           <FormError error={errors.formError} />
-          <Actions onClose={onClose} pending={save.isPending} disabled={Object.keys(changes).length === 0 || optionsProblem(values) !== null} label="Save" />
+          <Actions onClose={requestClose} pending={save.isPending} disabled={Object.keys(changes).length === 0 || optionsProblem(values) !== null} label="Save" />
         </Stack>
       </form>
     </Modal>
