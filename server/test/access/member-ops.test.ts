@@ -97,6 +97,18 @@ describeEachDb('admin member operations', (dialect) => {
     expect((await admin.get('/api/admin/members/c1')).json().status).toMatchObject({ state: 'active', planName: 'Family', until: '2026-03-20T00:00:00.000Z' });
     expect((await admin.get('/api/admin/members/c1/payments')).json().items[0]).toMatchObject({ amountMinor: 0, from: NOW, to: '2026-03-20T00:00:00.000Z' });
     expect((await admin.post('/api/admin/members/bulk', { ids: ['c1'], action: 'change_plan', planId: 'nope' })).json().error.code).toBe('unknown_plan');
+    // A member whose payment started this very moment still ends up on the new plan.
+    await addMember(usher, 'c3');
+    await admin.post('/api/admin/members/c3/payments', { planId: monthly });
+    // (The new plan takes effect one millisecond after the latest start, so the clock moves a second.)
+    let at = Date.parse(NOW);
+    for (const planId of [family, monthly, family]) {
+      expect((await admin.post('/api/admin/members/bulk', { ids: ['c3'], action: 'change_plan', planId })).json().results[0].ok).toBe(true);
+      at += 1000;
+      usher.clock.set(new Date(at));
+      expect((await admin.get('/api/admin/members/c3')).json().status.planId).toBe(planId);
+    }
+    usher.clock.set(new Date(NOW));
 
     expect((await admin.post('/api/admin/members/bulk', { ids: ['c2'], action: 'make_permanent' })).json().results[0].ok).toBe(true);
     expect((await admin.get('/api/admin/members/c2')).json().status.state).toBe('permanent');
@@ -169,6 +181,9 @@ describeEachDb('admin member operations', (dialect) => {
     await admin.post('/api/admin/members/sub3/payments', { planId: monthly });
     expect((await admin.post('/api/admin/members/lapsed/subs', { subId: 'sub3' })).statusCode).toBe(200);
     expect((await admin.get('/api/admin/members/sub3')).json().status).toMatchObject({ state: 'expired', expiredAt: '2026-02-01T00:00:00.000Z' });
+    // Deleting the master releases its subs: they stand on their own payments again.
+    expect((await admin.delete('/api/admin/members/lapsed')).statusCode).toBe(200);
+    expect((await admin.get('/api/admin/members/sub3')).json()).toMatchObject({ masterMemberId: null, status: { state: 'active', planName: 'Monthly' } });
 
     // A master-only plan cannot be given to a sub, by payment or by bulk plan change.
     const pay = await admin.post('/api/admin/members/sub1/payments', { planId: masterOnly });

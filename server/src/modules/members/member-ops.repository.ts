@@ -50,6 +50,12 @@ export class MemberOpsRepository {
     await db.updateTable('members').set({ master_member_id: masterId, updated_at: now }).where('id', '=', id).execute();
   }
 
+  /** A deleted master pays for nobody: its subs stand on their own payments again. */
+  async releaseSubs(masterId: string, now: string, db: Db = this.db): Promise<number> {
+    const res = await db.updateTable('members').set({ master_member_id: null, updated_at: now }).where('master_member_id', '=', masterId).executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  }
+
   /** Master ids of these members (only those that have one). */
   async mastersOf(ids: readonly string[], db: Db = this.db): Promise<Map<string, string>> {
     const out = new Map<string, string>();

@@ -159,7 +159,9 @@ export class MembersService {
   /** Stops tracking the member; sync will not import the same remote accounts again. */
   async delete(id: string, actor: Actor): Promise<void> {
     const member = await this.detail(id);
-    await this.repo.softDeleteMember(id, this.clock.now().toISOString());
-    await this.audit.record(actor, 'member.delete', { type: 'member', id }, { email: member.email, username: member.username });
+    const now = this.clock.now().toISOString();
+    await this.repo.softDeleteMember(id, now);
+    const released = await this.links.releaseSubs(id, now);
+    await this.audit.record(actor, 'member.delete', { type: 'member', id }, { email: member.email, username: member.username, ...(released ? { subsReleased: released } : {}) });
   }
 }

@@ -130,7 +130,13 @@ export class PaymentsService {
     if (!status.active || status.reason.kind === 'permanent')
       throw conflict('no_current_period', 'The member has no paid period running now; record a payment on the new plan instead.');
     const until = status.reason.until;
-    return this.add(memberId, { planId, amountMinor: 0, from: now.toISOString(), to: until.toISOString(), notes: 'Plan changed by admin' }, actor);
+    // A payment that started this very millisecond would tie with the new one (and ties are broken by
+    // random ids), so the new plan starts one millisecond after the latest start to win for sure.
+    const running = existing.filter((p) => p.to > now.toISOString() && p.from < until.toISOString());
+    const latestStart = Math.max(...running.map((p) => new Date(p.from).getTime()));
+    if (latestStart + 1 >= until.getTime()) throw conflict('no_current_period', 'The paid period ends too soon to change the plan; record a payment on the new plan instead.');
+    const from = new Date(Math.max(now.getTime(), latestStart + 1));
+    return this.add(memberId, { planId, amountMinor: 0, from: from.toISOString(), to: until.toISOString(), notes: 'Plan changed by admin' }, actor);
   }
 
   /** The plan a member is on: the covering payment's, else the latest payment's, else none. */
