@@ -33,6 +33,8 @@ import { LibrariesRepository } from './modules/libraries/libraries.repository.js
 import { LibrariesService } from './modules/libraries/libraries.service.js';
 import { MembersRepository } from './modules/members/members.repository.js';
 import { MembersService } from './modules/members/members.service.js';
+import { MemberOpsRepository } from './modules/members/member-ops.repository.js';
+import { MemberOpsService } from './modules/members/member-ops.service.js';
 import { OperationsRepository } from './modules/operations/operations.repository.js';
 import { OperationsService } from './modules/operations/operations.service.js';
 import { PlexAccountsRepository } from './modules/servers/plex-accounts.repository.js';
@@ -114,7 +116,9 @@ export function createContainer(options: ContainerOptions) {
   const plans = new PlansService(plansRepo, settings, audit, clock);
   settings.registerGuard('general', (next, before) => plans.checkCurrencyChange(String(before.currency), String(next.currency)));
   const payments = new PaymentsService(new PaymentsRepository(db), plansRepo, membersRepo, settings, audit, clock);
-  const members = new MembersService(membersRepo, serversRepo, payments, audit, clock, async () => (await settings.get('mediaServer')).defaultTemplateUser);
+  const memberOpsRepo = new MemberOpsRepository(db);
+  const members = new MembersService(membersRepo, serversRepo, payments, audit, clock, memberOpsRepo, async () => (await settings.get('mediaServer')).defaultTemplateUser);
+  const memberOps = new MemberOpsService(memberOpsRepo, members, payments, plansRepo, audit, clock);
   const syncGuard = new SyncGuardRepository(db, clock);
   const sync = new SyncService(serversRepo, librariesRepo, membersRepo, payments, connector, settings, alerts, syncGuard, audit, clock);
   // A new server is read at once, so its libraries are there to group without waiting for the hour.
@@ -152,6 +156,7 @@ export function createContainer(options: ContainerOptions) {
     servers,
     libraries,
     members,
+    memberOps,
     plans,
     payments,
     sync,

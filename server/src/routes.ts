@@ -10,6 +10,7 @@ import { jobsRoutes } from './modules/jobs/jobs.routes.js';
 import { librariesRoutes } from './modules/libraries/libraries.routes.js';
 import { loginsRoutes } from './modules/logins/logins.routes.js';
 import { membersRoutes } from './modules/members/members.routes.js';
+import { memberOpsRoutes } from './modules/members/member-ops.routes.js';
 import { paymentsRoutes } from './modules/payments/payments.routes.js';
 import { plansRoutes } from './modules/plans/plans.routes.js';
 import { onboardingRoutes } from './modules/onboarding/onboarding.routes.js';
@@ -38,6 +39,7 @@ const modules: ((container: Container) => RouteModule)[] = [
   serversRoutes,
   librariesRoutes,
   membersRoutes,
+  memberOpsRoutes,
   plansRoutes,
   paymentsRoutes,
   onboardingRoutes,

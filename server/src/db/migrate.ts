@@ -11,6 +11,7 @@ import * as m0008 from './migrations/0008_plans_payments.js';
 import * as m0009 from './migrations/0009_job_idle_runs.js';
 import * as m0010 from './migrations/0010_member_server_history.js';
 import * as m0011 from './migrations/0011_operations.js';
+import * as m0012 from './migrations/0012_member_fields.js';
 
 /** Migrations are listed here (not read from disk) so src/ and dist/ behave the same. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009_job_idle_runs': m0009,
   '0010_member_server_history': m0010,
   '0011_operations': m0011,
+  '0012_member_fields': m0012,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -1,4 +1,5 @@
 /** Tables of media servers, libraries and the remote accounts Usher tracks (migration 0003). */
+import type { Generated } from 'kysely';
 type Bool = boolean | number;
 
 export interface PlexAccountsTable {
@@ -86,6 +87,14 @@ export interface MembersTable {
   deleted_at: string | null;
   created_at: string;
   updated_at: string;
+  paypal_email: Generated<string | null>;
+  discord_id: Generated<string | null>;
+  notes: Generated<string | null>;
+  /** null: the plan's weekly download quota applies. */
+  weekly_download_quota: Generated<number | null>;
+  requires_plex_account_change: Generated<Bool>;
+  /** Set on a linked (sub) member: its status follows this master's (reference §2.14). */
+  master_member_id: Generated<string | null>;
 }
 
 export interface MemberAccountsTable {

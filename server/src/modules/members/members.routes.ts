@@ -46,11 +46,12 @@ const memberItem = z
     source: z.string(),
     createdAt: z.string(),
     servers: z.array(z.object({ serverId: z.string(), serverName: z.string(), state: z.string() })),
+    masterMemberId: z.string().nullable(),
     status: statusSchema,
   })
   .meta({ id: 'MemberListItem' });
 
-const memberDetail = z
+export const memberDetail = z
   .object({
     id: z.string(),
     email: z.string().nullable(),
@@ -60,6 +61,12 @@ const memberDetail = z
     source: z.string(),
     importExpiresAt: z.string().nullable(),
     createdAt: z.string(),
+    paypalEmail: z.string().nullable(),
+    discordId: z.string().nullable(),
+    notes: z.string().nullable(),
+    weeklyDownloadQuota: z.number().int().nullable().describe('null: the plan quota applies'),
+    requiresPlexAccountChange: z.boolean(),
+    masterMemberId: z.string().nullable().describe("Set on a linked member: its status is its master's"),
     accounts: z.array(sharedServerSchema),
     status: statusSchema,
   })

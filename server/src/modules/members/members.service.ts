@@ -5,6 +5,9 @@ import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { PaymentsService } from '../payments/payments.service.js';
 import type { ServersRepository } from '../servers/servers.repository.js';
 import { MemberMatcher } from '../../domain/server-sync.js';
+import { effectiveStatus } from '../../domain/linked-members.js';
+import type { StatusView } from '../payments/payments.service.js';
+import type { MemberOpsRepository } from './member-ops.repository.js';
 import type { MEMBER_SORTS, MembersRepository } from './members.repository.js';
 
 export interface ImportChoice {
@@ -27,6 +30,7 @@ export class MembersService {
     private readonly payments: PaymentsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly links: MemberOpsRepository,
     /** Settings → Media server → template user: a sync before it was set may have stored that account. */
     private readonly templateUsername: () => Promise<string> = () => Promise.resolve(''),
   ) {}
@@ -36,17 +40,32 @@ export class MembersService {
     return (server, account) => server.kind !== 'plex' && template !== '' && account.username?.toLowerCase() === template;
   }
 
+  /**
+   * Statuses as the admin sees them: a linked (sub) member shows its master's status, since the
+   * master pays for both (reference §2.14).
+   */
+  async statusesFor(members: readonly { id: string; permanent: boolean }[]): Promise<Map<string, StatusView>> {
+    const masters = await this.links.mastersOf(members.map((m) => m.id));
+    const masterIds = [...new Set(masters.values())].filter((id) => !members.some((m) => m.id === id));
+    const own = await this.payments.statuses([...members, ...(await this.links.permanentOf(masterIds))]);
+    return new Map(members.map((m) => {
+      const masterId = masters.get(m.id);
+      return [m.id, effectiveStatus(own.get(m.id)!, masterId ? own.get(masterId) : undefined)];
+    }));
+  }
+
   async search(query: { q?: string | undefined; serverId?: string | undefined; sort: (typeof MEMBER_SORTS)[number]; order: 'asc' | 'desc'; offset: number; limit: number }) {
     const page = await this.repo.search(query);
-    const statuses = await this.payments.statuses(page.items);
-    return { ...page, items: page.items.map((m) => ({ ...m, status: statuses.get(m.id)! })) };
+    const statuses = await this.statusesFor(page.items);
+    const masters = await this.links.mastersOf(page.items.map((m) => m.id));
+    return { ...page, items: page.items.map((m) => ({ ...m, masterMemberId: masters.get(m.id) ?? null, status: statuses.get(m.id)! })) };
   }
 
   async detail(id: string) {
     const member = await this.repo.findMember(id);
     if (!member || member.deleted_at) throw notFound('member_not_found', 'No member has that id.');
     const accounts = await this.repo.sharedServers({ memberId: id });
-    const status = (await this.payments.statuses([{ id, permanent: Boolean(member.permanent) }])).get(id)!;
+    const status = (await this.statusesFor([{ id, permanent: Boolean(member.permanent) }])).get(id)!;
     return {
       id: member.id,
       email: member.email,
@@ -56,6 +75,12 @@ export class MembersService {
       source: member.source,
       importExpiresAt: member.import_expires_at,
       createdAt: member.created_at,
+      paypalEmail: member.paypal_email,
+      discordId: member.discord_id,
+      notes: member.notes,
+      weeklyDownloadQuota: member.weekly_download_quota === null ? null : Number(member.weekly_download_quota),
+      requiresPlexAccountChange: Boolean(member.requires_plex_account_change),
+      masterMemberId: member.master_member_id,
       accounts,
       status,
     };
@@ -143,7 +168,9 @@ export class MembersService {
   /** Stops tracking the member; sync will not import the same remote accounts again. */
   async delete(id: string, actor: Actor): Promise<void> {
     const member = await this.detail(id);
-    await this.repo.softDeleteMember(id, this.clock.now().toISOString());
-    await this.audit.record(actor, 'member.delete', { type: 'member', id }, { email: member.email, username: member.username });
+    const now = this.clock.now().toISOString();
+    await this.repo.softDeleteMember(id, now);
+    const released = await this.links.releaseSubs(id, now);
+    await this.audit.record(actor, 'member.delete', { type: 'member', id }, { email: member.email, username: member.username, ...(released ? { subsReleased: released } : {}) });
   }
 }

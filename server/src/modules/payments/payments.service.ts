@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { periodEnd } from '../../domain/calendar.js';
+import { DAY_MS, periodEnd } from '../../domain/calendar.js';
 import { memberStatus, nextPeriodStart, type MemberStatus, type PaymentPeriod } from '../../domain/member-status.js';
 import { badRequest, conflict, notFound } from '../../http/errors.js';
 import type { Clock } from '../../platform/clock.js';
@@ -103,6 +103,56 @@ export class PaymentsService {
     await this.audit.record(actor, 'payment.delete', { type: 'member', id: current.memberId }, { paymentId: id, amountMinor: current.amountMinor, currency: current.currency, from: current.from, to: current.to });
   }
 
+  /**
+   * Extends a member by `days` with a zero-amount manual payment starting where their paid run ends
+   * (or now when lapsed). A new payment rather than a longer old one: the old payment keeps saying
+   * what was paid for which period, so its daily rate (and any plan-change credit) stays true.
+   */
+  async extend(memberId: string, days: number, actor: Actor): Promise<PaymentRecord> {
+    await this.liveMember(memberId);
+    const existing = await this.repo.forMember(memberId);
+    const planId = await this.currentPlanId(existing);
+    const from = nextPeriodStart({ permanent: false, payments: periods(existing), now: this.clock.now() });
+    const to = new Date(from.getTime() + days * DAY_MS);
+    return this.add(memberId, { planId, amountMinor: 0, from: from.toISOString(), to: to.toISOString(), notes: 'Extended by admin' }, actor);
+  }
+
+  /**
+   * Moves a member to another plan for the rest of the paid run: a zero-amount payment on the new
+   * plan from now to the run's end. The latest-starting covering payment carries the current plan,
+   * so the new one wins at once; nobody is charged or credited (the credit maths is §6.13's job).
+   */
+  async changePlan(memberId: string, planId: string, actor: Actor): Promise<PaymentRecord> {
+    await this.liveMember(memberId);
+    const existing = await this.repo.forMember(memberId);
+    const now = this.clock.now();
+    const status = memberStatus({ permanent: false, payments: periods(existing), now });
+    if (!status.active || status.reason.kind === 'permanent')
+      throw conflict('no_current_period', 'The member has no paid period running now; record a payment on the new plan instead.');
+    const until = status.reason.until;
+    // A payment that started this very millisecond would tie with the new one (and ties are broken by
+    // random ids), so the new plan starts one millisecond after the latest start to win for sure.
+    const running = existing.filter((p) => p.to > now.toISOString() && p.from < until.toISOString());
+    const latestStart = Math.max(...running.map((p) => new Date(p.from).getTime()));
+    if (latestStart + 1 >= until.getTime()) throw conflict('no_current_period', 'The paid period ends too soon to change the plan; record a payment on the new plan instead.');
+    const from = new Date(Math.max(now.getTime(), latestStart + 1));
+    return this.add(memberId, { planId, amountMinor: 0, from: from.toISOString(), to: until.toISOString(), notes: 'Plan changed by admin' }, actor);
+  }
+
+  /** The plan a member is on: the covering payment's, else the latest payment's, else none. */
+  async planOf(memberId: string): Promise<string | null> {
+    const existing = await this.repo.forMember(memberId);
+    const view = this.statusOf({ permanent: false }, existing);
+    return view.planId ?? existing[0]?.planId ?? null;
+  }
+
+  private async currentPlanId(existing: readonly PaymentRecord[]): Promise<string> {
+    const view = this.statusOf({ permanent: false }, existing);
+    const planId = view.planId ?? existing[0]?.planId ?? (await this.plans.findDefault())?.id;
+    if (!planId) throw conflict('no_default_plan', 'The member has no plan yet and no plan is marked as the default.');
+    return planId;
+  }
+
   /** Status of one member from their payments. */
   statusOf(member: { permanent: boolean }, payments: readonly PaymentRecord[]): StatusView {
     return toView(memberStatus({ permanent: member.permanent, payments: periods(payments), now: this.clock.now() }), payments);
@@ -159,6 +209,8 @@ export class PaymentsService {
   private async resolve(memberId: string, input: PaymentInput, existing: readonly PaymentRecord[], current: PaymentRecord | null): Promise<PaymentRow> {
     const plan = await this.plans.find(input.planId);
     if (!plan) throw badRequest('unknown_plan', 'No plan has that id.');
+    if (plan.masterOnly && (await this.members.findMember(memberId))?.master_member_id)
+      throw badRequest('sub_plan_master_only', `The plan ${plan.name} is for masters only; a linked member cannot have it.`);
     const { currency, timeZone } = await this.settings.get('general');
     const now = this.clock.now();
     const from = input.from ? new Date(input.from) : nextPeriodStart({ permanent: false, payments: periods(existing), now });

@@ -1,7 +1,7 @@
 import { Anchor, Badge, Button, Card, Group, SimpleGrid, Skeleton, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { IconArrowLeft } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { IconArrowLeft, IconArrowMerge, IconEdit } from '@tabler/icons-react';
+import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, unwrap } from '../../../api/client';
 import { can, useSession } from '../../../app/session';
@@ -13,6 +13,8 @@ import { DateCell, ShareStateBadge, YesNo } from '../media/badges';
 import { libraryNames, MEMBERS_KEY, refreshMedia, sharedLibraryTitles, useAllLibraries } from '../media/queries';
 import { memberActions, memberName } from './member-actions';
 import { sourceLabel } from './MembersPage';
+import { LinkedMembersCard } from './LinkedMembersCard';
+import { EditMemberDialog, MergeMemberDialog } from './MemberDialogs';
 import { PaymentsCard } from './PaymentsCard';
 import { StatusBadge } from './StatusBadge';
 
@@ -48,6 +50,7 @@ export function MemberDetailPage() {
   const queryClient = useQueryClient();
   const login = useSession().data?.login;
   const [confirmDialog, confirm] = useConfirm();
+  const [dialog, setDialog] = useState<'edit' | 'merge' | null>(null);
   const member = useQuery({ queryKey: [...MEMBERS_KEY, 'detail', id], queryFn: () => unwrap(api.GET('/api/admin/members/{id}', { params: { path: { id } } })) });
   const names = libraryNames(useAllLibraries(can(login, 'servers.read')).data);
 
@@ -68,6 +71,7 @@ export function MemberDetailPage() {
     );
   }
   const m = member.data;
+  const writable = can(login, 'members.write');
   const actions = memberActions(m, {
     writable: can(login, 'members.write'),
     confirm,
@@ -82,6 +86,12 @@ export function MemberDetailPage() {
       {back}
       <PageHeader title={memberName(m)} description={m.displayName && m.displayName !== m.email ? m.displayName : undefined}>
         <Group gap="xs" mt="xs">
+          <Button variant="default" leftSection={<IconEdit size={16} />} disabled={!writable} onClick={() => setDialog('edit')}>
+            Edit
+          </Button>
+          <Button variant="default" leftSection={<IconArrowMerge size={16} />} disabled={!writable} onClick={() => setDialog('merge')}>
+            Merge into…
+          </Button>
           {actions.map((a) => (
             <Button key={a.label} variant={a.color ? 'light' : 'default'} color={a.color} leftSection={a.icon} disabled={a.disabled} onClick={a.onClick}>
               {a.label}
@@ -108,9 +118,31 @@ export function MemberDetailPage() {
             <Fact label="Status">
               <StatusBadge status={m.status} detail />
             </Fact>
+            <Fact label="PayPal email">{m.paypalEmail ?? '—'}</Fact>
+            <Fact label="Discord ID">{m.discordId ?? '—'}</Fact>
+            <Fact label="Weekly download quota">{m.weeklyDownloadQuota ?? "The plan's"}</Fact>
+            {m.requiresPlexAccountChange && (
+              <Fact label="Plex account">
+                <Badge color="orange" variant="light">
+                  Requires an account change
+                </Badge>
+              </Fact>
+            )}
+            <Fact label="ID">{m.id}</Fact>
           </SimpleGrid>
+          {m.notes && (
+            <Stack gap={2} mt="lg">
+              <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
+                Notes
+              </Text>
+              <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                {m.notes}
+              </Text>
+            </Stack>
+          )}
         </Card>
         <PaymentsCard memberId={m.id} />
+        <LinkedMembersCard memberId={m.id} masterMemberId={m.masterMemberId} writable={writable} />
         <Card withBorder padding="lg" radius="md">
           <Title order={3} size="h4" mb="sm">
             Accounts on the servers
@@ -172,6 +204,17 @@ export function MemberDetailPage() {
         </Card>
       </Stack>
       {confirmDialog}
+      {dialog === 'edit' && <EditMemberDialog member={m} onClose={() => setDialog(null)} />}
+      {dialog === 'merge' && (
+        <MergeMemberDialog
+          member={m}
+          onClose={() => setDialog(null)}
+          onMerged={async (targetId) => {
+            setDialog(null);
+            await navigate(`/admin/members/${targetId}`);
+          }}
+        />
+      )}
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { Alert, Anchor, Badge, Group, Select, Stack, Text, Tooltip } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { IconEye, IconUsersPlus } from '@tabler/icons-react';
+import { IconCalendarPlus, IconEye, IconReplace, IconStar, IconTrash, IconUsersPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, unwrap, type Schemas } from '../../../api/client';
@@ -13,6 +13,7 @@ import { formatDateTime, humanize } from '../../../lib/format';
 import { shareState } from '../media/format';
 import { MEMBERS_KEY, refreshMedia, serverOptions, useImportPreview, useServers } from '../media/queries';
 import { memberActions, memberName } from './member-actions';
+import { BulkMembersDialog, type BulkAction } from './MemberDialogs';
 import { StatusBadge } from './StatusBadge';
 
 type Member = Schemas['MemberListItem'];
@@ -98,6 +99,7 @@ export function MembersPage() {
   const writable = can(login, 'members.write');
   const [serverId, setServerId] = useState<string | null>(null);
   const [confirmDialog, confirm] = useConfirm();
+  const [bulk, setBulk] = useState<{ action: BulkAction; members: Member[] } | null>(null);
   const servers = useServers(can(login, 'servers.read'));
   const preview = useImportPreview();
   const waiting = (preview.data ?? []).reduce((n, s) => n + s.accounts.length, 0);
@@ -126,6 +128,16 @@ export function MembersPage() {
           { label: 'Details', icon: <IconEye size={16} />, onClick: () => void navigate(`/admin/members/${m.id}`) },
           ...memberActions(m, { writable, confirm, after: () => refreshMedia(queryClient) }),
         ]}
+        bulkActions={(rows) =>
+          writable
+            ? [
+                { label: 'Extend', icon: <IconCalendarPlus size={16} />, onClick: () => setBulk({ action: 'extend', members: rows }) },
+                { label: 'Change plan', icon: <IconReplace size={16} />, onClick: () => setBulk({ action: 'change_plan', members: rows }) },
+                { label: 'Make permanent', icon: <IconStar size={16} />, onClick: () => setBulk({ action: 'make_permanent', members: rows }) },
+                { label: 'Delete', icon: <IconTrash size={16} />, color: 'red', onClick: () => setBulk({ action: 'delete', members: rows }) },
+              ]
+            : []
+        }
         headerActions={[{ label: 'Import from servers', icon: <IconUsersPlus size={16} />, disabled: !writable, onClick: () => void navigate('/admin/members/import') }]}
         searchPlaceholder="Search email, username or name"
         toolbar={
@@ -144,6 +156,7 @@ export function MembersPage() {
         emptyMessage="No members yet. Add and sync a server, then import the accounts it found."
       />
       {confirmDialog}
+      {bulk && <BulkMembersDialog action={bulk.action} members={bulk.members} onClose={() => setBulk(null)} />}
     </>
   );
 }
