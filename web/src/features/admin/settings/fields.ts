@@ -61,6 +61,7 @@ const LABELS: Record<string, string> = {
   'security.sessionDays': 'Session length (days)',
   'mediaServer.syncFromRemote': 'Sync from the media servers',
   'mediaServer.importNewUsersAsPermanent': 'Import new users as permanent',
+  'mediaServer.syncSharedLibraries': 'Sync shared libraries to the servers',
   'mediaServer.ignoredPlexServers': 'Plex servers to ignore during sync',
   'mediaServer.requireEmbyConnect': 'Require Emby Connect',
   'mediaServer.defaultTemplateUser': 'Default template user (Jellyfin/Emby)',
@@ -80,6 +81,8 @@ const DESCRIPTIONS: Record<string, string> = {
   'security.sessionDays': 'How long a login stays logged in without activity.',
   'registration.requireEmailConfirmation': 'New customers must open a link we email them before they can log in.',
   'mediaServer.syncFromRemote': 'Every hour, read each server’s name, libraries, members and shares. Keep it on.',
+  'mediaServer.syncSharedLibraries':
+    'Share and unshare libraries on the servers so every member has exactly what their plan gives. Off: Usher only computes the changes; see Servers & Libraries → Access changes first.',
   'mediaServer.importNewUsersAsPermanent':
     'Once a server’s first import is done, accounts that appear on it later become permanent members. When off, they become standard members.',
   'mediaServer.defaultTemplateUser':
