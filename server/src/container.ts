@@ -123,7 +123,7 @@ export function createContainer(options: ContainerOptions) {
   settings.registerGuard('general', (next, before) => plans.checkCurrencyChange(String(before.currency), String(next.currency)));
   const paymentsRepo = new PaymentsRepository(db);
   const payments = new PaymentsService(paymentsRepo, plansRepo, membersRepo, settings, audit, clock, accessHooks.memberChanged);
-  const members = new MembersService(membersRepo, serversRepo, payments, audit, clock);
+  const members = new MembersService(membersRepo, serversRepo, payments, audit, clock, accessHooks.memberChanged);
   const syncGuard = new SyncGuardRepository(db, clock);
   const sync = new SyncService(serversRepo, librariesRepo, membersRepo, payments, connector, settings, alerts, syncGuard, audit, clock);
   // A new server is read at once, so its libraries are there to group without waiting for the hour.

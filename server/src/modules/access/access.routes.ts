@@ -33,6 +33,7 @@ const passSchema = z
     members: z.number().int(),
     changes: z.array(changeSchema),
     skipped: z.array(z.object({ serverId: z.string(), serverName: z.string(), memberId: z.string(), memberLabel: z.string(), reason: z.enum(['protected_account', 'no_libraries']) })),
+    unconfiguredServers: z.array(z.object({ serverId: z.string(), serverName: z.string() })),
     enqueued: z.number().int(),
   })
   .meta({ id: 'AccessPass' });
@@ -40,7 +41,7 @@ const passSchema = z
 const errors = { 401: errorBodySchema, 403: errorBodySchema };
 
 function view(pass: AccessPassResult): z.infer<typeof passSchema> {
-  return { syncSharedLibraries: pass.syncSharedLibraries, computedAt: pass.computedAt, members: pass.members, changes: pass.changes, skipped: pass.skipped, enqueued: pass.enqueued };
+  return { syncSharedLibraries: pass.syncSharedLibraries, computedAt: pass.computedAt, members: pass.members, changes: pass.changes, skipped: pass.skipped, unconfiguredServers: pass.unconfiguredServers, enqueued: pass.enqueued };
 }
 
 export function accessRoutes(container: Container): RouteModule {

@@ -5,6 +5,7 @@ import { coveringPayment, type PaymentPeriod } from '../../domain/member-status.
 import { reconcile, type ActualAccount, type DesiredEntry, type Operation, type ReconcilePlan, type SkipReason } from '../../domain/reconcile.js';
 import type { Clock } from '../../platform/clock.js';
 import type { AppliedOperation, OperationsService } from '../operations/operations.service.js';
+import { PRIVATE_GROUP_ID } from '../libraries/libraries.repository.js';
 import type { PaymentRecord, PaymentsRepository } from '../payments/payments.repository.js';
 import type { PlanRecord, PlansRepository } from '../plans/plans.repository.js';
 import type { ServerRecord, ServersRepository } from '../servers/servers.repository.js';
@@ -46,6 +47,11 @@ export interface AccessPassResult {
   operations: Operation[];
   changes: AccessChange[];
   skipped: AccessSkip[];
+  /**
+   * Servers whose libraries are all still Private: nobody is granted anything there until the admin
+   * groups them, since every member would otherwise lose every library on the first pass.
+   */
+  unconfiguredServers: { serverId: string; serverName: string }[];
   /** Operations newly queued by this pass (0 when writes are off, or all were already queued). */
   enqueued: number;
 }
@@ -118,6 +124,9 @@ export class AccessService {
     const libraries = await this.repo.libraries([...new Set(accounts.map((a) => a.serverId))]);
     const librariesByServer = new Map<string, LibraryRow[]>();
     for (const l of libraries) librariesByServer.set(l.serverId, [...(librariesByServer.get(l.serverId) ?? []), l]);
+    const unconfigured = new Set(
+      [...new Set(accounts.map((a) => a.serverId))].filter((id) => !(librariesByServer.get(id) ?? []).some((l) => !l.removed && l.groupId !== PRIVATE_GROUP_ID)),
+    );
     const capabilities = new Map((await this.plans.serverCapabilities([...serverById.keys()])).map((c) => [c.id, c]));
 
     const desired: DesiredEntry[] = [];
@@ -156,6 +165,7 @@ export class AccessService {
       });
       // A removed share can only be re-invited; there is nothing left to revoke or delete.
       if (!access || (account.updatedAt.startsWith('removed:') && access.kind !== 'access')) continue;
+      if (access.kind === 'access' && unconfigured.has(server.id)) continue;
       context.set(pair, { account, phase, plan });
       desired.push({
         memberId: account.memberId,
@@ -171,7 +181,8 @@ export class AccessService {
     }
 
     const result = reconcile(desired, actual);
-    return this.describe(result, context, serverById, librariesByServer, media.syncSharedLibraries, now, memberIds.length);
+    const described = this.describe(result, context, serverById, librariesByServer, media.syncSharedLibraries, now, memberIds.length);
+    return { ...described, unconfiguredServers: [...unconfigured].map((id) => ({ serverId: id, serverName: serverById.get(id)!.name })) };
   }
 
   /** The payment whose plan decides: the covering one, else the latest that started (expired or in grace). */
@@ -282,6 +293,6 @@ export class AccessService {
       const ctx = context.get(`${s.memberId}\u0000${s.serverId}`);
       return { serverId: s.serverId, serverName: servers.get(s.serverId)?.name ?? s.serverId, memberId: s.memberId, memberLabel: ctx ? memberLabel(ctx.account) : s.memberId, reason: s.reason };
     });
-    return { syncSharedLibraries, computedAt: now.toISOString(), members, operations: result.operations, changes, skipped, enqueued: 0 };
+    return { syncSharedLibraries, computedAt: now.toISOString(), members, operations: result.operations, changes, skipped, unconfiguredServers: [], enqueued: 0 };
   }
 }

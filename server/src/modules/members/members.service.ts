@@ -27,6 +27,8 @@ export class MembersService {
     private readonly payments: PaymentsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    /** The access engine's immediate pass for a member whose status changed (a callback: no import cycle). */
+    private readonly memberChanged: (memberId: string) => void = () => undefined,
   ) {}
 
   async search(query: { q?: string | undefined; serverId?: string | undefined; sort: (typeof MEMBER_SORTS)[number]; order: 'asc' | 'desc'; offset: number; limit: number }) {
@@ -129,6 +131,7 @@ export class MembersService {
     await this.detail(id);
     await this.repo.setPermanent(id, permanent, this.clock.now().toISOString());
     await this.audit.record(actor, 'member.set_permanent', { type: 'member', id }, { permanent });
+    this.memberChanged(id);
   }
 
   /** Stops tracking the member; sync will not import the same remote accounts again. */
