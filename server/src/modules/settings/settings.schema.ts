@@ -111,7 +111,7 @@ export const settingsSections = {
   },
   subscriptions: {
     title: 'Subscriptions & trials',
-    live: false,
+    live: true,
     secrets: [] as const,
     schema: z.object({
       subscriptionEnabled: z.boolean().default(true),
