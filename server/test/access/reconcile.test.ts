@@ -150,6 +150,25 @@ describeEachDb('Reconciler on Jellyfin: plans decide the folders, the switch dec
     await usher.container.operations.applyDue();
     expect(policy('jf-0002')!.EnabledFolders).toEqual(expect.arrayContaining([libs.get('Movies'), libs.get('TV Shows')]));
   });
+
+  it('two passes started at once queue each change once; applying twice writes once', async () => {
+    await advance(60 * DAY_MS);
+    const before = new Set((await operationRows(usher)).map((r) => r.id));
+    const [a, b] = await Promise.all([usher.container.access.reconcileAll(), usher.container.access.reconcileAll()]);
+    expect(a.operations.map((o) => o.idempotencyKey)).toEqual(b.operations.map((o) => o.idempotencyKey));
+    const fresh = (await operationRows(usher)).filter((r) => !before.has(r.id));
+    expect(fresh.filter((r) => r.member_id === ids['jf-0002']).map((r) => r.kind)).toEqual(['revoke']);
+    expect(fresh).toHaveLength(new Set(fresh.map((r) => r.idempotency_key)).size);
+    // jf-0001's renewal ended 30 days ago as well: with "delete after 30 days" its account goes.
+    expect(fresh.filter((r) => r.member_id === ids['jf-0001']).map((r) => r.kind)).toEqual(['delete']);
+    const counts = () => jellyfin.http.requestCounts();
+    const writes = () => (counts()['POST /Users/:id/Policy'] ?? 0) + (counts()['DELETE /Users/:id'] ?? 0);
+    const w0 = writes();
+    await Promise.all([usher.container.operations.applyDue(), usher.container.operations.applyDue()]);
+    expect(writes() - w0).toBe(fresh.length);
+    expect(jellyfin.state.findUser('jf-0001')).toBeUndefined();
+    expect(policy('jf-0002')).toMatchObject({ EnabledFolders: [] });
+  });
 });
 
 describeEachDb('Reconciler on Plex: a member on a plan gets a share with exactly its sections', (dialect) => {
