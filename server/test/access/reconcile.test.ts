@@ -231,3 +231,48 @@ describeEachDb('Reconciler on Plex: a member on a plan gets a share with exactly
     expect(invited!.sectionIds.map(String)).toEqual([chosen.remote_id]);
   });
 });
+
+describeEachDb('Reconciler: grace library groups after expiry (advanced expiration handling)', (dialect) => {
+  const track = trackDisposables();
+  let usher: TestUsher;
+  let jellyfin: MediaBrowserFake;
+
+  beforeAll(async () => {
+    usher = track(await createTestUsher(dialect));
+    jellyfin = await startJellyfinFake({ serverName: 'Den' });
+  });
+  afterAll(() => jellyfin.close());
+
+  it('an expired member keeps only the grace groups for N days, then has nothing; the account stays', async () => {
+    const admin = await setupAdmin(usher);
+    await usher.container.operations.stop();
+    await admin.put('/api/admin/settings/mediaServer', { values: { defaultTemplateUser: TEMPLATE_USER_NAME, syncSharedLibraries: true } });
+    jellyfin.seed(demoSeed({ users: 1, items: false, userPrefix: 'jf-' }));
+    const serverId = (await admin.post('/api/admin/servers', { kind: 'jellyfin', url: jellyfin.url, apiKey: jellyfin.apiKey, enabled: true })).json().id;
+    await admin.post(`/api/admin/servers/${serverId}/sync`);
+    await admin.post('/api/admin/members/import', { serverIds: [serverId], mode: 'permanent' });
+    const memberId = await memberIdOf(usher, serverId, jellyfin.state.findUser('jf-0001')!.id);
+    await admin.put(`/api/admin/members/${memberId}/permanent`, { permanent: false });
+    const movies = await groupOf(usher, admin, serverId, 'Movies only', ['Movies']);
+    const tv = await groupOf(usher, admin, serverId, 'TV only', ['TV Shows']);
+    await admin.put('/api/admin/settings/subscriptions', { values: { advancedExpirationEnabled: true, graceDays: 5, graceLibraryGroupIds: [tv], deleteAfterDays: 30 } });
+    const planId = (await admin.post('/api/admin/plans', plan('Movies', [movies]))).json().id;
+    expect((await admin.post(`/api/admin/members/${memberId}/payments`, { planId })).statusCode).toBe(201);
+    await usher.container.access.settled();
+    await usher.container.operations.applyDue();
+    const libs = await libraryIds(usher, serverId);
+    const folders = () => jellyfin.state.findUser('jf-0001')!.policy.EnabledFolders;
+    expect(folders()).toEqual([libs.get('Movies')]);
+
+    usher.clock.advance(31 * DAY_MS);
+    expect((await usher.container.access.reconcileMember(memberId)).changes[0]).toMatchObject({ phase: 'grace', librariesAfter: ['TV Shows'] });
+    await usher.container.operations.applyDue();
+    expect(folders()).toEqual([libs.get('TV Shows')]);
+
+    usher.clock.advance(5 * DAY_MS);
+    expect((await usher.container.access.reconcileMember(memberId)).changes.map((c) => c.kind)).toEqual(['revoke']);
+    await usher.container.operations.applyDue();
+    expect(folders()).toEqual([]);
+    expect(jellyfin.state.findUser('jf-0001')).toBeDefined();
+  });
+});
