@@ -51,6 +51,8 @@ import { PlansService } from './modules/plans/plans.service.js';
 import { PaymentsRepository } from './modules/payments/payments.repository.js';
 import { PaymentsService } from './modules/payments/payments.service.js';
 import { OnboardingService } from './modules/onboarding/onboarding.service.js';
+import { AccessRepository } from './modules/access/access.repository.js';
+import { AccessService } from './modules/access/access.service.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -113,12 +115,28 @@ export function createContainer(options: ContainerOptions) {
   const embyConnect = new EmbyConnectService(serversRepo, connector, alerts, log);
   const libraries = new LibrariesService(librariesRepo, audit, clock);
   const plansRepo = new PlansRepository(db);
-  const plans = new PlansService(plansRepo, settings, audit, clock);
+  // The access engine is built last (it needs sync and operations); services that change a member's
+  // access reach it through these late-bound callbacks.
+  const accessHooks = {
+    memberChanged: (memberId: string) => access.memberChanged(memberId),
+    planChanged: (planId: string) => access.planChanged(planId),
+  };
+  const plans = new PlansService(plansRepo, settings, audit, clock, accessHooks.planChanged);
   settings.registerGuard('general', (next, before) => plans.checkCurrencyChange(String(before.currency), String(next.currency)));
-  const payments = new PaymentsService(new PaymentsRepository(db), plansRepo, membersRepo, settings, audit, clock);
+  const paymentsRepo = new PaymentsRepository(db);
+  const payments = new PaymentsService(paymentsRepo, plansRepo, membersRepo, settings, audit, clock, accessHooks.memberChanged);
   const memberOpsRepo = new MemberOpsRepository(db);
-  const members = new MembersService(membersRepo, serversRepo, payments, audit, clock, memberOpsRepo, async () => (await settings.get('mediaServer')).defaultTemplateUser);
-  const memberOps = new MemberOpsService(memberOpsRepo, members, payments, plansRepo, audit, clock);
+  const members = new MembersService(
+    membersRepo,
+    serversRepo,
+    payments,
+    audit,
+    clock,
+    memberOpsRepo,
+    async () => (await settings.get('mediaServer')).defaultTemplateUser,
+    accessHooks.memberChanged,
+  );
+  const memberOps = new MemberOpsService(memberOpsRepo, members, payments, plansRepo, audit, clock, accessHooks.memberChanged);
   const syncGuard = new SyncGuardRepository(db, clock);
   const sync = new SyncService(serversRepo, librariesRepo, membersRepo, payments, connector, settings, alerts, syncGuard, audit, clock);
   // A new server is read at once, so its libraries are there to group without waiting for the hour.
@@ -130,9 +148,10 @@ export function createContainer(options: ContainerOptions) {
   const servers = new ServersService(serversRepo, connector, plexAccounts, secrets, audit, clock, syncAdded);
   const onboarding = new OnboardingService(settings, serversRepo, plexAccountsRepo, librariesRepo, plansRepo, audit, clock);
   const operations = new OperationsService(new OperationsRepository(db), serversRepo, connector, syncGuard, alerts, audit, clock, log, { instanceId: jobs.instanceId });
+  const access = new AccessService(new AccessRepository(db), paymentsRepo, plansRepo, serversRepo, settings, operations, sync, clock, log);
 
   // Registered here so every instance lists the same jobs; they only run once startUsher starts them.
-  registerUsherJobs({ jobs, notifications, authCleanup: new AuthCleanupService(authRepo, clock), sync, plexAccounts, settings, operations });
+  registerUsherJobs({ jobs, notifications, authCleanup: new AuthCleanupService(authRepo, clock), sync, plexAccounts, settings, operations, access });
 
   return {
     env,
@@ -163,6 +182,7 @@ export function createContainer(options: ContainerOptions) {
     syncGuard,
     onboarding,
     operations,
+    access,
   };
 }
 

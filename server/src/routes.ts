@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Container } from './container.js';
 import type { RouteModule } from './http/route-module.js';
+import { accessRoutes } from './modules/access/access.routes.js';
 import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
@@ -44,6 +45,7 @@ const modules: ((container: Container) => RouteModule)[] = [
   paymentsRoutes,
   onboardingRoutes,
   operationsRoutes,
+  accessRoutes,
 ];
 
 /** Every feature's routes, mounted under /api. */

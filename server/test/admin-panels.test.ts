@@ -168,7 +168,7 @@ describeEachDb('settings storage', (dialect) => {
   it('lists every section with its live flag', async () => {
     const items = (await admin.get('/api/admin/settings')).json().items as { section: string; live: boolean; testable: boolean }[];
     expect(items.map((i) => i.section)).toEqual(expect.arrayContaining(['general', 'email', 'registration', 'discord', 'paymentGateways', 'mediaServer', 'referrals', 'content', 'misc']));
-    expect(items.filter((i) => i.live).map((i) => i.section)).toEqual(['general', 'email', 'registration', 'security', 'mediaServer']);
+    expect(items.filter((i) => i.live).map((i) => i.section)).toEqual(['general', 'email', 'registration', 'security', 'subscriptions', 'mediaServer']);
     expect(items.find((i) => i.section === 'email')!.testable).toBe(true);
   });
 });

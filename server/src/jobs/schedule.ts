@@ -1,3 +1,4 @@
+import type { AccessService } from '../modules/access/access.service.js';
 import type { AuthCleanupService } from '../modules/auth/auth-cleanup.service.js';
 import type { JobsService } from '../modules/jobs/jobs.service.js';
 import type { NotificationService } from '../modules/notifications/notifications.service.js';
@@ -26,6 +27,7 @@ export interface UsherJobDeps {
   plexAccounts: PlexAccountsService;
   settings: SettingsService;
   operations: OperationsService;
+  access: AccessService;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -51,6 +53,18 @@ export function usherJobs(deps: UsherJobDeps): JobDefinition[] {
         if (applied + retried + failed === 0) return 'No operation was due.';
         const problems = [retried > 0 ? `${plural(retried, 'operation')} will be retried` : '', failed > 0 ? `${plural(failed, 'operation')} failed (see Operations)` : ''].filter(Boolean);
         return `Applied ${plural(applied, 'operation')}.${problems.length > 0 ? ` ${problems.join('; ')}.` : ''}`;
+      },
+    },
+    {
+      name: 'access.reconcile',
+      cron: '37 * * * *',
+      description: 'Reads every server, then makes each member’s libraries and options match their plan and status (only computes while “Sync shared libraries” is off).',
+      handler: async () => {
+        const pass = await deps.access.reconcileAll({ syncFirst: true });
+        if (!pass.syncSharedLibraries) {
+          return idle(`Sync shared libraries is off: ${plural(pass.changes.length, 'change')} computed, none made (see Access changes).`);
+        }
+        return pass.operations.length === 0 ? 'Every member already has the access their plan gives.' : `Queued ${plural(pass.enqueued, 'operation')} (${plural(pass.operations.length, 'change')} found).`;
       },
     },
     {

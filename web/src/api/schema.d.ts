@@ -9086,6 +9086,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/access/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every change a reconcile pass would make now, per server and member (from what the last sync saw) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccessPass"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/access/sync-now": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a full pass now: queue the changes when "Sync shared libraries" is on, only compute them otherwise */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccessPass"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -9096,6 +9208,44 @@ export interface components {
                 message: string;
                 details?: unknown;
             };
+        };
+        AccessChangeInput: {
+            serverId: string;
+            serverName: string;
+            /** @enum {string} */
+            serverKind: "plex" | "jellyfin" | "emby";
+            memberId: string;
+            memberLabel: string;
+            /** @enum {string} */
+            kind: "provision" | "grant" | "revoke" | "delete";
+            /** @enum {string} */
+            phase: "active" | "grace" | "expired" | "delete";
+            planName: string | null;
+            librariesBefore: string[] | "all";
+            librariesAfter: string[];
+            allowDownloadsBefore: boolean;
+            allowDownloadsAfter: boolean | null;
+            allowTranscoding: boolean | null;
+            sessionCap: number | null;
+        };
+        AccessPassInput: {
+            syncSharedLibraries: boolean;
+            computedAt: string;
+            members: number;
+            changes: components["schemas"]["AccessChangeInput"][];
+            skipped: {
+                serverId: string;
+                serverName: string;
+                memberId: string;
+                memberLabel: string;
+                /** @enum {string} */
+                reason: "protected_account" | "no_libraries";
+            }[];
+            unconfiguredServers: {
+                serverId: string;
+                serverName: string;
+            }[];
+            enqueued: number;
         };
         AlertInput: {
             id: string;
@@ -9522,6 +9672,44 @@ export interface components {
                 message: string;
                 details?: unknown;
             };
+        };
+        AccessChange: {
+            serverId: string;
+            serverName: string;
+            /** @enum {string} */
+            serverKind: "plex" | "jellyfin" | "emby";
+            memberId: string;
+            memberLabel: string;
+            /** @enum {string} */
+            kind: "provision" | "grant" | "revoke" | "delete";
+            /** @enum {string} */
+            phase: "active" | "grace" | "expired" | "delete";
+            planName: string | null;
+            librariesBefore: string[] | "all";
+            librariesAfter: string[];
+            allowDownloadsBefore: boolean;
+            allowDownloadsAfter: boolean | null;
+            allowTranscoding: boolean | null;
+            sessionCap: number | null;
+        };
+        AccessPass: {
+            syncSharedLibraries: boolean;
+            computedAt: string;
+            members: number;
+            changes: components["schemas"]["AccessChange"][];
+            skipped: {
+                serverId: string;
+                serverName: string;
+                memberId: string;
+                memberLabel: string;
+                /** @enum {string} */
+                reason: "protected_account" | "no_libraries";
+            }[];
+            unconfiguredServers: {
+                serverId: string;
+                serverName: string;
+            }[];
+            enqueued: number;
         };
         Alert: {
             id: string;

@@ -51,6 +51,7 @@ const admin = {
   jobs: () => import('../features/admin/jobs/JobsPage'),
   plans: () => import('../features/admin/plans/PlansPage'),
   operations: () => import('../features/admin/operations/OperationsPage'),
+  access: () => import('../features/admin/access/AccessChangesPage'),
 };
 
 const auth = {
@@ -130,6 +131,7 @@ export const routes: RouteObject[] = [
                   { path: 'alerts', ...adminPage('alerts.read', admin.alerts, (m) => m.AlertsPage) },
                   { path: 'jobs', ...adminPage('jobs.read', admin.jobs, (m) => m.JobsPage) },
                   { path: 'operations', ...adminPage('operations.read', admin.operations, (m) => m.OperationsPage) },
+                  { path: 'access', ...adminPage('servers.read', admin.access, (m) => m.AccessChangesPage) },
                   { path: '*', element: <NotFoundPage /> },
                 ],
               },

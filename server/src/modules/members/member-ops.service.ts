@@ -44,6 +44,8 @@ export class MemberOpsService {
     private readonly plans: PlansRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    /** The access engine's immediate pass for members whose access may have changed. */
+    private readonly memberChanged: (memberId: string) => void = () => undefined,
   ) {}
 
   private async live(id: string) {
@@ -73,6 +75,7 @@ export class MemberOpsService {
     await this.repo.update(id, fields, this.clock.now().toISOString());
     // Field names only: notes and emails are the member's data, not the audit log's.
     await this.audit.record(actor, 'member.update', { type: 'member', id }, { fields: Object.keys(fields) });
+    this.memberChanged(id);
     return this.members.detail(id);
   }
 
@@ -91,6 +94,7 @@ export class MemberOpsService {
         else if (request.action === 'make_permanent') await this.members.setPermanent(id, true, actor);
         else await this.members.delete(id, actor);
         results.push({ id, ok: true, error: null });
+        this.memberChanged(id);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         results.push({ id, ok: false, error: { code: err.code, message: err.message } });
@@ -127,6 +131,7 @@ export class MemberOpsService {
     const now = this.clock.now().toISOString();
     const moved = await this.repo.transaction((trx) => this.repo.merge(sourceId, targetId, fields, now, trx));
     await this.audit.record(actor, 'member.merge', { type: 'member', id: targetId }, { from: sourceId, ...moved, loginMoved: !target.login_id && !!source.login_id });
+    this.memberChanged(targetId);
     return this.members.detail(targetId);
   }
 
@@ -154,6 +159,7 @@ export class MemberOpsService {
     if (refusal) throw (refusal.code === 'member_deleted' || refusal.code === 'already_linked' ? conflict : badRequest)(refusal.code, refusal.message);
     await this.repo.setMaster(subId, masterId, this.clock.now().toISOString());
     await this.audit.record(actor, 'member.link', { type: 'member', id: masterId }, { subId });
+    this.memberChanged(subId);
   }
 
   async unlink(masterId: string, subId: string, actor: Actor): Promise<void> {
@@ -161,6 +167,7 @@ export class MemberOpsService {
     if (sub.master_member_id !== masterId) throw notFound('link_not_found', 'That member is not linked to this master.');
     await this.repo.setMaster(subId, null, this.clock.now().toISOString());
     await this.audit.record(actor, 'member.unlink', { type: 'member', id: masterId }, { subId });
+    this.memberChanged(subId);
   }
 
   /** Every live member as CSV, for API users and spreadsheets (the table also exports its page). */

@@ -33,6 +33,8 @@ export class MembersService {
     private readonly links: MemberOpsRepository,
     /** Settings → Media server → template user: a sync before it was set may have stored that account. */
     private readonly templateUsername: () => Promise<string> = () => Promise.resolve(''),
+    /** The access engine's immediate pass for a member whose status changed (a callback: no import cycle). */
+    private readonly memberChanged: (memberId: string) => void = () => undefined,
   ) {}
 
   private async isTemplate(): Promise<(server: { kind: string }, account: { username: string | null }) => boolean> {
@@ -163,6 +165,7 @@ export class MembersService {
     await this.detail(id);
     await this.repo.setPermanent(id, permanent, this.clock.now().toISOString());
     await this.audit.record(actor, 'member.set_permanent', { type: 'member', id }, { permanent });
+    this.memberChanged(id);
   }
 
   /** Stops tracking the member; sync will not import the same remote accounts again. */

@@ -57,6 +57,8 @@ export class PaymentsService {
     private readonly settings: SettingsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    /** The access engine's immediate pass for a member whose payments changed (a callback: no import cycle). */
+    private readonly memberChanged: (memberId: string) => void = () => undefined,
   ) {}
 
   async list(memberId: string): Promise<PaymentRecord[]> {
@@ -71,6 +73,7 @@ export class PaymentsService {
     const id = newId();
     await this.repo.insert([{ id, row }], this.clock.now().toISOString(), actor.label ?? actor.id);
     await this.audit.record(actor, 'payment.add', { type: 'member', id: memberId }, { paymentId: id, planId: row.planId, amountMinor: row.amountMinor, currency: row.currency, from: row.from, to: row.to });
+    this.memberChanged(memberId);
     return (await this.repo.find(id))!;
   }
 
@@ -93,6 +96,7 @@ export class PaymentsService {
     await this.repo.update(id, row);
     const changed = Object.keys(input).filter((k) => input[k as keyof PaymentInput] !== undefined);
     await this.audit.record(actor, 'payment.update', { type: 'member', id: current.memberId }, { paymentId: id, fields: changed });
+    this.memberChanged(current.memberId);
     return (await this.repo.find(id))!;
   }
 
@@ -101,6 +105,7 @@ export class PaymentsService {
     if (!current) throw notFound('payment_not_found', 'No payment has that id.');
     await this.repo.delete(id);
     await this.audit.record(actor, 'payment.delete', { type: 'member', id: current.memberId }, { paymentId: id, amountMinor: current.amountMinor, currency: current.currency, from: current.from, to: current.to });
+    this.memberChanged(current.memberId);
   }
 
   /**

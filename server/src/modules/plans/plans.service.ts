@@ -6,6 +6,9 @@ import type { SettingsService } from '../settings/settings.service.js';
 import type { PlanFields, PlanRecord, PlansRepository } from './plans.repository.js';
 
 export type PlanInput = PlanFields;
+
+/** The fields a member's remote access follows; changing one re-shares the plan's members. */
+const ACCESS_FIELDS = new Set<string>(['libraryGroupIds', 'allowDownloads', 'allowTranscoding', 'maxStreams']);
 export type PlanPatch = Partial<PlanInput>;
 
 /** Plans (reference §2.7): what a member buys: libraries, limits, period and price in the site currency. */
@@ -15,6 +18,8 @@ export class PlansService {
     private readonly settings: SettingsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    /** The access engine's pass for a plan's members after its libraries or options changed (a callback: no import cycle). */
+    private readonly planChanged: (planId: string) => void = () => undefined,
   ) {}
 
   async list(): Promise<(PlanRecord & { currency: string; members: number })[]> {
@@ -55,6 +60,7 @@ export class PlansService {
     });
     const changed = (Object.keys(patch) as (keyof PlanPatch)[]).filter((k) => JSON.stringify(patch[k]) !== JSON.stringify(current[k]));
     if (changed.length) await this.audit.record(actor, 'plan.update', { type: 'plan', id }, { name: next.name, fields: changed });
+    if (changed.some((k) => ACCESS_FIELDS.has(k))) this.planChanged(id);
     return this.get(id);
   }
 

@@ -111,15 +111,21 @@ export const settingsSections = {
   },
   subscriptions: {
     title: 'Subscriptions & trials',
-    live: false,
+    live: true,
     secrets: [] as const,
     schema: z.object({
       subscriptionEnabled: z.boolean().default(true),
       trialEnabled: z.boolean().default(false),
       forceTrialBeforeSubscription: z.boolean().default(false),
       maxTrialUsers: z.number().int().min(0).default(0),
+      /** Advanced expiration handling (reference §2.5.7): the grace library groups stay shared for `graceDays`. */
       advancedExpirationEnabled: z.boolean().default(false),
+      graceDays: z.number().int().min(0).max(365).default(7),
+      graceLibraryGroupIds: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
+      /** Days after expiry until the remote account is deleted; 0 deletes at the first pass (reference §2.5.10). */
       deleteAfterDays: z.number().int().min(0).max(365).default(0),
+      /** A member with a live gateway subscription stays active this long past `to`: renewals arrive late. */
+      renewalGraceHours: z.number().int().min(0).max(720).default(48),
     }),
   },
   requestApps: {
@@ -148,6 +154,11 @@ export const settingsSections = {
     secrets: [] as const,
     schema: z.object({
       syncFromRemote: z.boolean().default(true),
+      /**
+       * Remote writes start switched off (reference §2.5.10 "sync shared libraries to the remote
+       * server"): until the admin turns this on, the reconciler only computes (Access changes page).
+       */
+      syncSharedLibraries: z.boolean().default(false),
       importNewUsersAsPermanent: z.boolean().default(false),
       defaultTemplateUser: z.string().trim().max(100).default(''),
       requireEmbyConnect: z.boolean().default(false),

@@ -56,6 +56,7 @@ export const ADMIN_NAV: NavEntry[] = [
       { label: 'Library Groups', to: '/admin/library-groups', permission: 'servers.read' },
       { label: 'Shared Servers', to: '/admin/shared-servers', permission: 'members.read' },
       { label: 'Plex Accounts', to: '/admin/plex-accounts', permission: 'servers.read' },
+      { label: 'Access changes', to: '/admin/access', permission: 'servers.read' },
       { label: 'Operations', to: '/admin/operations', permission: 'operations.read', badge: 'operations' },
     ],
   },

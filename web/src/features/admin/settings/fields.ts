@@ -34,6 +34,14 @@ const ENUMS: Record<string, { value: string; label: string }[]> = {
 
 const PICKERS: Record<string, 'currency' | 'timeZone'> = { 'general.currency': 'currency', 'general.timeZone': 'timeZone' };
 
+/** Stored fields whose behaviour has not landed yet: kept as they are, not offered. */
+const NOT_YET: ReadonlySet<string> = new Set([
+  'subscriptions.subscriptionEnabled',
+  'subscriptions.trialEnabled',
+  'subscriptions.forceTrialBeforeSubscription',
+  'subscriptions.maxTrialUsers',
+]);
+
 // Where the generated label ("Site url") reads badly or needs context.
 const LABELS: Record<string, string> = {
   'general.siteUrl': 'Site URL',
@@ -61,6 +69,12 @@ const LABELS: Record<string, string> = {
   'security.sessionDays': 'Session length (days)',
   'mediaServer.syncFromRemote': 'Sync from the media servers',
   'mediaServer.importNewUsersAsPermanent': 'Import new users as permanent',
+  'mediaServer.syncSharedLibraries': 'Sync shared libraries to the servers',
+  'subscriptions.advancedExpirationEnabled': 'Advanced expiration handling',
+  'subscriptions.graceDays': 'Grace period (days)',
+  'subscriptions.graceLibraryGroupIds': 'Library groups kept during the grace period',
+  'subscriptions.deleteAfterDays': 'Delete expired members from the servers after (days)',
+  'subscriptions.renewalGraceHours': 'Renewal grace (hours)',
   'mediaServer.ignoredPlexServers': 'Plex servers to ignore during sync',
   'mediaServer.requireEmbyConnect': 'Require Emby Connect',
   'mediaServer.defaultTemplateUser': 'Default template user (Jellyfin/Emby)',
@@ -73,13 +87,24 @@ const DESCRIPTIONS: Record<string, string> = {
   'general.adminEmail': 'Where admin alerts are emailed.',
   'email.enabled': 'Confirmations, password resets, login codes and alerts go out by email.',
   'email.fromAddress': 'The From address of every email.',
-  'email.outboxRetentionDays': 'Sent and failed emails are deleted from the outbox after this many days. One-time links and codes are removed as soon as an email is sent.',
-  'email.host': 'Changing the host, port or connection security needs the SMTP password typed again: the saved one is never sent to another server.',
+  'email.outboxRetentionDays':
+    'Sent and failed emails are deleted from the outbox after this many days. One-time links and codes are removed as soon as an email is sent.',
+  'email.host':
+    'Changing the host, port or connection security needs the SMTP password typed again: the saved one is never sent to another server.',
   'security.requireTwoFactorForAdmins':
     'Every login with a role other than User (administrators and custom staff roles) must set up a second factor before using the admin panel; the API keys of a login without one stop working until it does.',
   'security.sessionDays': 'How long a login stays logged in without activity.',
   'registration.requireEmailConfirmation': 'New customers must open a link we email them before they can log in.',
   'mediaServer.syncFromRemote': 'Every hour, read each server’s name, libraries, members and shares. Keep it on.',
+  'subscriptions.advancedExpirationEnabled':
+    'Instead of losing every library at expiry, an expired member keeps the groups below for the grace period.',
+  'subscriptions.graceLibraryGroupIds': 'Library group ids, as shown on the Library Groups page. Press Enter after each one.',
+  'subscriptions.deleteAfterDays':
+    'At expiry a member loses their libraries (Plex: the share is removed; Jellyfin/Emby: the account stays, empty). The account is deleted this many days later; 0 deletes it at the first pass after expiry.',
+  'subscriptions.renewalGraceHours':
+    'A member whose PayPal or Stripe subscription is active stays active this long after the paid period ends, because renewals arrive late.',
+  'mediaServer.syncSharedLibraries':
+    'Share and unshare libraries on the servers so every member has exactly what their plan gives. Off: Usher only computes the changes; see Servers & Libraries → Access changes first.',
   'mediaServer.importNewUsersAsPermanent':
     'Once a server’s first import is done, accounts that appear on it later become permanent members. When off, they become standard members.',
   'mediaServer.defaultTemplateUser':
@@ -89,18 +114,20 @@ const DESCRIPTIONS: Record<string, string> = {
 };
 
 export function fieldSpecs(section: string, values: Record<string, unknown>): FieldSpec[] {
-  return Object.entries(values).map(([key, value]) => {
-    const id = `${section}.${key}`;
-    const base = { key, label: LABELS[id] ?? humanize(key), ...(DESCRIPTIONS[id] ? { description: DESCRIPTIONS[id] } : {}) };
-    const options = ENUMS[id];
-    if (options) return { ...base, kind: 'enum', options };
-    // Pickers, not free text: a typo in a currency or zone would only show up on a customer's bill.
-    if (PICKERS[id]) return { ...base, kind: PICKERS[id] };
-    if (typeof value === 'boolean') return { ...base, kind: 'boolean' };
-    if (typeof value === 'number') return { ...base, kind: 'number' };
-    if (Array.isArray(value)) return { ...base, kind: 'list', numeric: value.length > 0 && value.every((v) => typeof v === 'number') };
-    return { ...base, kind: 'string' };
-  });
+  return Object.entries(values)
+    .filter(([key]) => !NOT_YET.has(`${section}.${key}`))
+    .map(([key, value]) => {
+      const id = `${section}.${key}`;
+      const base = { key, label: LABELS[id] ?? humanize(key), ...(DESCRIPTIONS[id] ? { description: DESCRIPTIONS[id] } : {}) };
+      const options = ENUMS[id];
+      if (options) return { ...base, kind: 'enum', options };
+      // Pickers, not free text: a typo in a currency or zone would only show up on a customer's bill.
+      if (PICKERS[id]) return { ...base, kind: PICKERS[id] };
+      if (typeof value === 'boolean') return { ...base, kind: 'boolean' };
+      if (typeof value === 'number') return { ...base, kind: 'number' };
+      if (Array.isArray(value)) return { ...base, kind: 'list', numeric: value.length > 0 && value.every((v) => typeof v === 'number') };
+      return { ...base, kind: 'string' };
+    });
 }
 
 export function secretLabel(section: string, key: string): string {

@@ -1,0 +1,165 @@
+import type { Kysely } from 'kysely';
+import { toBool } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+
+/** A member's account on an enabled server as the last sync (or the last applied operation) left it. */
+export interface LinkedAccount {
+  memberId: string;
+  memberEmail: string | null;
+  memberUsername: string | null;
+  memberDisplayName: string | null;
+  permanent: boolean;
+  serverId: string;
+  remoteId: string;
+  shareId: string | null;
+  username: string | null;
+  email: string | null;
+  state: 'active' | 'pending' | 'disabled';
+  libraries: string[] | 'all';
+  allowDownloads: boolean;
+  /** Moves whenever the row changes: part of the operation epoch. */
+  updatedAt: string;
+}
+
+/** A Plex server the member was shared on before (the share is gone): a renewal re-invites there. */
+export interface PreviousPlexAccount {
+  memberId: string;
+  memberEmail: string | null;
+  memberUsername: string | null;
+  memberDisplayName: string | null;
+  permanent: boolean;
+  serverId: string;
+  remoteId: string;
+  removedAt: string;
+}
+
+export interface LibraryRow {
+  serverId: string;
+  remoteId: string;
+  groupId: string;
+  title: string;
+  removed: boolean;
+}
+
+function parseLibraries(value: string): string[] | 'all' {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed === 'all') return 'all';
+    return Array.isArray(parsed) ? parsed.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+function state(value: string): LinkedAccount['state'] {
+  return value === 'pending' || value === 'disabled' ? value : 'active';
+}
+
+/** The reads (and the one write-back) the access engine needs; everything else goes through other modules' repositories. */
+export class AccessRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async linkedAccounts(memberId?: string): Promise<LinkedAccount[]> {
+    let query = this.db
+      .selectFrom('member_accounts as a')
+      .innerJoin('members as m', 'm.id', 'a.member_id')
+      .innerJoin('servers as s', 's.id', 'a.server_id')
+      .select([
+        'a.member_id',
+        'm.email as member_email',
+        'm.username as member_username',
+        'm.display_name as member_display_name',
+        'm.permanent',
+        'a.server_id',
+        'a.remote_id',
+        'a.share_id',
+        'a.username',
+        'a.email',
+        'a.state',
+        'a.libraries',
+        'a.allow_downloads',
+        'a.updated_at',
+      ])
+      .where('m.deleted_at', 'is', null)
+      .where('s.enabled', '=', true);
+    if (memberId) query = query.where('a.member_id', '=', memberId);
+    const rows = await query.orderBy('a.member_id').orderBy('a.server_id').orderBy('a.remote_id').execute();
+    return rows.map((r) => ({
+      memberId: r.member_id!,
+      memberEmail: r.member_email,
+      memberUsername: r.member_username,
+      memberDisplayName: r.member_display_name,
+      permanent: toBool(r.permanent),
+      serverId: r.server_id,
+      remoteId: r.remote_id,
+      shareId: r.share_id,
+      username: r.username,
+      email: r.email,
+      state: state(r.state),
+      libraries: parseLibraries(r.libraries),
+      allowDownloads: toBool(r.allow_downloads),
+      updatedAt: r.updated_at,
+    }));
+  }
+
+  /** The newest removed Plex share of each live member (on an enabled server). */
+  async previousPlexAccounts(memberId?: string): Promise<PreviousPlexAccount[]> {
+    let query = this.db
+      .selectFrom('member_server_history as h')
+      .innerJoin('members as m', 'm.id', 'h.member_id')
+      .innerJoin('servers as s', 's.id', 'h.server_id')
+      .select(['h.member_id', 'm.email', 'm.username', 'm.display_name', 'm.permanent', 'h.server_id', 'h.remote_id', 'h.removed_at'])
+      .where('m.deleted_at', 'is', null)
+      .where('s.enabled', '=', true)
+      .where('s.kind', '=', 'plex');
+    if (memberId) query = query.where('h.member_id', '=', memberId);
+    const rows = await query.orderBy('h.removed_at', 'desc').execute();
+    const newest = new Map<string, PreviousPlexAccount>();
+    for (const r of rows) {
+      if (newest.has(r.member_id)) continue;
+      newest.set(r.member_id, {
+        memberId: r.member_id,
+        memberEmail: r.email,
+        memberUsername: r.username,
+        memberDisplayName: r.display_name,
+        permanent: toBool(r.permanent),
+        serverId: r.server_id,
+        remoteId: r.remote_id,
+        removedAt: r.removed_at,
+      });
+    }
+    return [...newest.values()];
+  }
+
+  async libraries(serverIds: readonly string[]): Promise<LibraryRow[]> {
+    if (serverIds.length === 0) return [];
+    const rows = await this.db.selectFrom('libraries').select(['server_id', 'remote_id', 'group_id', 'title', 'removed_at']).where('server_id', 'in', [...serverIds]).execute();
+    return rows.map((r) => ({ serverId: r.server_id, remoteId: r.remote_id, groupId: r.group_id, title: r.title, removed: r.removed_at !== null }));
+  }
+
+  /** Live members with any payment on the plan (their access may follow it). */
+  async membersWithPlan(planId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('payments')
+      .innerJoin('members', 'members.id', 'payments.member_id')
+      .select('payments.member_id')
+      .distinct()
+      .where('payments.plan_id', '=', planId)
+      .where('members.deleted_at', 'is', null)
+      .execute();
+    return rows.map((r) => r.member_id);
+  }
+
+  /**
+   * Records what an applied grant or revoke left on the server, so the next pass (before the next
+   * sync) compares against it instead of the stale picture.
+   */
+  async recordAccess(serverId: string, remoteId: string, access: { libraries: string[]; allowDownloads: boolean }, now: string): Promise<void> {
+    await this.db
+      .updateTable('member_accounts')
+      .set({ libraries: JSON.stringify(access.libraries), allow_downloads: access.allowDownloads, updated_at: now })
+      .where('server_id', '=', serverId)
+      .where('remote_id', '=', remoteId)
+      .execute();
+  }
+}
