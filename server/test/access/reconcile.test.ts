@@ -139,6 +139,20 @@ describeEachDb('Reconciler on Jellyfin: plans decide the folders, the switch dec
     expect(policy('jf-0001')).toMatchObject({ EnabledFolders: [libs.get('Movies')], MaxActiveSessions: 2 });
   });
 
+  it('a linked (sub) member has exactly its master’s access, whatever its own payments say', async () => {
+    expect((await admin.patch(`/api/admin/plans/${gold}`, { maxSubAccounts: 1 })).statusCode).toBe(200);
+    expect((await admin.post(`/api/admin/members/${ids['jf-0001']}/subs`, { subId: ids['jf-0003'] })).statusCode).toBe(200);
+    await usher.container.access.settled();
+    await usher.container.operations.applyDue();
+    // jf-0003's own default-plan payment gives TV Shows; as jf-0001's sub it has Gold.
+    expect(policy('jf-0003')).toMatchObject({ EnabledFolders: [libs.get('Movies')], MaxActiveSessions: 2, EnableContentDownloading: true });
+
+    expect((await admin.delete(`/api/admin/members/${ids['jf-0001']}/subs/${ids['jf-0003']}`)).statusCode).toBe(200);
+    await usher.container.access.settled();
+    await usher.container.operations.applyDue();
+    expect(policy('jf-0003')).toMatchObject({ EnabledFolders: [libs.get('TV Shows')] });
+  });
+
   it('changing a plan’s library groups re-shares only that plan’s members', async () => {
     const before = new Set((await operationRows(usher)).map((r) => r.id));
     const res = await admin.patch(`/api/admin/plans/${gold}`, { libraryGroupIds: [moviesGroup, 'group-standard'] });

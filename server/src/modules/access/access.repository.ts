@@ -59,6 +59,28 @@ function state(value: string): LinkedAccount['state'] {
 export class AccessRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** Linked (sub) members among these, with their master's id and permanent flag (reference §2.14). */
+  async mastersOf(memberIds: readonly string[]): Promise<Map<string, { masterId: string; permanent: boolean }>> {
+    const out = new Map<string, { masterId: string; permanent: boolean }>();
+    for (let i = 0; i < memberIds.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('members as s')
+        .innerJoin('members as m', 'm.id', 's.master_member_id')
+        .select(['s.id', 'm.id as master_id', 'm.permanent'])
+        .where('s.id', 'in', memberIds.slice(i, i + 500))
+        .where('m.deleted_at', 'is', null)
+        .execute();
+      for (const r of rows) out.set(r.id, { masterId: r.master_id, permanent: toBool(r.permanent) });
+    }
+    return out;
+  }
+
+  /** The live subs of a master: a change to the master's payments changes their access too. */
+  async subsOf(memberId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('members').select('id').where('master_member_id', '=', memberId).where('deleted_at', 'is', null).execute();
+    return rows.map((r) => r.id);
+  }
+
   async linkedAccounts(memberId?: string): Promise<LinkedAccount[]> {
     let query = this.db
       .selectFrom('member_accounts as a')

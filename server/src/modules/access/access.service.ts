@@ -118,7 +118,9 @@ export class AccessService {
     ];
 
     const memberIds = [...new Set(accounts.map((a) => a.memberId))];
-    const payments = await this.payments.forMembers(memberIds);
+    // A sub's own payments do not count: it has exactly its master's access (reference §2.14).
+    const masters = await this.repo.mastersOf(memberIds);
+    const payments = await this.payments.forMembers([...new Set([...memberIds, ...[...masters.values()].map((m) => m.masterId)])]);
     const paymentsByMember = new Map<string, PaymentRecord[]>();
     for (const p of payments) paymentsByMember.set(p.memberId, [...(paymentsByMember.get(p.memberId) ?? []), p]);
     const libraries = await this.repo.libraries([...new Set(accounts.map((a) => a.serverId))]);
@@ -150,15 +152,17 @@ export class AccessService {
       if (seenPairs.has(pair)) continue;
       seenPairs.add(pair);
 
-      const own = paymentsByMember.get(account.memberId) ?? [];
-      const phase = accessPhase({ permanent: account.permanent, payments: periodsOf(own), now, renewalGraceMs: subs.renewalGraceHours * 3_600_000 }, policy);
+      const master = masters.get(account.memberId);
+      const permanent = master ? master.permanent : account.permanent;
+      const own = paymentsByMember.get(master ? master.masterId : account.memberId) ?? [];
+      const phase = accessPhase({ permanent, payments: periodsOf(own), now, renewalGraceMs: subs.renewalGraceHours * 3_600_000 }, policy);
       const payment = this.planPayment(own, now);
-      const plan = (payment ? planById.get(payment.planId) : undefined) ?? (account.permanent ? defaultPlan : null);
+      const plan = (payment ? planById.get(payment.planId) : undefined) ?? (permanent ? defaultPlan : null);
       const capability = capabilities.get(server.id);
       const supportsDownloads = server.kind === 'jellyfin' || (server.kind === 'emby' ? server.hasEmbyPremiere : capability?.plexPass === true);
       const access = desiredAccess({
         phase,
-        permanent: account.permanent,
+        permanent,
         plan: plan ? toAccessPlan(plan) : null,
         libraries: (librariesByServer.get(server.id) ?? []).map((l) => ({ remoteId: l.remoteId, groupId: l.groupId, removed: l.removed })),
         serverSupportsDownloads: supportsDownloads,
@@ -200,8 +204,11 @@ export class AccessService {
     return this.apply(await this.computePlan());
   }
 
+  /** One member's pass, and their subs', whose access follows theirs. */
   async reconcileMember(memberId: string): Promise<AccessPassResult> {
-    return this.apply(await this.computePlan({ memberId }));
+    const result = await this.apply(await this.computePlan({ memberId }));
+    for (const subId of await this.repo.subsOf(memberId)) await this.apply(await this.computePlan({ memberId: subId }));
+    return result;
   }
 
   /** A member's payments, plan or details changed: an immediate pass for them, in the background. */
