@@ -50,7 +50,7 @@ export function usherJobs(deps: UsherJobDeps): JobDefinition[] {
       description: 'Applies due access operations (share, unshare, create, delete) on the servers; retries failed ones with backoff.',
       handler: async () => {
         const { applied, retried, failed } = await deps.operations.applyDue();
-        if (applied + retried + failed === 0) return 'No operation was due.';
+        if (applied + retried + failed === 0) return idle('No operation was due.');
         const problems = [retried > 0 ? `${plural(retried, 'operation')} will be retried` : '', failed > 0 ? `${plural(failed, 'operation')} failed (see Operations)` : ''].filter(Boolean);
         return `Applied ${plural(applied, 'operation')}.${problems.length > 0 ? ` ${problems.join('; ')}.` : ''}`;
       },
