@@ -58,7 +58,7 @@ test('the first visit says "Welcome" and shows the checklist, with payments not 
   await completeSetup(page, usher, ADMIN);
   await expect(page.getByText(`Welcome, ${ADMIN.email}.`)).toBeVisible();
   await expect(checklist()).toBeVisible();
-  for (const id of ['site', 'email', 'media', 'library_groups', 'plan', 'registration']) await expect(step(id)).toHaveAttribute('data-status', 'todo');
+  for (const id of ['site', 'email', 'media', 'library_groups', 'plan', 'access_sync', 'registration']) await expect(step(id)).toHaveAttribute('data-status', 'todo');
   for (const id of ['gateway']) {
     await expect(step(id)).toHaveAttribute('data-status', 'unavailable');
     await expect(step(id)).toContainText('Coming soon');
@@ -195,7 +195,7 @@ test('a duplicate name differing only in case is refused beside the name field',
   await expect(dialog('Add location')).toHaveCount(0);
 });
 
-test('the first plan is created on the Plans page and ticks its step', async () => {
+test('the first plan is created on the Plans page and syncing is turned on; both steps tick', async () => {
   await open('/admin/plans', 'Plans');
   await tableAction(page, 'Add plan');
   const add = dialog('Add plan');
@@ -208,6 +208,15 @@ test('the first plan is created on the Plans page and ticks its step', async () 
   await expect(main().getByRole('cell', { name: 'Monthly', exact: true })).toBeVisible();
   await dashboard();
   await expect(step('plan')).toHaveAttribute('data-status', 'done');
+
+  // Syncing libraries to the servers is turned on from the page that lists what it would change.
+  await open('/admin/access', 'Access changes');
+  // The switch stays off until the confirmation is accepted (it is the track, not the input, that takes the click).
+  await main().getByRole('switch', { name: 'Sync shared libraries to the servers' }).click({ force: true });
+  await page.getByRole('dialog').getByRole('button', { name: 'Turn on' }).click();
+  await expect(page.getByText('Syncing shared libraries is on.')).toBeVisible();
+  await dashboard();
+  await expect(step('access_sync')).toHaveAttribute('data-status', 'done');
 });
 
 test('search and sort survive a reload; the registration step completes the checklist', async () => {

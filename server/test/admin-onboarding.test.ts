@@ -26,7 +26,7 @@ describeEachDb('first run: the "Getting started" checklist', (dialect) => {
     expect(first.dismissed).toBe(false);
     expect(first.complete).toBe(false);
     // createTestUsher saved the general section with a site URL, and email settings without a test.
-    expect(statusOf(first)).toEqual({ site: 'done', email: 'todo', media: 'todo', library_groups: 'todo', plan: 'todo', gateway: 'unavailable', registration: 'todo' });
+    expect(statusOf(first)).toEqual({ site: 'done', email: 'todo', media: 'todo', library_groups: 'todo', plan: 'todo', access_sync: 'todo', gateway: 'unavailable', registration: 'todo' });
 
     expect((await admin.post('/api/admin/settings/email/send-test', { to: 'me@example.com' })).statusCode).toBe(200);
     expect((await admin.put('/api/admin/settings/registration', { values: { enabled: true } })).statusCode).toBe(200);
@@ -51,9 +51,10 @@ describeEachDb('first run: the "Getting started" checklist', (dialect) => {
     expect(statusOf((await admin.get('/api/admin/onboarding')).json()).plan).toBe('todo');
     const plan = { name: 'Monthly', costMinor: 900, duration: { unit: 'months', count: 1 }, libraryGroupIds: [standard.id] };
     expect((await admin.post('/api/admin/plans', plan)).statusCode).toBe(201);
+    expect((await admin.put('/api/admin/settings/mediaServer', { values: { syncSharedLibraries: true } })).statusCode).toBe(200);
 
     const after = (await admin.get('/api/admin/onboarding')).json();
-    expect(statusOf(after)).toMatchObject({ email: 'done', media: 'done', library_groups: 'done', registration: 'done', plan: 'done' });
+    expect(statusOf(after)).toMatchObject({ email: 'done', media: 'done', library_groups: 'done', registration: 'done', plan: 'done', access_sync: 'done' });
     expect(after.complete).toBe(true);
 
     const dismissed = (await admin.put('/api/admin/onboarding/dismissed', { dismissed: true })).json();

@@ -17,6 +17,8 @@ export interface ChecklistFacts {
   groupedLibraries: number;
   /** Active plans (offered at checkout); the inactive Default plan of an upgrade does not count. */
   plansForSale: number;
+  /** Settings → Media server → Sync shared libraries: the access engine writes to the servers. */
+  syncSharedLibraries: boolean;
   /** Settings sections saved at least once. */
   savedSections: ReadonlySet<string>;
 }
@@ -67,6 +69,13 @@ export const CHECKLIST_ITEMS: readonly ChecklistItem[] = [
     description: 'What members buy: price, length and library groups.',
     link: '/admin/plans',
     status: (f) => done(f.plansForSale > 0),
+  },
+  {
+    id: 'access_sync',
+    title: 'Turn on syncing libraries to the servers',
+    description: 'Until then Usher only lists the changes it would make; review them first.',
+    link: '/admin/access',
+    status: (f) => done(f.syncSharedLibraries),
   },
   {
     id: 'gateway',

@@ -45,7 +45,7 @@ export class OnboardingService {
   }
 
   private async facts(): Promise<ChecklistFacts> {
-    const [general, email, onboarding, servers, plexAccounts, groups, savedSections, plans] = await Promise.all([
+    const [general, email, onboarding, servers, plexAccounts, groups, savedSections, plans, mediaServer] = await Promise.all([
       this.settings.get('general'),
       this.settings.get('email'),
       this.settings.get('onboarding'),
@@ -54,6 +54,7 @@ export class OnboardingService {
       this.libraries.listGroups(),
       this.settings.savedSections(),
       this.plans.list(),
+      this.settings.get('mediaServer'),
     ]);
     return {
       siteNameSet: savedSections.has('general') && general.siteName.trim() !== '',
@@ -64,6 +65,7 @@ export class OnboardingService {
       servers: servers.length,
       groupedLibraries: groups.filter((g) => g.builtin !== 'private').reduce((n, g) => n + g.libraries, 0),
       plansForSale: plans.filter((p) => p.active).length,
+      syncSharedLibraries: mediaServer.syncSharedLibraries,
       savedSections,
     };
   }
