@@ -38,6 +38,9 @@ async function prepare(env: Env, fakes: DemoFakes | null): Promise<void> {
     const container = createContainer({ env, database, secrets: loadSecretBox(env), log: createLogger(env.LOG_LEVEL) });
     await seedDemo(container);
     if (fakes) await seedDemoMedia(container, fakes);
+    // The seeding changed members: their debounced access passes run before this container closes.
+    await container.access.settled();
+    await container.operations.stop();
     await container.mediaRegistry.close();
   } finally {
     await database.close();

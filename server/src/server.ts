@@ -64,6 +64,8 @@ export async function startUsher(env: Env, log: Logger = createLogger(env.LOG_LE
       await app.close();
       // After the HTTP server, so no request starts a run; before the database, so runs can finish.
       await container.jobs.stop();
+      // Member passes still waiting on their debounce run now, while the database is open.
+      await container.access.settled();
       await container.operations.stop();
       await container.mediaRegistry.close();
       await database.close();

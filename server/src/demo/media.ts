@@ -54,4 +54,50 @@ export async function seedDemoMedia(container: Container, fakes: DemoFakes): Pro
   const waiting = (await container.members.importPreview()).map((p) => p.serverId);
   // One server is left waiting so the import preview has something to show.
   await container.members.confirmImport({ serverIds: waiting.slice(0, -1), mode: 'permanent' }, actor);
+  await seedDemoPlans(container);
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Plans and payments, so the members list shows every state: active, expiring in two days,
+ * expired, and permanent (the rest of the import). Syncing libraries to the servers stays off,
+ * as on a fresh install: the Access changes page shows what turning it on would do.
+ */
+async function seedDemoPlans(container: Container): Promise<void> {
+  const actor = systemActor;
+  const base = {
+    description: '',
+    maxStreams: 2,
+    allowDownloads: false,
+    weeklyDownloadQuota: null,
+    allowTranscoding: true,
+    maxEmbyDevices: null,
+    maxSubAccounts: 1,
+    masterOnly: false,
+    isDefault: false,
+    isTrial: false,
+    trialDays: null,
+    active: true,
+    stripePriceId: null,
+    paypalPlanId: null,
+    libraryGroupIds: ['group-standard'],
+    serverIds: [],
+  };
+  const monthly = await container.plans.create({ ...base, name: 'Monthly', description: 'Every Standard library, two streams.', costMinor: 999, duration: { unit: 'months', count: 1 } }, actor);
+  await container.plans.create({ ...base, name: 'Quarterly', description: 'Three months for the price of two and a half.', costMinor: 2499, duration: { unit: 'months', count: 3 }, maxStreams: 3 }, actor);
+
+  const now = container.clock.now().getTime();
+  const at = (days: number) => new Date(now + days * DAY_MS).toISOString();
+  const { items } = await container.members.search({ sort: 'username', order: 'asc', offset: 0, limit: 3 });
+  const periods: [number, number][] = [
+    [-5, 25], // active
+    [-28, 2], // expiring in two days
+    [-33, -3], // expired three days ago
+  ];
+  for (const [i, member] of items.entries()) {
+    const [from, to] = periods[i]!;
+    await container.members.setPermanent(member.id, false, actor);
+    await container.payments.add(member.id, { planId: monthly.id, from: at(from), to: at(to), amountMinor: 999, notes: 'Demo payment' }, actor);
+  }
 }

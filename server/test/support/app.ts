@@ -76,6 +76,7 @@ export async function createTestUsher(dialect: Dialect, envOverrides: Record<str
     async dispose() {
       await app.close();
       await container.jobs.stop();
+      await container.access.settled();
       await container.operations.stop();
       await container.mediaRegistry.close();
       await smtp.close();
