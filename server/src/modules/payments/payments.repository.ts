@@ -23,20 +23,8 @@ export interface PaymentRecord {
   createdBy: string | null;
 }
 
-export interface PaymentRow {
-  memberId: string;
-  planId: string;
-  amountMinor: number;
-  currency: string;
-  from: string;
-  to: string;
-  gateway: string;
-  transactionId: string | null;
-  sequenceNumber: number;
-  subscriptionId: string | null;
-  payerEmail: string | null;
-  notes: string | null;
-}
+/** What is written for a payment: the record less what the database and the plan supply. */
+export type PaymentRow = Omit<PaymentRecord, 'id' | 'planName' | 'createdAt' | 'createdBy'>;
 
 function toRecord(r: Selectable<PaymentsTable> & { plan_name: string }): PaymentRecord {
   return {
