@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { demoSeed, startJellyfinFake, TEMPLATE_USER_NAME, type MediaBrowserFake } from '../../../fakes/src/index.js';
+import type { MediaBrowserFake } from '../../../fakes/src/index.js';
 import { describeEachDb, trackDisposables } from '../support/db.js';
 import { MembersRepository } from '../../src/modules/members/members.repository.js';
 import { createTestUsher, setupAdmin, type TestClient, type TestUsher } from '../support/app.js';
+import { jellyfinWithMembers } from './support/jellyfin-members.js';
 
 describeEachDb('A member whose account disappears is remembered on that server', (dialect) => {
   const track = trackDisposables();
@@ -14,12 +15,7 @@ describeEachDb('A member whose account disappears is remembered on that server',
   beforeAll(async () => {
     usher = track(await createTestUsher(dialect));
     admin = await setupAdmin(usher);
-    await admin.put('/api/admin/settings/mediaServer', { values: { defaultTemplateUser: TEMPLATE_USER_NAME } });
-    jellyfin = await startJellyfinFake({ serverName: 'Den' });
-    jellyfin.seed(demoSeed({ users: 6, items: false, userPrefix: 'den-' }));
-    serverId = (await admin.post('/api/admin/servers', { kind: 'jellyfin', url: jellyfin.url, apiKey: jellyfin.apiKey })).json().id;
-    await admin.post(`/api/admin/servers/${serverId}/sync`);
-    expect((await admin.post('/api/admin/members/import', { serverIds: [serverId], mode: 'permanent' })).json()).toEqual({ imported: 6 });
+    ({ jellyfin, serverId } = await jellyfinWithMembers(usher, admin, { serverName: 'Den', users: 6, userPrefix: 'den-' }));
   });
   afterAll(() => jellyfin.close());
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { demoSeed, startJellyfinFake, TEMPLATE_USER_NAME, type MediaBrowserFake } from '../../../fakes/src/index.js';
+import type { MediaBrowserFake } from '../../../fakes/src/index.js';
 import { ALERT_AFTER_FAILURES, RETRY_CAP_MS } from '../../src/domain/operation-retry.js';
 import { idempotencyKey, type Grant, type Operation } from '../../src/domain/reconcile.js';
 import { MINUTE_MS } from '../../src/platform/clock.js';
@@ -7,6 +7,7 @@ import type { AppliedOperation } from '../../src/modules/operations/operations.s
 import { createTestUsher, setupAdmin, type TestClient, type TestUsher } from '../support/app.js';
 import { describeEachDb, trackDisposables } from '../support/db.js';
 import { actualAccounts, libraryIds, operationRows, operationsFor } from './support/operations.js';
+import { jellyfinWithMembers } from './support/jellyfin-members.js';
 
 const grant = (libraries: string[], extra: Partial<Grant> = {}): Grant => ({ libraries, allowDownloads: false, allowTranscoding: false, sessionCap: 2, ...extra });
 
@@ -25,14 +26,7 @@ describeEachDb('Operations on Jellyfin: queued once, applied once, retried while
   beforeAll(async () => {
     usher = track(await createTestUsher(dialect));
     admin = await setupAdmin(usher);
-    await admin.put('/api/admin/settings/mediaServer', { values: { defaultTemplateUser: TEMPLATE_USER_NAME } });
-    jellyfin = await startJellyfinFake({ serverName: 'Den' });
-    jellyfin.seed(demoSeed({ users: 12, items: false, userPrefix: 'jf-' }));
-    serverId = (await admin.post('/api/admin/servers', { kind: 'jellyfin', url: jellyfin.url, apiKey: jellyfin.apiKey, enabled: true })).json().id;
-    // Adding a server syncs it at once; this pass comes after that one.
-    await usher.container.sync.settled(serverId);
-    expect((await admin.post(`/api/admin/servers/${serverId}/sync`)).json()).toMatchObject({ ok: true, accounts: { awaitingImport: 12 } });
-    expect((await admin.post('/api/admin/members/import', { serverIds: [serverId], mode: 'permanent' })).json()).toEqual({ imported: 12 });
+    ({ jellyfin, serverId } = await jellyfinWithMembers(usher, admin, { serverName: 'Den', users: 12, userPrefix: 'jf-', enabled: true }));
     libs = await libraryIds(usher, serverId);
     usher.container.operations.onApplied((a) => void applied.push(a));
     // No background passes after an enqueue: each test applies explicitly, to count what one pass did.

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { demoSeed, startJellyfinFake, startPlexFakes, TEMPLATE_USER_NAME, type MediaBrowserFake, type PlexFakes } from '../../../fakes/src/index.js';
+import { startPlexFakes, type MediaBrowserFake, type PlexFakes } from '../../../fakes/src/index.js';
 import { describeEachDb, trackDisposables } from '../support/db.js';
 import { createTestUsher, setupAdmin, type TestClient, type TestUsher } from '../support/app.js';
+import { jellyfinWithMembers } from './support/jellyfin-members.js';
 
 /** What Usher keeps about a server's libraries and accounts: a held pass leaves it identical. */
 async function snapshot(usher: TestUsher, serverId: string) {
@@ -36,14 +37,7 @@ describeEachDb('Sync guard: a read that loses most of a Jellyfin server is held'
   beforeAll(async () => {
     usher = track(await createTestUsher(dialect));
     admin = await setupAdmin(usher);
-    await admin.put('/api/admin/settings/mediaServer', { values: { defaultTemplateUser: TEMPLATE_USER_NAME } });
-    jellyfin = await startJellyfinFake({ serverName: 'Living Room' });
-    jellyfin.seed(demoSeed({ users: 12, items: false, userPrefix: 'jf-' }));
-    serverId = (await admin.post('/api/admin/servers', { kind: 'jellyfin', url: jellyfin.url, apiKey: jellyfin.apiKey })).json().id;
-    // Adding a server syncs it at once; this pass comes after that one.
-    await usher.container.sync.settled(serverId);
-    expect((await admin.post(`/api/admin/servers/${serverId}/sync`)).json()).toMatchObject({ ok: true, accounts: { awaitingImport: 12 } });
-    expect((await admin.post('/api/admin/members/import', { serverIds: [serverId], mode: 'permanent' })).json()).toEqual({ imported: 12 });
+    ({ jellyfin, serverId } = await jellyfinWithMembers(usher, admin, { serverName: 'Living Room', users: 12, userPrefix: 'jf-' }));
   });
   afterAll(() => jellyfin.close());
 
