@@ -37,11 +37,16 @@ const notFound = (what: string) => text(404, `Fake PayPal: no ${what}`, 'text/pl
  * (and fires the webhook) and redirects to the return URL with PayPal's query parameters; Cancel
  * redirects to the cancel URL and changes nothing.
  */
-export function registerCheckoutPages(http: { route(m: string, p: string, h: (req: FakeRequest) => FakeResponse): void }, state: PayPalState, events: PayPalEvents): void {
+export function registerCheckoutPages(
+  http: { route(m: string, p: string, h: (req: FakeRequest) => FakeResponse): void },
+  state: PayPalState,
+  events: PayPalEvents,
+): void {
   http.route('GET', '/checkoutnow', (req) => {
     const order = state.orders.get(req.query.get('token') ?? '');
     if (!order) return notFound('such order');
-    if (order.status !== 'CREATED') return text(200, `<!doctype html><p>This order is ${escape(order.status)}.</p>`, 'text/html; charset=utf-8');
+    if (order.status !== 'CREATED')
+      return text(200, `<!doctype html><p>This order is ${escape(order.status)}.</p>`, 'text/html; charset=utf-8');
     return page(
       'Fake PayPal checkout',
       [`Pay ${order.amount.value} ${order.amount.currency_code}`, order.description ?? ''],
@@ -55,7 +60,8 @@ export function registerCheckoutPages(http: { route(m: string, p: string, h: (re
     const form = (req.body ?? {}) as Record<string, string>;
     const order = state.orders.get(form.token ?? '');
     if (!order) return notFound('such order');
-    if (form.choice === 'cancel') return order.cancelUrl ? redirect(withQuery(order.cancelUrl, { token: order.id })) : text(200, 'Cancelled');
+    if (form.choice === 'cancel')
+      return order.cancelUrl ? redirect(withQuery(order.cancelUrl, { token: order.id })) : text(200, 'Cancelled');
     if (order.status === 'CREATED') events.approveOrder(order, events.payer(form.email));
     const payerId = order.payer?.payer_id ?? '';
     return order.returnUrl ? redirect(withQuery(order.returnUrl, { token: order.id, PayerID: payerId })) : text(200, 'Approved');
@@ -67,10 +73,13 @@ export function registerCheckoutPages(http: { route(m: string, p: string, h: (re
     const sub = byToken(req.query.get('ba_token') ?? undefined);
     if (!sub) return notFound('such subscription');
     const plan = state.plans.get(sub.planId);
-    if (sub.status !== 'APPROVAL_PENDING') return text(200, `<!doctype html><p>This subscription is ${escape(sub.status)}.</p>`, 'text/html; charset=utf-8');
+    if (sub.status !== 'APPROVAL_PENDING')
+      return text(200, `<!doctype html><p>This subscription is ${escape(sub.status)}.</p>`, 'text/html; charset=utf-8');
     return page(
       'Fake PayPal subscription',
-      [`Subscribe to ${plan?.name ?? sub.planId}: ${plan?.value ?? '?'} ${plan?.currency ?? ''} every ${plan?.intervalCount ?? 1} ${plan?.intervalUnit.toLowerCase() ?? 'month'}`],
+      [
+        `Subscribe to ${plan?.name ?? sub.planId}: ${plan?.value ?? '?'} ${plan?.currency ?? ''} every ${plan?.intervalCount ?? 1} ${plan?.intervalUnit.toLowerCase() ?? 'month'}`,
+      ],
       '/webapps/billing/subscriptions',
       { ba_token: sub.baToken },
       sub.subscriber?.email_address ?? state.buyer.email_address,

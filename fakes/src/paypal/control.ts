@@ -55,11 +55,14 @@ export function registerControlRoutes(ctx: RestContext, events: PayPalEvents): v
       now: state.nowIso(),
     }),
   );
-  http.route('POST', '/__control/plans', (req) => guarded(() => state.addPlan(body<Partial<FakePlan> & { currency: string; value: string }>(req.body))));
+  http.route('POST', '/__control/plans', (req) =>
+    guarded(() => state.addPlan(body<Partial<FakePlan> & { currency: string; value: string }>(req.body))),
+  );
   http.route('POST', '/__control/settings', (req) =>
     guarded(() => {
       const b = body<Partial<PayPalFakeSettings>>(req.body);
-      for (const key of ['tokenTtlSeconds', 'reportingDelayMs', 'nvpMaxRows'] as const) if (typeof b[key] === 'number') settings[key] = b[key];
+      for (const key of ['tokenTtlSeconds', 'reportingDelayMs', 'nvpMaxRows'] as const)
+        if (typeof b[key] === 'number') settings[key] = b[key];
       if (typeof b.reportingPermission === 'boolean') settings.reportingPermission = b.reportingPermission;
       return settings;
     }),

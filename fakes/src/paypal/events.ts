@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { captureResource, orderJson, saleResource, subscriptionJson } from './shapes.js';
-import { feeFor, paypalId, type FakeOrder, type FakePlan, type FakeSubscription, type Payer, type PayPalState, type SubscriptionStatus } from './state.js';
+import {
+  feeFor,
+  paypalId,
+  type FakeOrder,
+  type FakePlan,
+  type FakeSubscription,
+  type Payer,
+  type PayPalState,
+  type SubscriptionStatus,
+} from './state.js';
 import type { PayPalWebhooks } from './webhooks.js';
 
 /** PayPal retries a failed renewal and suspends after the plan's payment_failure_threshold. */
@@ -120,7 +129,13 @@ export class PayPalEvents {
     sub.failedPayments = 0;
     sub.lastPayment = { amount, time: sale.time };
     sub.nextBillingTime = this.state.nextBilling(plan, now);
-    this.webhooks.emit('PAYMENT.SALE.COMPLETED', 'sale', saleResource(sale, this.base()), `Payment completed for ${amount.currency_code} ${amount.value}`, '1.0');
+    this.webhooks.emit(
+      'PAYMENT.SALE.COMPLETED',
+      'sale',
+      saleResource(sale, this.base()),
+      `Payment completed for ${amount.currency_code} ${amount.value}`,
+      '1.0',
+    );
   }
 
   /** A renewal PayPal could not charge; after the threshold the subscription is suspended. */
@@ -141,7 +156,13 @@ export class PayPalEvents {
     sub.status = to;
     sub.statusUpdated = this.state.nowIso();
     const type = reactivated ? 'BILLING.SUBSCRIPTION.RE-ACTIVATED' : STATUS_EVENTS[to];
-    if (type) this.webhooks.emit(type, 'subscription', subscriptionJson(sub, this.state.plans.get(sub.planId), this.base()), `Subscription ${to.toLowerCase()}`);
+    if (type)
+      this.webhooks.emit(
+        type,
+        'subscription',
+        subscriptionJson(sub, this.state.plans.get(sub.planId), this.base()),
+        `Subscription ${to.toLowerCase()}`,
+      );
   }
 
   private plan(sub: FakeSubscription): FakePlan {

@@ -38,14 +38,21 @@ function money(v: unknown, field: string): Money | FakeResponse {
   const m = obj(v);
   const currency = str(m.currency_code);
   const value = str(m.value);
-  if (!currency || !/^[A-Z]{3}$/.test(currency)) return badRequest('MISSING_REQUIRED_PARAMETER', 'A required field / parameter is missing.', `${field}/currency_code`);
-  if (!value || !/^\d{1,10}(\.\d+)?$/.test(value)) return badRequest('INVALID_PARAMETER_SYNTAX', 'The value of a field does not conform to the expected format.', `${field}/value`);
+  if (!currency || !/^[A-Z]{3}$/.test(currency))
+    return badRequest('MISSING_REQUIRED_PARAMETER', 'A required field / parameter is missing.', `${field}/currency_code`);
+  if (!value || !/^\d{1,10}(\.\d+)?$/.test(value))
+    return badRequest('INVALID_PARAMETER_SYNTAX', 'The value of a field does not conform to the expected format.', `${field}/value`);
   const decimals = value.split('.')[1]?.length ?? 0;
-  if (decimals > decimalsOf(currency)) return unprocessable('DECIMAL_PRECISION', `If the currency supports decimals, only two decimal place precision is supported. ${currency} does not support decimals beyond ${decimalsOf(currency)}.`);
+  if (decimals > decimalsOf(currency))
+    return unprocessable(
+      'DECIMAL_PRECISION',
+      `If the currency supports decimals, only two decimal place precision is supported. ${currency} does not support decimals beyond ${decimalsOf(currency)}.`,
+    );
   return { currency_code: currency, value };
 }
 
-const isResponse = (v: unknown): v is FakeResponse => !!v && typeof v === 'object' && 'status' in v && typeof (v as FakeResponse).status === 'number';
+const isResponse = (v: unknown): v is FakeResponse =>
+  !!v && typeof v === 'object' && 'status' in v && typeof (v as FakeResponse).status === 'number';
 
 export function registerRestRoutes(ctx: RestContext): void {
   const { http, state, settings } = ctx;
@@ -54,13 +61,16 @@ export function registerRestRoutes(ctx: RestContext): void {
     const auth = req.headers.authorization ?? '';
     const decoded = auth.startsWith('Basic ') ? Buffer.from(auth.slice(6), 'base64').toString('utf8') : '';
     const [id, ...rest] = decoded.split(':');
-    if (!req.headers['content-type']?.includes('application/x-www-form-urlencoded')) return oauthError(400, 'invalid_request', 'Request is not well-formed');
-    if (id !== state.clientId || rest.join(':') !== state.clientSecret) return oauthError(401, 'invalid_client', 'Client Authentication failed');
+    if (!req.headers['content-type']?.includes('application/x-www-form-urlencoded'))
+      return oauthError(400, 'invalid_request', 'Request is not well-formed');
+    if (id !== state.clientId || rest.join(':') !== state.clientSecret)
+      return oauthError(401, 'invalid_client', 'Client Authentication failed');
     if (obj(req.body).grant_type !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'Grant Type is NULL');
     const value = `A21AA${randomBytes(24).toString('base64url')}`;
     state.tokens.set(value, { value, expiresAtMs: state.now().getTime() + settings.tokenTtlSeconds * 1000 });
     return json(200, {
-      scope: 'https://uri.paypal.com/services/payments/payment https://uri.paypal.com/services/subscriptions https://uri.paypal.com/services/reporting/search/read',
+      scope:
+        'https://uri.paypal.com/services/payments/payment https://uri.paypal.com/services/subscriptions https://uri.paypal.com/services/reporting/search/read',
       access_token: value,
       token_type: 'Bearer',
       app_id: 'APP-80W284485P519543T',
@@ -84,11 +94,12 @@ export function registerRestRoutes(ctx: RestContext): void {
     const previous = requestId ? state.orders.get(state.orderRequests.get(requestId) ?? '') : undefined;
     if (previous) return json(200, orderJson(previous, ctx.base()));
     const b = obj(req.body);
-    if (b.intent !== 'CAPTURE' && b.intent !== 'AUTHORIZE') return badRequest('INVALID_PARAMETER_VALUE', 'The value of a field is invalid.', 'intent');
+    if (b.intent !== 'CAPTURE' && b.intent !== 'AUTHORIZE')
+      return badRequest('INVALID_PARAMETER_VALUE', 'The value of a field is invalid.', 'intent');
     const units = Array.isArray(b.purchase_units) ? b.purchase_units : [];
     if (units.length !== 1) return badRequest('MISSING_REQUIRED_PARAMETER', 'A required field / parameter is missing.', 'purchase_units');
     const unit = obj(units[0]);
-    const amount = money(unit.amount, 'purchase_units/@reference_id==\'default\'/amount');
+    const amount = money(unit.amount, "purchase_units/@reference_id=='default'/amount");
     if (isResponse(amount)) return amount;
     const ac = obj(b.application_context);
     const now = state.nowIso();
@@ -123,9 +134,13 @@ export function registerRestRoutes(ctx: RestContext): void {
     if (order.status === 'COMPLETED') {
       // The same PayPal-Request-Id gets the first answer back; anything else is a second capture.
       if (requestId && requestId === order.captureRequestId) return json(201, orderJson(order, ctx.base()));
-      return unprocessable('ORDER_ALREADY_CAPTURED', 'Order already captured.If \'intent=CAPTURE\' only one capture per order is allowed.');
+      return unprocessable('ORDER_ALREADY_CAPTURED', "Order already captured.If 'intent=CAPTURE' only one capture per order is allowed.");
     }
-    if (order.status !== 'APPROVED') return unprocessable('ORDER_NOT_APPROVED', 'Payer has not yet approved the Order for payment. Please redirect the payer to the \'rel\':\'approve\' url returned as part of the HATEOAS links within the Create Order call or provide a valid payment_source in the request.');
+    if (order.status !== 'APPROVED')
+      return unprocessable(
+        'ORDER_NOT_APPROVED',
+        "Payer has not yet approved the Order for payment. Please redirect the payer to the 'rel':'approve' url returned as part of the HATEOAS links within the Create Order call or provide a valid payment_source in the request.",
+      );
     ctx.events.captureOrder(order, requestId);
     return json(201, orderJson(order, ctx.base()));
   });
@@ -144,7 +159,8 @@ export function registerRestRoutes(ctx: RestContext): void {
     if (!planId) return badRequest('MISSING_REQUIRED_PARAMETER', 'A required field / parameter is missing.', 'plan_id');
     const plan = state.plans.get(planId);
     if (!plan) return notFound('plan_id', planId, 'body');
-    if (plan.status !== 'ACTIVE') return unprocessable('PLAN_STATUS_INVALID', 'Invalid plan status for subscription. Plan should be in ACTIVE status.');
+    if (plan.status !== 'ACTIVE')
+      return unprocessable('PLAN_STATUS_INVALID', 'Invalid plan status for subscription. Plan should be in ACTIVE status.');
     const ac = obj(b.application_context);
     const email = str(obj(b.subscriber).email_address);
     const sub = ctx.events.newSubscription(plan, {
@@ -166,8 +182,10 @@ export function registerRestRoutes(ctx: RestContext): void {
     authed('POST', `/v1/billing/subscriptions/:id/${path}`, (req) => {
       const sub = state.subscriptions.get(req.params.id!);
       if (!sub) return notFound('subscription_id', req.params.id!);
-      if (!from.includes(sub.status)) return unprocessable('SUBSCRIPTION_STATUS_INVALID', 'Invalid subscription status for cancel/suspend/activate action.');
-      if (to !== 'ACTIVE' && !str(obj(req.body).reason)) return badRequest('MISSING_REQUIRED_PARAMETER', 'A required field / parameter is missing.', 'reason');
+      if (!from.includes(sub.status))
+        return unprocessable('SUBSCRIPTION_STATUS_INVALID', 'Invalid subscription status for cancel/suspend/activate action.');
+      if (to !== 'ACTIVE' && !str(obj(req.body).reason))
+        return badRequest('MISSING_REQUIRED_PARAMETER', 'A required field / parameter is missing.', 'reason');
       ctx.events.setSubscriptionStatus(sub, to);
       return empty(204);
     });
@@ -190,17 +208,25 @@ export function registerRestRoutes(ctx: RestContext): void {
         payer_email: t.payer.email_address,
         time: t.time,
       }));
-    return json(200, { transactions: rows, total_items: rows.length, total_pages: 1, links: [{ href: `${ctx.base()}${req.path}`, rel: 'SELF', method: 'GET' }] });
+    return json(200, {
+      transactions: rows,
+      total_items: rows.length,
+      total_pages: 1,
+      links: [{ href: `${ctx.base()}${req.path}`, rel: 'SELF', method: 'GET' }],
+    });
   });
 
   authed('GET', '/v1/reporting/transactions', (req) => {
-    if (!settings.reportingPermission) return restError(403, 'NOT_AUTHORIZED', [{ issue: 'PERMISSION_DENIED', description: 'No permission for the requested operation' }]);
+    if (!settings.reportingPermission)
+      return restError(403, 'NOT_AUTHORIZED', [{ issue: 'PERMISSION_DENIED', description: 'No permission for the requested operation' }]);
     const range = dateRange(req, 'start_date', 'end_date');
     if (isResponse(range)) return range;
-    if (range.end - range.start > 31 * 24 * 3600_000) return badRequest('INVALID_DATE_RANGE', 'Date range is greater than 31 days', 'start_date');
+    if (range.end - range.start > 31 * 24 * 3600_000)
+      return badRequest('INVALID_DATE_RANGE', 'Date range is greater than 31 days', 'start_date');
     const pageSize = Number(req.query.get('page_size') ?? 100);
     const page = Number(req.query.get('page') ?? 1);
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) return badRequest('INVALID_PARAMETER_VALUE', 'Page size should be between 1 and 500', 'page_size');
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500)
+      return badRequest('INVALID_PARAMETER_VALUE', 'Page size should be between 1 and 500', 'page_size');
     if (!Number.isInteger(page) || page < 1) return badRequest('INVALID_PARAMETER_VALUE', 'Page should be greater than 0', 'page');
     const fields = new Set((req.query.get('fields') ?? 'transaction_info').split(','));
     const visibleUntil = state.now().getTime() - settings.reportingDelayMs;
@@ -225,8 +251,17 @@ export function registerRestRoutes(ctx: RestContext): void {
 
   authed('POST', '/v1/notifications/verify-webhook-signature', (req) => {
     const b = obj(req.body);
-    for (const field of ['auth_algo', 'cert_url', 'transmission_id', 'transmission_sig', 'transmission_time', 'webhook_id', 'webhook_event']) {
-      if (b[field] === undefined || b[field] === '') return badRequest('MISSING_REQUIRED_PARAMETER', 'A required field / parameter is missing.', field);
+    for (const field of [
+      'auth_algo',
+      'cert_url',
+      'transmission_id',
+      'transmission_sig',
+      'transmission_time',
+      'webhook_id',
+      'webhook_event',
+    ]) {
+      if (b[field] === undefined || b[field] === '')
+        return badRequest('MISSING_REQUIRED_PARAMETER', 'A required field / parameter is missing.', field);
     }
     return json(200, { verification_status: ctx.webhooks.verify(b) });
   });
@@ -237,9 +272,14 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2}
 function dateRange(req: FakeRequest, startName: string, endName: string): { start: number; end: number } | FakeResponse {
   const start = req.query.get(startName);
   const end = req.query.get(endName);
-  if (!start || !end) return badRequest('MISSING_REQUIRED_PARAMETER', 'A required field / parameter is missing.', start ? endName : startName);
-  if (!RFC3339.test(start) || !RFC3339.test(end)) return badRequest('INVALID_PARAMETER_SYNTAX', 'The value of a field does not conform to the expected format.', startName);
-  const range = { start: Date.parse(start.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')), end: Date.parse(end.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) };
+  if (!start || !end)
+    return badRequest('MISSING_REQUIRED_PARAMETER', 'A required field / parameter is missing.', start ? endName : startName);
+  if (!RFC3339.test(start) || !RFC3339.test(end))
+    return badRequest('INVALID_PARAMETER_SYNTAX', 'The value of a field does not conform to the expected format.', startName);
+  const range = {
+    start: Date.parse(start.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')),
+    end: Date.parse(end.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')),
+  };
   if (range.end < range.start) return badRequest('INVALID_DATE_RANGE', 'End date should be greater than start date', endName);
   return range;
 }

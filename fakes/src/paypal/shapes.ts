@@ -30,18 +30,28 @@ export function restError(status: number, name: string, details: ErrorDetail[] =
     message: ERROR_MESSAGES[name] ?? 'An internal server error has occurred.',
     debug_id: debugId(),
     ...(details.length ? { details } : {}),
-    links: [{ href: `https://developer.paypal.com/docs/api/overview/#error-${name.toLowerCase()}`, rel: 'information_link', method: 'GET' }],
+    links: [
+      { href: `https://developer.paypal.com/docs/api/overview/#error-${name.toLowerCase()}`, rel: 'information_link', method: 'GET' },
+    ],
   });
 }
 
-export const oauthError = (status: number, error: string, description: string): FakeResponse => json(status, { error, error_description: description });
+export const oauthError = (status: number, error: string, description: string): FakeResponse =>
+  json(status, { error, error_description: description });
 
 export const notFound = (field: string, value: string, location: 'path' | 'body' = 'path'): FakeResponse =>
   restError(404, 'RESOURCE_NOT_FOUND', [
-    { issue: 'INVALID_RESOURCE_ID', description: 'Specified resource ID does not exist. Please check the resource ID and try again.', field, value, location },
+    {
+      issue: 'INVALID_RESOURCE_ID',
+      description: 'Specified resource ID does not exist. Please check the resource ID and try again.',
+      field,
+      value,
+      location,
+    },
   ]);
 
-export const unprocessable = (issue: string, description: string): FakeResponse => restError(422, 'UNPROCESSABLE_ENTITY', [{ issue, description }]);
+export const unprocessable = (issue: string, description: string): FakeResponse =>
+  restError(422, 'UNPROCESSABLE_ENTITY', [{ issue, description }]);
 
 const link = (href: string, rel: string, method: string) => ({ href, rel, method });
 
@@ -57,7 +67,13 @@ function captureJson(c: FakeCapture, orderId: string, base: string) {
     seller_receivable_breakdown: {
       gross_amount: c.amount,
       paypal_fee: c.fee,
-      net_amount: { currency_code: c.amount.currency_code, value: fromMinor(toMinor(c.amount.value, c.amount.currency_code) - toMinor(c.fee.value, c.fee.currency_code), c.amount.currency_code) },
+      net_amount: {
+        currency_code: c.amount.currency_code,
+        value: fromMinor(
+          toMinor(c.amount.value, c.amount.currency_code) - toMinor(c.fee.value, c.fee.currency_code),
+          c.amount.currency_code,
+        ),
+      },
     },
     supplementary_data: { related_ids: { order_id: orderId } },
     create_time: c.time,
@@ -78,7 +94,12 @@ export function orderJson(o: FakeOrder, base: string) {
   const self = `${base}/v2/checkout/orders/${o.id}`;
   const links =
     o.status === 'CREATED'
-      ? [link(self, 'self', 'GET'), link(`${base}/checkoutnow?token=${o.id}`, 'approve', 'GET'), link(self, 'update', 'PATCH'), link(`${self}/capture`, 'capture', 'POST')]
+      ? [
+          link(self, 'self', 'GET'),
+          link(`${base}/checkoutnow?token=${o.id}`, 'approve', 'GET'),
+          link(self, 'update', 'PATCH'),
+          link(`${self}/capture`, 'capture', 'POST'),
+        ]
       : o.status === 'APPROVED'
         ? [link(self, 'self', 'GET'), link(self, 'update', 'PATCH'), link(`${self}/capture`, 'capture', 'POST')]
         : [link(self, 'self', 'GET')];
@@ -86,7 +107,12 @@ export function orderJson(o: FakeOrder, base: string) {
     id: o.id,
     intent: 'CAPTURE',
     status: o.status,
-    ...(o.payer ? { payer: o.payer, payment_source: { paypal: { email_address: o.payer.email_address, account_id: o.payer.payer_id, name: o.payer.name } } } : {}),
+    ...(o.payer
+      ? {
+          payer: o.payer,
+          payment_source: { paypal: { email_address: o.payer.email_address, account_id: o.payer.payer_id, name: o.payer.name } },
+        }
+      : {}),
     purchase_units: [
       {
         reference_id: o.referenceId ?? 'default',
@@ -107,7 +133,11 @@ export function subscriptionJson(s: FakeSubscription, plan: FakePlan | undefined
   const self = `${base}/v1/billing/subscriptions/${s.id}`;
   const links =
     s.status === 'APPROVAL_PENDING'
-      ? [link(`${base}/webapps/billing/subscriptions?ba_token=${s.baToken}`, 'approve', 'GET'), link(self, 'edit', 'PATCH'), link(self, 'self', 'GET')]
+      ? [
+          link(`${base}/webapps/billing/subscriptions?ba_token=${s.baToken}`, 'approve', 'GET'),
+          link(self, 'edit', 'PATCH'),
+          link(self, 'self', 'GET'),
+        ]
       : [
           link(`${self}/cancel`, 'cancel', 'POST'),
           link(self, 'edit', 'PATCH'),
@@ -130,7 +160,16 @@ export function subscriptionJson(s: FakeSubscription, plan: FakePlan | undefined
       ? {
           billing_info: {
             outstanding_balance: { currency_code: currency, value: fromMinor(0, currency) },
-            cycle_executions: [{ tenure_type: 'REGULAR', sequence: 1, cycles_completed: s.cyclesCompleted, cycles_remaining: 0, current_pricing_scheme_version: 1, total_cycles: 0 }],
+            cycle_executions: [
+              {
+                tenure_type: 'REGULAR',
+                sequence: 1,
+                cycles_completed: s.cyclesCompleted,
+                cycles_remaining: 0,
+                current_pricing_scheme_version: 1,
+                total_cycles: 0,
+              },
+            ],
             ...(s.lastPayment ? { last_payment: s.lastPayment } : {}),
             ...(s.nextBillingTime && (s.status === 'ACTIVE' || s.status === 'SUSPENDED') ? { next_billing_time: s.nextBillingTime } : {}),
             failed_payments_count: s.failedPayments,
@@ -207,7 +246,11 @@ export function reportingDetail(t: FakeTransaction, fields: Set<string>) {
             email_address: t.payer.email_address,
             address_status: 'N',
             payer_status: 'Y',
-            payer_name: { given_name: t.payer.name.given_name, surname: t.payer.name.surname, alternate_full_name: `${t.payer.name.given_name} ${t.payer.name.surname}` },
+            payer_name: {
+              given_name: t.payer.name.given_name,
+              surname: t.payer.name.surname,
+              alternate_full_name: `${t.payer.name.given_name} ${t.payer.name.surname}`,
+            },
             country_code: 'US',
           },
         }

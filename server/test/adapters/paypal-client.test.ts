@@ -78,13 +78,26 @@ describe('PayPal OAuth token', () => {
 describe('PayPal Orders v2', () => {
   it('creates, is approved on the hosted page, and captures once for one request id', async () => {
     const client = h.client();
-    const order = await client.createOrder({ amountMinor: 999, currency: 'USD', returnUrl: RETURN, cancelUrl: CANCEL, customId: 'member-42', invoiceId: 'inv-1', referenceId: 'plan-1' });
+    const order = await client.createOrder({
+      amountMinor: 999,
+      currency: 'USD',
+      returnUrl: RETURN,
+      cancelUrl: CANCEL,
+      customId: 'member-42',
+      invoiceId: 'inv-1',
+      referenceId: 'plan-1',
+    });
     expect(order).toMatchObject({ status: 'CREATED', captures: [] });
     expect(order.approveUrl).toBe(`${h.fake.url}/checkoutnow?token=${order.id}`);
     expect(h.fake.state.orders.get(order.id)!.amount).toEqual({ currency_code: 'USD', value: '9.99' });
 
     const early = await paypalError(client.captureOrder(order.id));
-    expect(early).toMatchObject({ status: 422, paypalName: 'UNPROCESSABLE_ENTITY', issue: 'ORDER_NOT_APPROVED', reason: 'paypal_order_not_approved' });
+    expect(early).toMatchObject({
+      status: 422,
+      paypalName: 'UNPROCESSABLE_ENTITY',
+      issue: 'ORDER_NOT_APPROVED',
+      reason: 'paypal_order_not_approved',
+    });
     expect(early.debugId).toMatch(/^[0-9a-f]+$/);
     expect(early.fix).toMatch(/not approved/);
 
@@ -103,7 +116,12 @@ describe('PayPal Orders v2', () => {
     expect(second.captures[0]!.id).toBe(first.captures[0]!.id);
     expect(third.captures[0]!.id).toBe(first.captures[0]!.id);
     expect(first).toMatchObject({ status: 'COMPLETED', payerEmail: 'payer@example.com' });
-    expect(first.captures[0]).toMatchObject({ status: 'COMPLETED', amount: { minor: 999, currency: 'USD' }, customId: 'member-42', invoiceId: 'inv-1' });
+    expect(first.captures[0]).toMatchObject({
+      status: 'COMPLETED',
+      amount: { minor: 999, currency: 'USD' },
+      customId: 'member-42',
+      invoiceId: 'inv-1',
+    });
     expect(first.captures[0]!.fee!.minor).toBeGreaterThan(0);
     expect(h.fake.state.transactions.filter((t) => t.referenceId === order.id)).toHaveLength(1);
 
@@ -115,7 +133,10 @@ describe('PayPal Orders v2', () => {
     const captured = h.receiver.ofType('PAYMENT.CAPTURE.COMPLETED').filter((d) => d.event.resource.id === first.captures[0]!.id);
     expect(approved).toHaveLength(1);
     expect(captured).toHaveLength(1);
-    expect(captured[0]!.event.resource).toMatchObject({ custom_id: 'member-42', supplementary_data: { related_ids: { order_id: order.id } } });
+    expect(captured[0]!.event.resource).toMatchObject({
+      custom_id: 'member-42',
+      supplementary_data: { related_ids: { order_id: order.id } },
+    });
   });
 
   it('returns the first order when creation is repeated with the same request id', async () => {
@@ -150,12 +171,31 @@ describe('PayPal Orders v2', () => {
     expect(missing).toMatchObject({ status: 404, paypalName: 'RESOURCE_NOT_FOUND', kind: 'not_found' });
     expect(missing.fix).toMatch(/sandbox\/live mismatch/i);
   });
+  it('retries a capture PayPal failed with a 500, safely, because the request id is the same', async () => {
+    const client = h.client();
+    const order = await client.createOrder({ amountMinor: 700, currency: 'USD', returnUrl: RETURN, cancelUrl: CANCEL });
+    await h.approve(order.approveUrl!);
+    h.fake.http.resetCounts();
+    h.fake.http.fail(
+      'POST /v2/checkout/orders/:id/capture',
+      1,
+      500,
+      JSON.stringify({ name: 'INTERNAL_SERVER_ERROR', message: 'An internal server error has occurred.', debug_id: 'f00' }),
+    );
+    const captured = await client.captureOrder(order.id);
+    expect(captured.status).toBe('COMPLETED');
+    expect(h.count('POST /v2/checkout/orders/:id/capture')).toBe(2);
+    expect(h.fake.state.transactions.filter((t) => t.referenceId === order.id)).toHaveLength(1);
+  });
 });
 
 describe('PayPal Subscriptions v1', () => {
   it('explains an unknown plan as a sandbox/live mismatch or a wrong plan id', async () => {
     const client = h.client();
-    for (const attempt of [client.getPlan('P-NOPE'), client.createSubscription({ planId: 'P-NOPE', returnUrl: RETURN, cancelUrl: CANCEL })]) {
+    for (const attempt of [
+      client.getPlan('P-NOPE'),
+      client.createSubscription({ planId: 'P-NOPE', returnUrl: RETURN, cancelUrl: CANCEL }),
+    ]) {
       const error = await paypalError(attempt);
       expect(error).toMatchObject({ status: 404, paypalName: 'RESOURCE_NOT_FOUND', issue: 'INVALID_RESOURCE_ID' });
       expect(error.fix).toMatch(/sandbox\/live mismatch or wrong plan id/i);
@@ -165,14 +205,25 @@ describe('PayPal Subscriptions v1', () => {
 
   it('starts, is approved, renews, lists its payments and is cancelled once', async () => {
     const client = h.client();
-    const created = await client.createSubscription({ planId: 'P-MONTHLY', customId: 'member-7', email: 'sub@example.com', returnUrl: RETURN, cancelUrl: CANCEL });
+    const created = await client.createSubscription({
+      planId: 'P-MONTHLY',
+      customId: 'member-7',
+      email: 'sub@example.com',
+      returnUrl: RETURN,
+      cancelUrl: CANCEL,
+    });
     expect(created).toMatchObject({ status: 'APPROVAL_PENDING', planId: 'P-MONTHLY', customId: 'member-7' });
     expect(created.approveUrl).toMatch(/\/webapps\/billing\/subscriptions\?ba_token=BA-/);
 
     const back = await h.approve(created.approveUrl!);
     expect(back.searchParams.get('subscription_id')).toBe(created.id);
     const active = await client.getSubscription(created.id);
-    expect(active).toMatchObject({ status: 'ACTIVE', subscriberEmail: 'sub@example.com', failedPaymentsCount: 0, lastPayment: { minor: 999, currency: 'USD' } });
+    expect(active).toMatchObject({
+      status: 'ACTIVE',
+      subscriberEmail: 'sub@example.com',
+      failedPaymentsCount: 0,
+      lastPayment: { minor: 999, currency: 'USD' },
+    });
     expect(active.nextBillingTime!.getTime()).toBeGreaterThan(Date.now());
 
     // The next cycle comes round: a second sale.
@@ -202,13 +253,27 @@ describe('PayPal Subscriptions v1', () => {
     const sub = await client.createSubscription({ planId: 'P-YEN', returnUrl: RETURN, cancelUrl: CANCEL });
     await h.approve(sub.approveUrl!);
     expect((await client.getSubscription(sub.id)).lastPayment).toMatchObject({ minor: 1200, currency: 'JPY' });
-    for (let i = 0; i < 3; i++) expect((await fetch(`${h.fake.url}/__control/subscriptions/${sub.id}/fail`, { method: 'POST' })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await fetch(`${h.fake.url}/__control/subscriptions/${sub.id}/fail`, { method: 'POST' })).status).toBe(200);
     expect(await client.getSubscription(sub.id)).toMatchObject({ status: 'SUSPENDED', failedPaymentsCount: 3 });
     await h.fake.webhooks.idle();
     expect(h.receiver.ofType('BILLING.SUBSCRIPTION.PAYMENT.FAILED').filter((d) => d.event.resource.id === sub.id)).toHaveLength(3);
     expect(h.receiver.ofType('BILLING.SUBSCRIPTION.SUSPENDED').filter((d) => d.event.resource.id === sub.id)).toHaveLength(1);
     await client.cancelSubscription(sub.id, 'Payment failed');
     expect((await client.getSubscription(sub.id)).status).toBe('CANCELLED');
+  });
+
+  it('explains a subscription id PayPal does not know', async () => {
+    const client = h.client();
+    for (const attempt of [
+      client.getSubscription('I-NOPE'),
+      client.listSubscriptionTransactions('I-NOPE', new Date(0), new Date()),
+      client.cancelSubscription('I-NOPE', 'x'),
+    ]) {
+      const error = await paypalError(attempt);
+      expect(error).toMatchObject({ status: 404, paypalName: 'RESOURCE_NOT_FOUND', reason: 'paypal_invalid_resource_id' });
+      expect(error.fix).toMatch(/wrong subscription id/);
+    }
   });
 });
 
@@ -222,17 +287,22 @@ describe('PayPal webhook verification', () => {
     delivery = h.receiver.ofType('CHECKOUT.ORDER.APPROVED').find((d) => d.event.resource.id === order.id)!;
   });
 
-  it('verifies a delivery PayPal sent, with this account\'s webhook id', async () => {
+  it("verifies a delivery PayPal sent, with this account's webhook id", async () => {
     const client = h.client();
-    expect(await client.verifyWebhookSignature({ headers: headersOf(delivery), rawBody: delivery.rawBody, webhookId: h.fake.webhookId })).toBe(true);
-    expect(await client.verifyWebhookSignature({ headers: headersOf(delivery), rawBody: delivery.rawBody, webhookId: 'WH-OTHER-ACCOUNT' })).toBe(false);
+    expect(
+      await client.verifyWebhookSignature({ headers: headersOf(delivery), rawBody: delivery.rawBody, webhookId: h.fake.webhookId }),
+    ).toBe(true);
+    expect(
+      await client.verifyWebhookSignature({ headers: headersOf(delivery), rawBody: delivery.rawBody, webhookId: 'WH-OTHER-ACCOUNT' }),
+    ).toBe(false);
   });
 
   it('fails a forged body, a forged signature and a delivery PayPal never sent', async () => {
     const client = h.client();
     const forged = delivery.rawBody.replace('"status":"APPROVED"', '"status":"COMPLETED"');
     expect(forged).not.toBe(delivery.rawBody);
-    const verify = (headers: ReturnType<typeof headersOf>, rawBody: string) => client.verifyWebhookSignature({ headers, rawBody, webhookId: h.fake.webhookId });
+    const verify = (headers: ReturnType<typeof headersOf>, rawBody: string) =>
+      client.verifyWebhookSignature({ headers, rawBody, webhookId: h.fake.webhookId });
     expect(await verify(headersOf(delivery), forged)).toBe(false);
     expect(await verify({ ...headersOf(delivery), transmissionSig: 'Zm9yZ2Vk' }, delivery.rawBody)).toBe(false);
     expect(await verify({ ...headersOf(delivery), transmissionId: '2b4ad0f0-0000-0000-0000-000000000000' }, delivery.rawBody)).toBe(false);
@@ -241,8 +311,16 @@ describe('PayPal webhook verification', () => {
   it('refuses a delivery without its headers or with a body that is not JSON, without asking PayPal', async () => {
     const client = h.client();
     h.fake.http.resetCounts();
-    expect(await client.verifyWebhookSignature({ headers: { ...headersOf(delivery), transmissionSig: undefined }, rawBody: delivery.rawBody, webhookId: h.fake.webhookId })).toBe(false);
-    expect(await client.verifyWebhookSignature({ headers: headersOf(delivery), rawBody: 'not json', webhookId: h.fake.webhookId })).toBe(false);
+    expect(
+      await client.verifyWebhookSignature({
+        headers: { ...headersOf(delivery), transmissionSig: undefined },
+        rawBody: delivery.rawBody,
+        webhookId: h.fake.webhookId,
+      }),
+    ).toBe(false);
+    expect(await client.verifyWebhookSignature({ headers: headersOf(delivery), rawBody: 'not json', webhookId: h.fake.webhookId })).toBe(
+      false,
+    );
     expect(h.count('POST /v1/notifications/verify-webhook-signature')).toBe(0);
   });
 
@@ -250,13 +328,27 @@ describe('PayPal webhook verification', () => {
     const client = h.client();
     const before = h.receiver.received.length;
     const transmissionId = headersOf(delivery).transmissionId!;
-    await fetch(`${h.fake.url}/__control/deliveries/${transmissionId}/replay`, { method: 'POST', body: JSON.stringify({ times: 3 }), headers: { 'content-type': 'application/json' } });
-    await fetch(`${h.fake.url}/__control/deliveries/${transmissionId}/replay`, { method: 'POST', body: JSON.stringify({ corrupt: 'body' }), headers: { 'content-type': 'application/json' } });
-    await fetch(`${h.fake.url}/__control/deliveries/${transmissionId}/replay`, { method: 'POST', body: JSON.stringify({ corrupt: 'signature' }), headers: { 'content-type': 'application/json' } });
+    await fetch(`${h.fake.url}/__control/deliveries/${transmissionId}/replay`, {
+      method: 'POST',
+      body: JSON.stringify({ times: 3 }),
+      headers: { 'content-type': 'application/json' },
+    });
+    await fetch(`${h.fake.url}/__control/deliveries/${transmissionId}/replay`, {
+      method: 'POST',
+      body: JSON.stringify({ corrupt: 'body' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    await fetch(`${h.fake.url}/__control/deliveries/${transmissionId}/replay`, {
+      method: 'POST',
+      body: JSON.stringify({ corrupt: 'signature' }),
+      headers: { 'content-type': 'application/json' },
+    });
     await h.fake.webhooks.idle();
     const copies = h.receiver.received.slice(before);
     expect(copies).toHaveLength(5);
-    const results = await Promise.all(copies.map((d) => client.verifyWebhookSignature({ headers: headersOf(d), rawBody: d.rawBody, webhookId: h.fake.webhookId })));
+    const results = await Promise.all(
+      copies.map((d) => client.verifyWebhookSignature({ headers: headersOf(d), rawBody: d.rawBody, webhookId: h.fake.webhookId })),
+    );
     expect(results.filter(Boolean)).toHaveLength(3);
     expect(new Set(copies.map((d) => d.event.id))).toEqual(new Set([delivery.event.id]));
   });

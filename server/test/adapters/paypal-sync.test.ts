@@ -10,7 +10,8 @@ const NVP = 'POST /nvp';
 const START = new Date('2026-01-01T00:00:00Z');
 const seeded = Array.from({ length: 30 }, (_, i) => ({
   time: new Date(START.getTime() + i * 2.5 * DAY_MS + HOUR_MS).toISOString(),
-  amount: i % 3 === 0 ? { currency_code: 'JPY', value: String(1000 + i) } : { currency_code: 'USD', value: `${i}.${String(i).padStart(2, '0')}` },
+  amount:
+    i % 3 === 0 ? { currency_code: 'JPY', value: String(1000 + i) } : { currency_code: 'USD', value: `${i}.${String(i).padStart(2, '0')}` },
   email: i % 2 === 0 ? 'even@example.com' : 'odd@example.com',
 }));
 
@@ -39,7 +40,13 @@ describe('PayPal Reporting API transaction search', () => {
     expect(rows.map((r) => r.id)).toEqual(ids);
     // 3 windows (31 + 31 + 18 days) of 13, 12 and 5 rows at 4 a page.
     expect(h.count(REPORTING)).toBe(4 + 3 + 2);
-    expect(rows[0]).toMatchObject({ gross: { minor: 1000, currency: 'JPY' }, payerEmail: 'even@example.com', status: 'S', eventCode: 'T0006', referenceType: 'ODR' });
+    expect(rows[0]).toMatchObject({
+      gross: { minor: 1000, currency: 'JPY' },
+      payerEmail: 'even@example.com',
+      status: 'S',
+      eventCode: 'T0006',
+      referenceType: 'ODR',
+    });
     expect(rows[1]).toMatchObject({ gross: { minor: 101, currency: 'USD' }, payerEmail: 'odd@example.com' });
     expect(rows[0]!.time.toISOString()).toBe(seeded[0]!.time);
     expect(rows.every((r) => r.fee && r.fee.minor > 0)).toBe(true);
@@ -48,7 +55,9 @@ describe('PayPal Reporting API transaction search', () => {
   it('does not see what PayPal has not reported yet', async () => {
     const client = h.client();
     const now = h.fake.state.now();
-    const [recent] = h.fake.seedTransactions([{ time: new Date(now.getTime() - HOUR_MS).toISOString(), amount: { currency_code: 'USD', value: '5.00' } }]);
+    const [recent] = h.fake.seedTransactions([
+      { time: new Date(now.getTime() - HOUR_MS).toISOString(), amount: { currency_code: 'USD', value: '5.00' } },
+    ]);
     h.fake.settings.reportingDelayMs = 3 * HOUR_MS;
     try {
       const search = () => client.searchTransactions({ from: new Date(now.getTime() - DAY_MS), to: now });
@@ -80,7 +89,12 @@ describe('PayPal NVP TransactionSearch', () => {
       const rows = await h.nvp().transactionSearch({ from: START, to: new Date(START.getTime() + 80 * DAY_MS) });
       expect(rows.map((r) => r.id)).toEqual(ids);
       expect(h.count(NVP)).toBeGreaterThan(4);
-      expect(rows[0]).toMatchObject({ gross: { minor: 1000, currency: 'JPY' }, payerEmail: 'even@example.com', status: 'Completed', eventCode: 'Payment' });
+      expect(rows[0]).toMatchObject({
+        gross: { minor: 1000, currency: 'JPY' },
+        payerEmail: 'even@example.com',
+        status: 'Completed',
+        eventCode: 'Payment',
+      });
       expect(rows[1]).toMatchObject({ gross: { minor: 101, currency: 'USD' } });
       expect(rows[1]!.fee!.minor).toBeGreaterThan(0);
     } finally {
@@ -97,19 +111,29 @@ describe('PayPal NVP TransactionSearch', () => {
 
   it('filters by payer email and by subscription profile', async () => {
     const client = h.client();
-    const sub = await client.createSubscription({ planId: 'P-MONTHLY', returnUrl: 'https://u.example/r', cancelUrl: 'https://u.example/c' });
+    const sub = await client.createSubscription({
+      planId: 'P-MONTHLY',
+      returnUrl: 'https://u.example/r',
+      cancelUrl: 'https://u.example/c',
+    });
     await h.approve(sub.approveUrl!, 'pay', 'profile@example.com');
     const now = h.fake.state.now();
     const range = { from: new Date(now.getTime() - HOUR_MS), to: new Date(now.getTime() + HOUR_MS) };
     const byProfile = await h.nvp().transactionSearch({ ...range, profileId: sub.id });
     expect(byProfile).toHaveLength(1);
-    expect(byProfile[0]).toMatchObject({ payerEmail: 'profile@example.com', eventCode: 'Recurring Payment', gross: { minor: 999, currency: 'USD' } });
+    expect(byProfile[0]).toMatchObject({
+      payerEmail: 'profile@example.com',
+      eventCode: 'Recurring Payment',
+      gross: { minor: 999, currency: 'USD' },
+    });
     const odd = await h.nvp().transactionSearch({ from: START, to: new Date(START.getTime() + 80 * DAY_MS), email: 'odd@example.com' });
     expect(odd).toHaveLength(15);
   });
 
   it('refuses wrong API credentials with the NVP error and a fix', async () => {
-    const error = await paypalError(h.nvp({ signature: 'wrong' }).transactionSearch({ from: START, to: new Date(START.getTime() + DAY_MS) }));
+    const error = await paypalError(
+      h.nvp({ signature: 'wrong' }).transactionSearch({ from: START, to: new Date(START.getTime() + DAY_MS) }),
+    );
     expect(error).toMatchObject({ kind: 'unauthorized', paypalName: '10002', reason: 'paypal_nvp_10002' });
     expect(error.fix).toMatch(/API username, password or signature/);
   });
@@ -119,7 +143,9 @@ describe('PayPal NVP TransactionSearch', () => {
     h.fake.seedTransactions(Array.from({ length: 3 }, () => ({ time: at, amount: { currency_code: 'USD', value: '1.00' } })));
     h.fake.settings.nvpMaxRows = 2;
     try {
-      const error = await paypalError(h.nvp().transactionSearch({ from: new Date('2026-05-31T00:00:00Z'), to: new Date('2026-06-02T00:00:00Z') }));
+      const error = await paypalError(
+        h.nvp().transactionSearch({ from: new Date('2026-05-31T00:00:00Z'), to: new Date('2026-06-02T00:00:00Z') }),
+      );
       expect(error).toMatchObject({ paypalName: '11002' });
     } finally {
       h.fake.settings.nvpMaxRows = 100;

@@ -46,13 +46,20 @@ describe('PayPal wire helpers', () => {
       message: 'Client Authentication failed',
       details: [],
     });
-    const cut = '{"name":"UNPROCESSABLE_ENTITY","details":[{"issue":"ORDER_NOT_APPROVED","description":"Payer has not yet approved"}],"message":"The requested action could not be performed","debug_id":"abc123","links":[{"href":"https://developer.pay';
-    expect(parsePayPalErrorBody(cut)).toMatchObject({ name: 'UNPROCESSABLE_ENTITY', debugId: 'abc123', details: [{ issue: 'ORDER_NOT_APPROVED' }] });
+    const cut =
+      '{"name":"UNPROCESSABLE_ENTITY","details":[{"issue":"ORDER_NOT_APPROVED","description":"Payer has not yet approved"}],"message":"The requested action could not be performed","debug_id":"abc123","links":[{"href":"https://developer.pay';
+    expect(parsePayPalErrorBody(cut)).toMatchObject({
+      name: 'UNPROCESSABLE_ENTITY',
+      debugId: 'abc123',
+      details: [{ issue: 'ORDER_NOT_APPROVED' }],
+    });
     expect(parsePayPalErrorBody('<html>Bad gateway</html>')).toEqual({ details: [] });
   });
 
   it('decodes NVP answers and their indexed rows', () => {
-    const fields = decodeNvp('ACK=SuccessWithWarning&L_ERRORCODE0=11002&L_TRANSACTIONID0=A1&L_AMT0=9%2e99&L_NAME0=Jane%20Doe&L_TRANSACTIONID1=B2&L_AMT1=-1.00\n');
+    const fields = decodeNvp(
+      'ACK=SuccessWithWarning&L_ERRORCODE0=11002&L_TRANSACTIONID0=A1&L_AMT0=9%2e99&L_NAME0=Jane%20Doe&L_TRANSACTIONID1=B2&L_AMT1=-1.00\n',
+    );
     expect(fields.ACK).toBe('SuccessWithWarning');
     expect(nvpRows(fields, ['TRANSACTIONID', 'AMT', 'NAME'])).toEqual([
       { TRANSACTIONID: 'A1', AMT: '9.99', NAME: 'Jane Doe' },

@@ -74,13 +74,28 @@ export async function startPayPalHarness(): Promise<PayPalHarness> {
     fake,
     receiver,
     client(overrides = {}) {
-      const client = new PayPalClient({ mode: 'sandbox', clientId: fake.clientId, clientSecret: fake.clientSecret, apiUrl: fake.url, timeoutMs: 5000, ...overrides });
+      const client = new PayPalClient({
+        mode: 'sandbox',
+        clientId: fake.clientId,
+        clientSecret: fake.clientSecret,
+        apiUrl: fake.url,
+        timeoutMs: 5000,
+        ...overrides,
+      });
       made.push(client);
       return client;
     },
     nvp(overrides = {}) {
       const { user, password, signature } = fake.state.nvp;
-      const client = new PayPalNvpClient({ mode: 'sandbox', username: user, password, signature, nvpUrl: fake.nvpUrl, timeoutMs: 5000, ...overrides });
+      const client = new PayPalNvpClient({
+        mode: 'sandbox',
+        username: user,
+        password,
+        signature,
+        nvpUrl: fake.nvpUrl,
+        timeoutMs: 5000,
+        ...overrides,
+      });
       made.push(client);
       return client;
     },
@@ -90,7 +105,9 @@ export async function startPayPalHarness(): Promise<PayPalHarness> {
       const html = await (await fetch(page)).text();
       expect(html).toContain('>Pay</button>');
       expect(html).toContain('>Cancel</button>');
-      const hidden = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]));
+      const hidden = Object.fromEntries(
+        [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]),
+      );
       // As a browser would: the prefilled email unless the buyer types another.
       const prefilled = /<input name="email" type="email" value="([^"]*)">/.exec(html)?.[1] ?? '';
       const form = new URLSearchParams({ ...hidden, choice, email: email ?? prefilled });

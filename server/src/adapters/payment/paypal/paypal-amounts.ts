@@ -35,7 +35,8 @@ export function fromPayPalValue(value: string, currency: string): number {
   if (!match) throw new PayPalAmountError(`not a PayPal amount: "${value}"`);
   const [, sign, whole, rawFraction = ''] = match;
   const fraction = rawFraction.replace(/0+$/, '');
-  if (fraction.length > exponent) throw new PayPalAmountError(`"${value}" has more decimals than ${currency.toUpperCase()} allows (${exponent})`);
+  if (fraction.length > exponent)
+    throw new PayPalAmountError(`"${value}" has more decimals than ${currency.toUpperCase()} allows (${exponent})`);
   const minor = Number(whole) * 10 ** exponent + Number(fraction.padEnd(exponent, '0') || '0');
   if (!Number.isSafeInteger(minor)) throw new PayPalAmountError(`amount out of range: "${value}"`);
   return sign === '-' && minor !== 0 ? -minor : minor;

@@ -163,13 +163,19 @@ export class PayPalClient {
 
   // Orders v2 get: GET /v2/checkout/orders/{id}.
   async getOrder(orderId: string): Promise<PayPalOrder> {
-    const res = await this.call('order', `reading order ${orderId}`, { method: 'GET', path: `/v2/checkout/orders/${encodeURIComponent(orderId)}` });
+    const res = await this.call('order', `reading order ${orderId}`, {
+      method: 'GET',
+      path: `/v2/checkout/orders/${encodeURIComponent(orderId)}`,
+    });
     return orderOf(res.json<OrderWire>());
   }
 
   // Subscriptions v1 plan: GET /v1/billing/plans/{id} — the plan check behind checkout diagnostics.
   async getPlan(planId: string): Promise<PayPalPlan> {
-    const res = await this.call('plan', `reading plan ${planId}`, { method: 'GET', path: `/v1/billing/plans/${encodeURIComponent(planId)}` });
+    const res = await this.call('plan', `reading plan ${planId}`, {
+      method: 'GET',
+      path: `/v1/billing/plans/${encodeURIComponent(planId)}`,
+    });
     return planOf(res.json<PlanWire>());
   }
 
@@ -202,7 +208,10 @@ export class PayPalClient {
 
   // Subscriptions v1 get: GET /v1/billing/subscriptions/{id}.
   async getSubscription(id: string): Promise<PayPalSubscription> {
-    const res = await this.call('subscription', `reading subscription ${id}`, { method: 'GET', path: `/v1/billing/subscriptions/${encodeURIComponent(id)}` });
+    const res = await this.call('subscription', `reading subscription ${id}`, {
+      method: 'GET',
+      path: `/v1/billing/subscriptions/${encodeURIComponent(id)}`,
+    });
     return subscriptionOf(res.json<SubscriptionWire>());
   }
 

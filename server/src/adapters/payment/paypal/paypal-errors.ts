@@ -74,19 +74,29 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 const MODE_HINT = 'Sandbox credentials work only against the sandbox and live credentials only live.';
 
 /** The fix shown next to an error, by PayPal name/issue and by what the call was about. */
-function fixFor(name: string | undefined, issue: string | undefined, resource: PayPalResource, status: number | undefined): string | undefined {
-  if (name === 'invalid_client') return `Wrong client id or secret for this mode: copy both again from developer.paypal.com → Apps & Credentials. ${MODE_HINT}`;
-  if (name === 'invalid_token' || name === 'AUTHENTICATION_FAILURE') return `PayPal refused the access token; test the credentials again. ${MODE_HINT}`;
+function fixFor(
+  name: string | undefined,
+  issue: string | undefined,
+  resource: PayPalResource,
+  status: number | undefined,
+): string | undefined {
+  if (name === 'invalid_client')
+    return `Wrong client id or secret for this mode: copy both again from developer.paypal.com → Apps & Credentials. ${MODE_HINT}`;
+  if (name === 'invalid_token' || name === 'AUTHENTICATION_FAILURE')
+    return `PayPal refused the access token; test the credentials again. ${MODE_HINT}`;
   if (name === 'NOT_AUTHORIZED' || status === 403) {
     return resource === 'reporting'
       ? 'The PayPal REST app lacks the "Transaction search" permission: enable it on the app in developer.paypal.com (it can take a few hours to apply).'
       : 'The PayPal REST app is not allowed to do this: check the features enabled on the app in developer.paypal.com.';
   }
   if (name === 'RESOURCE_NOT_FOUND' || issue === 'INVALID_RESOURCE_ID') {
-    if (resource === 'plan') return 'Sandbox/live mismatch or wrong plan id: the PayPal plan id must exist in the same mode (sandbox or live) and account as these credentials.';
-    if (resource === 'subscription') return 'Sandbox/live mismatch or wrong subscription id: the subscription does not exist in this PayPal account and mode.';
+    if (resource === 'plan')
+      return 'Sandbox/live mismatch or wrong plan id: the PayPal plan id must exist in the same mode (sandbox or live) and account as these credentials.';
+    if (resource === 'subscription')
+      return 'Sandbox/live mismatch or wrong subscription id: the subscription does not exist in this PayPal account and mode.';
     if (resource === 'order') return 'Sandbox/live mismatch or wrong order id: the order does not exist in this PayPal account and mode.';
-    if (resource === 'webhook') return 'The webhook id is not one of this PayPal app\'s webhooks: copy it from developer.paypal.com → Apps & Credentials → Webhooks.';
+    if (resource === 'webhook')
+      return "The webhook id is not one of this PayPal app's webhooks: copy it from developer.paypal.com → Apps & Credentials → Webhooks.";
   }
   switch (issue) {
     case 'ORDER_NOT_APPROVED':
@@ -97,7 +107,7 @@ function fixFor(name: string | undefined, issue: string | undefined, resource: P
       return 'The subscription is not ACTIVE or SUSPENDED (it was already cancelled or expired), so there is nothing to change.';
     case 'DECIMAL_PRECISION':
     case 'CURRENCY_NOT_SUPPORTED':
-      return 'PayPal does not accept this amount or currency for the account: check the plan\'s price and currency.';
+      return "PayPal does not accept this amount or currency for the account: check the plan's price and currency.";
     case 'INVALID_DATE_RANGE':
       return 'PayPal searches at most 31 days at a time; Usher splits longer ranges, so this points to a clock problem.';
     default:
@@ -124,7 +134,12 @@ export function explainPayPalError(error: unknown, resource: PayPalResource, wha
 }
 
 /** An NVP `ACK=Failure` (or an unexpected warning) as a PayPalError. */
-export function nvpError(code: string | undefined, short: string | undefined, long: string | undefined, correlationId: string | undefined): PayPalError {
+export function nvpError(
+  code: string | undefined,
+  short: string | undefined,
+  long: string | undefined,
+  correlationId: string | undefined,
+): PayPalError {
   // 10002 is PayPal's "Security header is not valid" (bad credentials); 10001 an internal error worth a retry.
   const credentials = code === '10002';
   const fix = credentials

@@ -57,7 +57,19 @@ export function nvpRows(fields: Record<string, string>, names: readonly string[]
   }
 }
 
-const ROW_FIELDS = ['TIMESTAMP', 'TIMEZONE', 'TYPE', 'EMAIL', 'NAME', 'TRANSACTIONID', 'STATUS', 'AMT', 'CURRENCYCODE', 'FEEAMT', 'NETAMT'] as const;
+const ROW_FIELDS = [
+  'TIMESTAMP',
+  'TIMEZONE',
+  'TYPE',
+  'EMAIL',
+  'NAME',
+  'TRANSACTIONID',
+  'STATUS',
+  'AMT',
+  'CURRENCYCODE',
+  'FEEAMT',
+  'NETAMT',
+] as const;
 const ERROR_FIELDS = ['ERRORCODE', 'SHORTMESSAGE', 'LONGMESSAGE', 'SEVERITYCODE'] as const;
 
 /**
@@ -103,7 +115,12 @@ export class PayPalNvpClient {
     if (ack === 'SuccessWithWarning' && errors.some((e) => e.ERRORCODE === TRUNCATED)) {
       const minSplit = this.options.minSplitMs ?? 1000;
       if (toMs - fromMs <= minSplit) {
-        throw nvpError(TRUNCATED, 'Search warning', `More than 100 transactions between ${iso(fromMs)} and ${iso(toMs)}; the range cannot be narrowed further.`, fields.CORRELATIONID);
+        throw nvpError(
+          TRUNCATED,
+          'Search warning',
+          `More than 100 transactions between ${iso(fromMs)} and ${iso(toMs)}; the range cannot be narrowed further.`,
+          fields.CORRELATIONID,
+        );
       }
       const mid = fromMs + Math.floor((toMs - fromMs) / 2);
       await this.searchRange(input, fromMs, mid, seen);

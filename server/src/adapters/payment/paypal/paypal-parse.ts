@@ -21,7 +21,12 @@ import type {
 
 /** An answer Usher cannot read is a failed call, never a zero amount or an empty list. */
 export function badShape(what: string): IntegrationError {
-  return new IntegrationError(PAYPAL_SERVICE, 'invalid_response', `PayPal answered ${what} in a shape Usher does not understand; Usher changed nothing.`, true);
+  return new IntegrationError(
+    PAYPAL_SERVICE,
+    'invalid_response',
+    `PayPal answered ${what} in a shape Usher does not understand; Usher changed nothing.`,
+    true,
+  );
 }
 
 export function amountOf(money: PayPalMoneyWire | undefined, what: string): Amount {

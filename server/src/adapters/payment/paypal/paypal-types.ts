@@ -96,7 +96,11 @@ export interface ReportingDetailWire {
     invoice_id?: string;
     custom_field?: string;
   };
-  payer_info?: { account_id?: string; email_address?: string; payer_name?: { given_name?: string; surname?: string; alternate_full_name?: string } };
+  payer_info?: {
+    account_id?: string;
+    email_address?: string;
+    payer_name?: { given_name?: string; surname?: string; alternate_full_name?: string };
+  };
 }
 
 export interface ReportingPageWire {
