@@ -20,3 +20,8 @@ export type {
   StartPlaybackInput as MediaBrowserPlaybackInput,
 } from './mediabrowser/types.js';
 export * from './plex/index.js';
+export { PayPalFake, startPayPalFake, type PayPalFakeOptions } from './paypal/paypal-fake.js';
+export type { PayPalFakeSettings } from './paypal/routes-rest.js';
+export type { SeedTransaction as PayPalSeedTransaction } from './paypal/control.js';
+export type { FakeOrder as PayPalFakeOrder, FakePlan as PayPalFakePlan, FakeSubscription as PayPalFakeSubscription, FakeTransaction as PayPalFakeTransaction } from './paypal/state.js';
+export type { Delivery as PayPalDelivery, Corruption as PayPalCorruption } from './paypal/webhooks.js';

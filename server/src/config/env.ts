@@ -30,6 +30,9 @@ const envSchema = z.object({
   PLEX_TV_URL: z.url().default('https://plex.tv'),
   PLEX_CLIENTS_URL: z.url().default('https://clients.plex.tv'),
   PLEX_APP_URL: z.url().default('https://app.plex.tv'),
+  // Unset means PayPal's own host for each account's mode (live or sandbox); set, every account uses it.
+  PAYPAL_API_URL: z.url().optional(),
+  PAYPAL_NVP_URL: z.url().optional(),
   USHER_DISABLE_JOBS: z
     .enum(['0', '1', 'true', 'false'])
     .optional()

@@ -36,6 +36,8 @@ export interface HttpRequest {
   query?: Record<string, string | number | boolean | undefined | null>;
   headers?: Record<string, string>;
   json?: unknown;
+  /** A JSON body already serialized, sent byte for byte (e.g. a received webhook spliced into a verify call). */
+  rawJson?: string;
   form?: Record<string, string>;
   /** POSTs are retried only when the caller says the call is safe to repeat. */
   idempotent?: boolean;
@@ -125,6 +127,9 @@ export class HttpClient {
     if (req.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.json);
+    } else if (req.rawJson !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = req.rawJson;
     } else if (req.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(req.form).toString();
