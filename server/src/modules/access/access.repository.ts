@@ -77,12 +77,7 @@ export class AccessRepository {
 
   /** The live subs of a master: a change to the master's payments changes their access too. */
   async subsOf(memberId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('members')
-      .select('id')
-      .where('master_member_id', '=', memberId)
-      .where('deleted_at', 'is', null)
-      .execute();
+    const rows = await this.db.selectFrom('members').select('id').where('master_member_id', '=', memberId).where('deleted_at', 'is', null).execute();
     return rows.map((r) => r.id);
   }
 
@@ -160,18 +155,8 @@ export class AccessRepository {
 
   async libraries(serverIds: readonly string[]): Promise<LibraryRow[]> {
     if (serverIds.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('libraries')
-      .select(['server_id', 'remote_id', 'group_id', 'title', 'removed_at'])
-      .where('server_id', 'in', [...serverIds])
-      .execute();
-    return rows.map((r) => ({
-      serverId: r.server_id,
-      remoteId: r.remote_id,
-      groupId: r.group_id,
-      title: r.title,
-      removed: r.removed_at !== null,
-    }));
+    const rows = await this.db.selectFrom('libraries').select(['server_id', 'remote_id', 'group_id', 'title', 'removed_at']).where('server_id', 'in', [...serverIds]).execute();
+    return rows.map((r) => ({ serverId: r.server_id, remoteId: r.remote_id, groupId: r.group_id, title: r.title, removed: r.removed_at !== null }));
   }
 
   /** Live members with any payment on the plan (their access may follow it). */
@@ -191,12 +176,7 @@ export class AccessRepository {
    * Records what an applied grant or revoke left on the server, so the next pass (before the next
    * sync) compares against it instead of the stale picture.
    */
-  async recordAccess(
-    serverId: string,
-    remoteId: string,
-    access: { libraries: string[]; allowDownloads: boolean },
-    now: string,
-  ): Promise<void> {
+  async recordAccess(serverId: string, remoteId: string, access: { libraries: string[]; allowDownloads: boolean }, now: string): Promise<void> {
     await this.db
       .updateTable('member_accounts')
       .set({ libraries: JSON.stringify(access.libraries), allow_downloads: access.allowDownloads, updated_at: now })
