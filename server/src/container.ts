@@ -53,6 +53,10 @@ import { PaymentsService } from './modules/payments/payments.service.js';
 import { OnboardingService } from './modules/onboarding/onboarding.service.js';
 import { AccessRepository } from './modules/access/access.repository.js';
 import { AccessService } from './modules/access/access.service.js';
+import { PlacementRepository } from './modules/access/placement.repository.js';
+import { PlacementService } from './modules/access/placement.service.js';
+import { InviteRepository } from './modules/members/invite.repository.js';
+import { InviteService } from './modules/members/invite.service.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -148,7 +152,9 @@ export function createContainer(options: ContainerOptions) {
   const servers = new ServersService(serversRepo, connector, plexAccounts, secrets, audit, clock, syncAdded);
   const onboarding = new OnboardingService(settings, serversRepo, plexAccountsRepo, librariesRepo, plansRepo, audit, clock);
   const operations = new OperationsService(new OperationsRepository(db), serversRepo, connector, syncGuard, alerts, audit, clock, log, { instanceId: jobs.instanceId });
-  const access = new AccessService(new AccessRepository(db), paymentsRepo, plansRepo, serversRepo, settings, operations, sync, clock, log);
+  const placement = new PlacementService(new PlacementRepository(db), alerts, notifications, clock, log);
+  const access = new AccessService(new AccessRepository(db), paymentsRepo, plansRepo, serversRepo, settings, operations, sync, placement, clock, log);
+  const invites = new InviteService(new InviteRepository(db), plansRepo, serversRepo, payments, placement, members, settings, audit, clock, accessHooks.memberChanged);
 
   // Registered here so every instance lists the same jobs; they only run once startUsher starts them.
   registerUsherJobs({ jobs, notifications, authCleanup: new AuthCleanupService(authRepo, clock), sync, plexAccounts, settings, operations, access });
@@ -183,6 +189,8 @@ export function createContainer(options: ContainerOptions) {
     onboarding,
     operations,
     access,
+    placement,
+    invites,
   };
 }
 

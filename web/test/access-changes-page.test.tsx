@@ -34,7 +34,7 @@ describe('Access changes page', () => {
     vi.spyOn(api, 'GET').mockImplementation(((path: string) => {
       if (path === '/api/auth/session') return ok({ login: { role: { permissions: ['servers.read', 'servers.write', 'settings.write'] } } });
       if (path === '/api/admin/access/dry-run') {
-        return ok({ syncSharedLibraries: writes, computedAt: '2026-03-01T12:00:00.000Z', members: 3, changes: [change], skipped: [], unconfiguredServers: [], enqueued: 0 });
+        return ok({ syncSharedLibraries: writes, computedAt: '2026-03-01T12:00:00.000Z', members: 3, changes: [change], skipped: [], unconfiguredServers: [], enqueued: 0, placements: [], unplaced: [] });
       }
       return ok({ items: [] });
     }) as never);

@@ -143,6 +143,20 @@ export interface MemberServerHistoryTable {
   removed_at: string;
 }
 
+/** Where a member without an account was placed, or why they could not be (migration 0013). */
+export interface MemberPlacementsTable {
+  member_id: string;
+  server_id: string | null;
+  /** 'manual' (the admin chose the server) or a placement rule of domain/placement.ts. */
+  rule: string | null;
+  preferred_location_id: string | null;
+  /** Why no server could take the member; null once placed. */
+  error: string | null;
+  /** Where to email how to accept once the account exists; null when nobody is to be told (or was told). */
+  invite_email: Generated<string | null>;
+  decided_at: string;
+}
+
 export interface MediaTables {
   plex_accounts: PlexAccountsTable;
   server_locations: ServerLocationsTable;
@@ -154,4 +168,5 @@ export interface MediaTables {
   sync_held_removals: SyncHeldRemovalsTable;
   sync_expected_removals: SyncExpectedRemovalsTable;
   member_server_history: MemberServerHistoryTable;
+  member_placements: MemberPlacementsTable;
 }

@@ -7748,6 +7748,123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/members/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invite a member (reference §6.6): creates the member and a manual payment, places them and shares or provisions on that server */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email?: (string | "") | null;
+                        username?: string | null;
+                        planId: string;
+                        /** @description null or absent: automatic placement */
+                        serverId?: string | null;
+                        /** @description Preferred server location for automatic placement */
+                        locationId?: string | null;
+                        paypalEmail?: (string | "") | null;
+                        transactionId?: string | null;
+                        sequenceNumber?: number;
+                        subscriptionId?: string | null;
+                        amountMinor?: number;
+                        /** @description The paid period: from/to, or a number of plan periods from now; default one period */
+                        period?: {
+                            /** Format: date-time */
+                            from: string;
+                            /** Format: date-time */
+                            to: string;
+                        } | {
+                            periods: number;
+                        };
+                        sendNotification?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InviteResult"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/plans": {
         parameters: {
             query?: never;
@@ -9246,6 +9363,18 @@ export interface components {
                 serverName: string;
             }[];
             enqueued: number;
+            placements: {
+                memberId: string;
+                memberLabel: string;
+                serverId: string;
+                serverName: string;
+                rule: string;
+            }[];
+            unplaced: {
+                memberId: string;
+                memberLabel: string;
+                message: string;
+            }[];
         };
         AlertInput: {
             id: string;
@@ -9442,6 +9571,16 @@ export interface components {
             email: string | null;
             username: string | null;
             displayName: string | null;
+        };
+        InviteResultInput: {
+            memberId: string;
+            paymentId: string;
+            serverId: string;
+            serverName: string;
+            placementRule: string;
+            /** @enum {string} */
+            notification: "after_provision" | "none";
+            member: components["schemas"]["MemberDetailInput"];
         };
         PaymentInput: {
             id: string;
@@ -9710,6 +9849,18 @@ export interface components {
                 serverName: string;
             }[];
             enqueued: number;
+            placements: {
+                memberId: string;
+                memberLabel: string;
+                serverId: string;
+                serverName: string;
+                rule: string;
+            }[];
+            unplaced: {
+                memberId: string;
+                memberLabel: string;
+                message: string;
+            }[];
         };
         Alert: {
             id: string;
@@ -9906,6 +10057,16 @@ export interface components {
             email: string | null;
             username: string | null;
             displayName: string | null;
+        };
+        InviteResult: {
+            memberId: string;
+            paymentId: string;
+            serverId: string;
+            serverName: string;
+            placementRule: string;
+            /** @enum {string} */
+            notification: "after_provision" | "none";
+            member: components["schemas"]["MemberDetail"];
         };
         Payment: {
             id: string;

@@ -32,16 +32,40 @@ const passSchema = z
     computedAt: z.string(),
     members: z.number().int(),
     changes: z.array(changeSchema),
-    skipped: z.array(z.object({ serverId: z.string(), serverName: z.string(), memberId: z.string(), memberLabel: z.string(), reason: z.enum(['protected_account', 'no_libraries']) })),
+    skipped: z.array(
+      z.object({
+        serverId: z.string(),
+        serverName: z.string(),
+        memberId: z.string(),
+        memberLabel: z.string(),
+        reason: z.enum(['protected_account', 'no_libraries']),
+      }),
+    ),
     unconfiguredServers: z.array(z.object({ serverId: z.string(), serverName: z.string() })),
     enqueued: z.number().int(),
+    /** Members without an account and the server placement chose for them; their provision is among the changes. */
+    placements: z.array(
+      z.object({ memberId: z.string(), memberLabel: z.string(), serverId: z.string(), serverName: z.string(), rule: z.string() }),
+    ),
+    /** Active members no server can take: nothing is done for them until one can. */
+    unplaced: z.array(z.object({ memberId: z.string(), memberLabel: z.string(), message: z.string() })),
   })
   .meta({ id: 'AccessPass' });
 
 const errors = { 401: errorBodySchema, 403: errorBodySchema };
 
 function view(pass: AccessPassResult): z.infer<typeof passSchema> {
-  return { syncSharedLibraries: pass.syncSharedLibraries, computedAt: pass.computedAt, members: pass.members, changes: pass.changes, skipped: pass.skipped, unconfiguredServers: pass.unconfiguredServers, enqueued: pass.enqueued };
+  return {
+    syncSharedLibraries: pass.syncSharedLibraries,
+    computedAt: pass.computedAt,
+    members: pass.members,
+    changes: pass.changes,
+    skipped: pass.skipped,
+    unconfiguredServers: pass.unconfiguredServers,
+    enqueued: pass.enqueued,
+    placements: pass.placements,
+    unplaced: pass.unplaced,
+  };
 }
 
 export function accessRoutes(container: Container): RouteModule {
@@ -73,7 +97,11 @@ export function accessRoutes(container: Container): RouteModule {
       },
       async (request) => {
         const pass = await access.reconcileAll();
-        await audit.record(actor(request), 'access.sync_now', undefined, { changes: pass.changes.length, enqueued: pass.enqueued, writes: pass.syncSharedLibraries });
+        await audit.record(actor(request), 'access.sync_now', undefined, {
+          changes: pass.changes.length,
+          enqueued: pass.enqueued,
+          writes: pass.syncSharedLibraries,
+        });
         return view(pass);
       },
     );

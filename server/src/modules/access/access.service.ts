@@ -2,7 +2,14 @@ import type { Logger } from 'pino';
 import { accessPhase, type AccessPhase, type ExpiryPolicy } from '../../domain/access-phase.js';
 import { desiredAccess, type AccessPlan } from '../../domain/desired-access.js';
 import { coveringPayment, type PaymentPeriod } from '../../domain/member-status.js';
-import { reconcile, type ActualAccount, type DesiredEntry, type Operation, type ReconcilePlan, type SkipReason } from '../../domain/reconcile.js';
+import {
+  reconcile,
+  type ActualAccount,
+  type DesiredEntry,
+  type Operation,
+  type ReconcilePlan,
+  type SkipReason,
+} from '../../domain/reconcile.js';
 import type { Clock } from '../../platform/clock.js';
 import type { AppliedOperation, OperationsService } from '../operations/operations.service.js';
 import { PRIVATE_GROUP_ID } from '../libraries/libraries.repository.js';
@@ -12,6 +19,7 @@ import type { ServerRecord, ServersRepository } from '../servers/servers.reposit
 import type { SettingsService } from '../settings/settings.service.js';
 import type { SyncService } from '../sync/sync.service.js';
 import type { AccessRepository, LibraryRow, LinkedAccount } from './access.repository.js';
+import type { PlacementFailure, PlacementService, PlannedPlacement } from './placement.service.js';
 
 /** One change a pass makes (or would make), in words the dry-run page shows. */
 export interface AccessChange {
@@ -54,18 +62,33 @@ export interface AccessPassResult {
   unconfiguredServers: { serverId: string; serverName: string }[];
   /** Operations newly queued by this pass (0 when writes are off, or all were already queued). */
   enqueued: number;
+  /** Active members without an account and the server placement chose for them (reference §6.14). */
+  placements: PlannedPlacement[];
+  /** Active members without an account that no server can take: nothing is queued for them. */
+  unplaced: PlacementFailure[];
 }
 
 /** Immediate passes for one member wait this long, so a burst of edits makes one pass. */
 const MEMBER_DEBOUNCE_MS = 250;
 
-const periodsOf = (payments: readonly PaymentRecord[]): PaymentPeriod[] => payments.map((p) => ({ id: p.id, from: new Date(p.from), to: new Date(p.to) }));
+const periodsOf = (payments: readonly PaymentRecord[]): PaymentPeriod[] =>
+  payments.map((p) => ({ id: p.id, from: new Date(p.from), to: new Date(p.to) }));
 
 function toAccessPlan(plan: PlanRecord): AccessPlan {
-  return { libraryGroupIds: plan.libraryGroupIds, allowDownloads: plan.allowDownloads, allowTranscoding: plan.allowTranscoding, maxStreams: plan.maxStreams ?? 0 };
+  return {
+    libraryGroupIds: plan.libraryGroupIds,
+    allowDownloads: plan.allowDownloads,
+    allowTranscoding: plan.allowTranscoding,
+    maxStreams: plan.maxStreams ?? 0,
+  };
 }
 
-function memberLabel(a: { memberDisplayName: string | null; memberUsername: string | null; memberEmail: string | null; memberId: string }): string {
+function memberLabel(a: {
+  memberDisplayName: string | null;
+  memberUsername: string | null;
+  memberEmail: string | null;
+  memberId: string;
+}): string {
   return a.memberDisplayName ?? a.memberUsername ?? a.memberEmail ?? a.memberId;
 }
 
@@ -87,6 +110,7 @@ export class AccessService {
     private readonly settings: SettingsService,
     private readonly operations: OperationsService,
     private readonly sync: SyncService,
+    private readonly placement: PlacementService,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {
@@ -96,7 +120,12 @@ export class AccessService {
   /** Dry run: every operation a pass would make now, without queueing anything. */
   async computePlan(options: { memberId?: string } = {}): Promise<AccessPassResult> {
     const now = this.clock.now();
-    const [media, subs, servers, plans] = await Promise.all([this.settings.get('mediaServer'), this.settings.get('subscriptions'), this.servers.list(), this.plans.list()]);
+    const [media, subs, servers, plans] = await Promise.all([
+      this.settings.get('mediaServer'),
+      this.settings.get('subscriptions'),
+      this.servers.list(),
+      this.plans.list(),
+    ]);
     const policy: ExpiryPolicy = {
       graceEnabled: subs.advancedExpirationEnabled,
       graceDays: subs.graceDays,
@@ -111,25 +140,65 @@ export class AccessService {
     const withAccount = new Set(linked.map((a) => a.memberId));
     // A Plex member whose share was removed at expiry has no account row any more: a renewal re-invites
     // them where they were, by their Plex account id (placement elsewhere is not this pass's job).
-    const previous = (await this.repo.previousPlexAccounts(options.memberId)).filter((p) => !withAccount.has(p.memberId) && serverById.has(p.serverId));
+    const previous = (await this.repo.previousPlexAccounts(options.memberId)).filter(
+      (p) => !withAccount.has(p.memberId) && serverById.has(p.serverId),
+    );
     const accounts: LinkedAccount[] = [
       ...linked,
-      ...previous.map((p) => ({ ...p, shareId: null, username: null, email: null, state: 'active' as const, libraries: [], allowDownloads: false, updatedAt: `removed:${p.removedAt}` })),
+      ...previous.map((p) => ({
+        ...p,
+        shareId: null,
+        username: null,
+        email: null,
+        state: 'active' as const,
+        libraries: [],
+        allowDownloads: false,
+        updatedAt: `removed:${p.removedAt}`,
+      })),
     ];
 
-    const memberIds = [...new Set(accounts.map((a) => a.memberId))];
+    const withAnyAccount = new Set(accounts.map((a) => a.memberId));
+    const unplaced = (await this.placement.unplaced(options.memberId)).filter((m) => !withAnyAccount.has(m.memberId));
+    const memberIds = [...new Set([...accounts.map((a) => a.memberId), ...unplaced.map((m) => m.memberId)])];
     // A sub's own payments do not count: it has exactly its master's access (reference §2.14).
     const masters = await this.repo.mastersOf(memberIds);
     const payments = await this.payments.forMembers([...new Set([...memberIds, ...[...masters.values()].map((m) => m.masterId)])]);
     const paymentsByMember = new Map<string, PaymentRecord[]>();
     for (const p of payments) paymentsByMember.set(p.memberId, [...(paymentsByMember.get(p.memberId) ?? []), p]);
-    const libraries = await this.repo.libraries([...new Set(accounts.map((a) => a.serverId))]);
+    const libraries = await this.repo.libraries([
+      ...new Set([...accounts.map((a) => a.serverId), ...(unplaced.length > 0 ? serverById.keys() : [])]),
+    ]);
     const librariesByServer = new Map<string, LibraryRow[]>();
     for (const l of libraries) librariesByServer.set(l.serverId, [...(librariesByServer.get(l.serverId) ?? []), l]);
     const unconfigured = new Set(
-      [...new Set(accounts.map((a) => a.serverId))].filter((id) => !(librariesByServer.get(id) ?? []).some((l) => !l.removed && l.groupId !== PRIVATE_GROUP_ID)),
+      [...new Set(accounts.map((a) => a.serverId))].filter(
+        (id) => !(librariesByServer.get(id) ?? []).some((l) => !l.removed && l.groupId !== PRIVATE_GROUP_ID),
+      ),
     );
     const capabilities = new Map((await this.plans.serverCapabilities([...serverById.keys()])).map((c) => [c.id, c]));
+
+    /** Who decides this member's access (their master, for a sub), their phase and the plan to share by. */
+    const decide = (memberId: string, ownPermanent: boolean) => {
+      const master = masters.get(memberId);
+      const permanent = master ? master.permanent : ownPermanent;
+      const own = paymentsByMember.get(master ? master.masterId : memberId) ?? [];
+      const phase = accessPhase({ permanent, payments: periodsOf(own), now, renewalGraceMs: subs.renewalGraceHours * 3_600_000 }, policy);
+      const payment = this.planPayment(own, now);
+      const plan = (payment ? planById.get(payment.planId) : undefined) ?? (permanent ? defaultPlan : null);
+      return { permanent, phase, payment, plan, payments: own };
+    };
+    const accessOn = (server: ServerRecord, phase: AccessPhase, permanent: boolean, plan: PlanRecord | null) => {
+      const capability = capabilities.get(server.id);
+      const supportsDownloads =
+        server.kind === 'jellyfin' || (server.kind === 'emby' ? server.hasEmbyPremiere : capability?.plexPass === true);
+      return desiredAccess({
+        phase,
+        permanent,
+        plan: plan ? toAccessPlan(plan) : null,
+        libraries: (librariesByServer.get(server.id) ?? []).map((l) => ({ remoteId: l.remoteId, groupId: l.groupId, removed: l.removed })),
+        serverSupportsDownloads: supportsDownloads,
+      });
+    };
 
     const desired: DesiredEntry[] = [];
     const actual: ActualAccount[] = [];
@@ -152,21 +221,8 @@ export class AccessService {
       if (seenPairs.has(pair)) continue;
       seenPairs.add(pair);
 
-      const master = masters.get(account.memberId);
-      const permanent = master ? master.permanent : account.permanent;
-      const own = paymentsByMember.get(master ? master.masterId : account.memberId) ?? [];
-      const phase = accessPhase({ permanent, payments: periodsOf(own), now, renewalGraceMs: subs.renewalGraceHours * 3_600_000 }, policy);
-      const payment = this.planPayment(own, now);
-      const plan = (payment ? planById.get(payment.planId) : undefined) ?? (permanent ? defaultPlan : null);
-      const capability = capabilities.get(server.id);
-      const supportsDownloads = server.kind === 'jellyfin' || (server.kind === 'emby' ? server.hasEmbyPremiere : capability?.plexPass === true);
-      const access = desiredAccess({
-        phase,
-        permanent,
-        plan: plan ? toAccessPlan(plan) : null,
-        libraries: (librariesByServer.get(server.id) ?? []).map((l) => ({ remoteId: l.remoteId, groupId: l.groupId, removed: l.removed })),
-        serverSupportsDownloads: supportsDownloads,
-      });
+      const { permanent, phase, payment, plan } = decide(account.memberId, account.permanent);
+      const access = accessOn(server, phase, permanent, plan);
       // A removed share can only be re-invited; there is nothing left to revoke or delete.
       if (!access || (account.updatedAt.startsWith('removed:') && access.kind !== 'access')) continue;
       if (access.kind === 'access' && unconfigured.has(server.id)) continue;
@@ -184,9 +240,73 @@ export class AccessService {
       });
     }
 
+    // Active members with no account anywhere get a server (reference §6.14) and a provision there.
+    const placements: PlannedPlacement[] = [];
+    const failures: PlacementFailure[] = [];
+    const seats = unplaced.length > 0 ? await this.placement.seats() : [];
+    for (const member of unplaced) {
+      const { permanent, phase, payment, plan, payments: own } = decide(member.memberId, member.permanent);
+      // Only someone who should see something now is placed: an expired member keeps no seat.
+      if (phase.phase !== 'active' || !plan) continue;
+      const label = member.displayName ?? member.username ?? member.email ?? member.memberId;
+      const chosen = this.placement.choose(seats, member, plan, own.length <= 1);
+      if (!chosen.ok) {
+        failures.push({ memberId: member.memberId, memberLabel: label, message: chosen.message });
+        continue;
+      }
+      // A placement on a server that was disabled since is left as it is: no writes there.
+      const server = serverById.get(chosen.serverId);
+      if (!server || chosen.disabled) continue;
+      const identifier = server.kind === 'plex' ? (member.email ?? member.username) : (member.username ?? member.email);
+      if (!identifier) {
+        failures.push({
+          memberId: member.memberId,
+          memberLabel: label,
+          message: 'The member has neither an email nor a username to invite.',
+        });
+        continue;
+      }
+      const access = accessOn(server, phase, permanent, plan);
+      if (!access) continue;
+      // Keeping a stored decision keeps how it was made (the admin's choice, or the rule that chose it).
+      const rule = chosen.rule === 'pending_invite' ? (member.placement?.rule ?? chosen.rule) : chosen.rule;
+      placements.push({ memberId: member.memberId, memberLabel: label, serverId: server.id, serverName: server.name, rule });
+      const account: LinkedAccount = {
+        memberId: member.memberId,
+        memberEmail: member.email,
+        memberUsername: member.username,
+        memberDisplayName: member.displayName,
+        permanent: member.permanent,
+        serverId: server.id,
+        remoteId: '',
+        shareId: null,
+        username: null,
+        email: null,
+        state: 'pending',
+        libraries: [],
+        allowDownloads: false,
+        updatedAt: '',
+      };
+      context.set(`${member.memberId}\u0000${server.id}`, { account, phase, plan });
+      desired.push({
+        memberId: member.memberId,
+        serverId: server.id,
+        serverKind: server.kind,
+        identifier,
+        access,
+        // The placed server is part of the key: a later placement elsewhere is a new provision.
+        epoch: [phase.phase, payment?.id ?? 'none', `${plan.id}@${plan.updatedAt}`, `placed:${server.id}`].join('|'),
+      });
+    }
+
     const result = reconcile(desired, actual);
     const described = this.describe(result, context, serverById, librariesByServer, media.syncSharedLibraries, now, memberIds.length);
-    return { ...described, unconfiguredServers: [...unconfigured].map((id) => ({ serverId: id, serverName: serverById.get(id)!.name })) };
+    return {
+      ...described,
+      unconfiguredServers: [...unconfigured].map((id) => ({ serverId: id, serverName: serverById.get(id)!.name })),
+      placements,
+      unplaced: failures,
+    };
   }
 
   /** The payment whose plan decides: the covering one, else the latest that started (expired or in grace). */
@@ -248,17 +368,30 @@ export class AccessService {
   }
 
   private async apply(result: AccessPassResult): Promise<AccessPassResult> {
-    if (!result.syncSharedLibraries || result.operations.length === 0) return result;
+    // A member no server can take is told to the admin whether or not writes are on; nothing is queued for them.
+    await this.placement.recordFailures(result.unplaced);
+    if (!result.syncSharedLibraries) return result;
+    // The decision is stored before its provision is queued, so the seat is held from now on.
+    await this.placement.recordPlacements(result.placements);
+    if (result.operations.length === 0) return result;
     const { inserted } = await this.operations.enqueue(result.operations);
     return { ...result, enqueued: inserted.length };
   }
 
   /** Keeps member_accounts true to what was just applied, so the next pass does not redo or miss it. */
-  private async recordApplied({ operation, server }: AppliedOperation): Promise<void> {
+  private async recordApplied(applied: AppliedOperation): Promise<void> {
+    const { operation, server } = applied;
     const payload = operation.payload;
     const now = this.clock.now().toISOString();
-    if (payload.kind === 'grant') {
-      await this.repo.recordAccess(server.id, payload.account.remoteId, { libraries: payload.grant.libraries, allowDownloads: payload.grant.allowDownloads }, now);
+    if (payload.kind === 'provision') {
+      await this.placement.provisioned(applied);
+    } else if (payload.kind === 'grant') {
+      await this.repo.recordAccess(
+        server.id,
+        payload.account.remoteId,
+        { libraries: payload.grant.libraries, allowDownloads: payload.grant.allowDownloads },
+        now,
+      );
     } else if (payload.kind === 'revoke') {
       await this.repo.recordAccess(server.id, payload.account.remoteId, { libraries: [], allowDownloads: false }, now);
     }
@@ -273,7 +406,8 @@ export class AccessService {
     now: Date,
     members: number,
   ): AccessPassResult {
-    const titleOf = (serverId: string, remoteId: string) => libraries.get(serverId)?.find((l) => l.remoteId === remoteId)?.title ?? remoteId;
+    const titleOf = (serverId: string, remoteId: string) =>
+      libraries.get(serverId)?.find((l) => l.remoteId === remoteId)?.title ?? remoteId;
     const changes: AccessChange[] = result.operations.map((op) => {
       const ctx = context.get(`${op.memberId}\u0000${op.serverId}`)!;
       const server = servers.get(op.serverId)!;
@@ -298,8 +432,25 @@ export class AccessService {
     });
     const skipped: AccessSkip[] = result.skipped.map((s) => {
       const ctx = context.get(`${s.memberId}\u0000${s.serverId}`);
-      return { serverId: s.serverId, serverName: servers.get(s.serverId)?.name ?? s.serverId, memberId: s.memberId, memberLabel: ctx ? memberLabel(ctx.account) : s.memberId, reason: s.reason };
+      return {
+        serverId: s.serverId,
+        serverName: servers.get(s.serverId)?.name ?? s.serverId,
+        memberId: s.memberId,
+        memberLabel: ctx ? memberLabel(ctx.account) : s.memberId,
+        reason: s.reason,
+      };
     });
-    return { syncSharedLibraries, computedAt: now.toISOString(), members, operations: result.operations, changes, skipped, unconfiguredServers: [], enqueued: 0 };
+    return {
+      syncSharedLibraries,
+      computedAt: now.toISOString(),
+      members,
+      operations: result.operations,
+      changes,
+      skipped,
+      unconfiguredServers: [],
+      enqueued: 0,
+      placements: [],
+      unplaced: [],
+    };
   }
 }

@@ -4,7 +4,14 @@
  * output, since values such as member names and alert texts come from outside; links go in `href`
  * attributes, where escaping is what HTML expects.
  */
-export type EmailEvent = 'account_confirmation' | 'password_reset' | 'login_code' | 'registration_attempt' | 'registration_members_only' | 'admin_alert';
+export type EmailEvent =
+  | 'account_confirmation'
+  | 'password_reset'
+  | 'login_code'
+  | 'registration_attempt'
+  | 'registration_members_only'
+  | 'admin_alert'
+  | 'member_invite';
 
 /**
  * Variables that are one-time secrets (a confirmation or reset link, a login code). A message using
@@ -14,6 +21,7 @@ export const secretEmailVars: Partial<Record<EmailEvent, readonly string[]>> = {
   account_confirmation: ['link'],
   password_reset: ['link'],
   login_code: ['code'],
+  member_invite: ['password'],
 };
 
 export const defaultEmailTemplates: Record<EmailEvent, { subject: string; text: string; html: string }> = {
@@ -96,5 +104,29 @@ Open the admin alerts: {{ link }}`,
     html: `<p><strong>{{ title }}</strong></p>
 <p>{{ message }}</p>
 <p><a href="{{ link }}">Open the admin alerts</a></p>`,
+  },
+  member_invite: {
+    subject: 'You are invited to {{ serverName }}',
+    text: `Hello,
+
+You now have access to {{ serverName }} ({{ serverKind }}).
+{% if plex %}
+To accept: sign in at https://app.plex.tv with this email address and accept the invite from
+{{ serverName }} (Plex also emails you the invite). Its libraries then appear in every Plex app.
+{% else %}
+Server address: {{ serverUrl }}
+Username: {{ username }}
+{% if password != "" %}Password: {{ password }}
+
+Sign in with any {{ serverKind }} app and change the password in your profile.
+{% endif %}{% endif %}
+{% if site.url != "" %}Your subscription: {{ site.url }}{% endif %}`,
+    html: `<p>Hello,</p>
+<p>You now have access to <strong>{{ serverName }}</strong> ({{ serverKind }}).</p>
+{% if plex %}<p>To accept: sign in at <a href="https://app.plex.tv">app.plex.tv</a> with this email address and accept the
+invite from {{ serverName }} (Plex also emails you the invite). Its libraries then appear in every Plex app.</p>
+{% else %}<p>Server address: <a href="{{ serverUrl }}">{{ serverUrl }}</a><br>Username: {{ username }}{% if password != "" %}<br>Password: {{ password }}{% endif %}</p>
+{% if password != "" %}<p>Sign in with any {{ serverKind }} app and change the password in your profile.</p>{% endif %}{% endif %}
+{% if site.url != "" %}<p><a href="{{ site.url }}">Your subscription</a></p>{% endif %}`,
   },
 };

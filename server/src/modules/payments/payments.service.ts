@@ -205,6 +205,18 @@ export class PaymentsService {
     await this.repo.insert(rows, now.toISOString(), actor.label ?? actor.id, trx);
   }
 
+  /**
+   * Validates the first payment of a member being created (the admin's invite) and returns the row
+   * to insert in the caller's transaction: same rules as `add`, nothing recorded yet.
+   */
+  prepareFirst(memberId: string, input: PaymentInput): Promise<PaymentRow> {
+    return this.resolve(memberId, input, [], null);
+  }
+
+  async insertPrepared(id: string, row: PaymentRow, actor: Actor, trx: Transaction<Database>): Promise<void> {
+    await this.repo.insert([{ id, row }], this.clock.now().toISOString(), actor.label ?? actor.id, trx);
+  }
+
   private async liveMember(memberId: string) {
     const member = await this.members.findMember(memberId);
     if (!member || member.deleted_at) throw notFound('member_not_found', 'No member has that id.');

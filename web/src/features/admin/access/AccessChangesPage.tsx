@@ -15,6 +15,15 @@ const KEY = ['access', 'dry-run'];
 const KIND_LABEL: Record<Change['kind'], string> = { provision: 'Create / invite', grant: 'Share libraries', revoke: 'Remove access', delete: 'Delete account' };
 const KIND_COLOR: Record<Change['kind'], string> = { provision: 'blue', grant: 'green', revoke: 'orange', delete: 'red' };
 
+/** Why placement chose the server (reference §6.14). */
+const PLACEMENT_RULE: Record<string, string> = {
+  manual: 'chosen by the admin',
+  pending_invite: 'kept',
+  previous: 'shared on before',
+  target: "the plan's target",
+  any: 'fewest members',
+};
+
 function libraries(list: string[] | 'all'): string {
   if (list === 'all') return 'All libraries';
   return list.length === 0 ? 'None' : list.join(', ');
@@ -112,6 +121,26 @@ export function AccessChangesPage() {
             </Anchor>{' '}
             page first.
           </Alert>
+        )}
+        {pass && pass.unplaced.length > 0 && (
+          <Alert color="red" icon={<IconInfoCircle size={18} />} title={`${pass.unplaced.length} active member(s) fit on no server`}>
+            <Stack gap={4}>
+              {pass.unplaced.map((u) => (
+                <Text size="sm" key={u.memberId}>
+                  <Anchor component={Link} to={`/admin/members/${u.memberId}`}>
+                    {u.memberLabel}
+                  </Anchor>
+                  : {u.message}
+                </Text>
+              ))}
+            </Stack>
+          </Alert>
+        )}
+        {pass && pass.placements.length > 0 && (
+          <Text size="sm">
+            Placed on a server (no account yet):{' '}
+            {pass.placements.map((p) => `${p.memberLabel} → ${p.serverName} (${PLACEMENT_RULE[p.rule] ?? p.rule})`).join('; ')}
+          </Text>
         )}
         {dryRun.isLoading && <Loader />}
         {dryRun.error && <Alert color="red">{dryRun.error instanceof Error ? dryRun.error.message : 'The changes could not be computed.'}</Alert>}

@@ -1,6 +1,6 @@
 import { Alert, Anchor, Badge, Group, Select, Stack, Text, Tooltip } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { IconCalendarPlus, IconEye, IconReplace, IconStar, IconTrash, IconUsersPlus } from '@tabler/icons-react';
+import { IconCalendarPlus, IconEye, IconMailPlus, IconReplace, IconStar, IconTrash, IconUsersPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, unwrap, type Schemas } from '../../../api/client';
@@ -13,6 +13,7 @@ import { formatDateTime, humanize } from '../../../lib/format';
 import { shareState } from '../media/format';
 import { MEMBERS_KEY, refreshMedia, serverOptions, useImportPreview, useServers } from '../media/queries';
 import { memberActions, memberName } from './member-actions';
+import { InviteMemberDialog } from './InviteMemberDialog';
 import { BulkMembersDialog, type BulkAction } from './MemberDialogs';
 import { StatusBadge } from './StatusBadge';
 
@@ -100,6 +101,7 @@ export function MembersPage() {
   const [serverId, setServerId] = useState<string | null>(null);
   const [confirmDialog, confirm] = useConfirm();
   const [bulk, setBulk] = useState<{ action: BulkAction; members: Member[] } | null>(null);
+  const [inviting, setInviting] = useState(false);
   const servers = useServers(can(login, 'servers.read'));
   const preview = useImportPreview();
   const waiting = (preview.data ?? []).reduce((n, s) => n + s.accounts.length, 0);
@@ -138,7 +140,10 @@ export function MembersPage() {
               ]
             : []
         }
-        headerActions={[{ label: 'Import from servers', icon: <IconUsersPlus size={16} />, disabled: !writable, onClick: () => void navigate('/admin/members/import') }]}
+        headerActions={[
+          { label: 'Invite member', icon: <IconMailPlus size={16} />, disabled: !writable, onClick: () => setInviting(true) },
+          { label: 'Import from servers', icon: <IconUsersPlus size={16} />, disabled: !writable, onClick: () => void navigate('/admin/members/import') },
+        ]}
         searchPlaceholder="Search email, username or name"
         toolbar={
           <Select
@@ -156,6 +161,7 @@ export function MembersPage() {
         emptyMessage="No members yet. Add and sync a server, then import the accounts it found."
       />
       {confirmDialog}
+      {inviting && <InviteMemberDialog onClose={() => setInviting(false)} />}
       {bulk && <BulkMembersDialog action={bulk.action} members={bulk.members} onClose={() => setBulk(null)} />}
     </>
   );

@@ -1,0 +1,65 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+
+export interface NewInvitedMember {
+  id: string;
+  email: string | null;
+  username: string | null;
+  paypalEmail: string | null;
+}
+
+/** The invite's own SQL: the duplicate check and the member row (payment and placement go through their modules). */
+export class InviteRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** A live member already using this email or username (case-insensitive), if any. */
+  async liveMemberWith(email: string | null, username: string | null): Promise<{ id: string; field: 'email' | 'username' } | null> {
+    if (email) {
+      const row = await this.db
+        .selectFrom('members')
+        .select('id')
+        .where('email', '=', email.toLowerCase())
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (row) return { id: row.id, field: 'email' };
+    }
+    if (username) {
+      const row = await this.db
+        .selectFrom('members')
+        .select('id')
+        .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (row) return { id: row.id, field: 'username' };
+    }
+    return null;
+  }
+
+  async locationExists(id: string): Promise<boolean> {
+    return !!(await this.db.selectFrom('server_locations').select('id').where('id', '=', id).executeTakeFirst());
+  }
+
+  async insertMember(member: NewInvitedMember, now: string, trx: Transaction<Database>): Promise<void> {
+    await trx
+      .insertInto('members')
+      .values({
+        id: member.id,
+        email: member.email?.toLowerCase() ?? null,
+        username: member.username,
+        display_name: null,
+        login_id: null,
+        permanent: false,
+        source: 'invite',
+        import_expires_at: null,
+        deleted_at: null,
+        created_at: now,
+        updated_at: now,
+        paypal_email: member.paypalEmail?.toLowerCase() ?? null,
+      })
+      .execute();
+  }
+
+  transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(fn);
+  }
+}
