@@ -37,6 +37,7 @@ import { MemberOpsRepository } from './modules/members/member-ops.repository.js'
 import { MemberOpsService } from './modules/members/member-ops.service.js';
 import { MemberLifecycleRepository } from './modules/members/member-lifecycle.repository.js';
 import { MemberLifecycleService } from './modules/members/member-lifecycle.service.js';
+import { MemberExplainService } from './modules/members/member-explain.service.js';
 import { OperationsRepository } from './modules/operations/operations.repository.js';
 import { OperationsService } from './modules/operations/operations.service.js';
 import { PlexAccountsRepository } from './modules/servers/plex-accounts.repository.js';
@@ -153,6 +154,7 @@ export function createContainer(options: ContainerOptions) {
   const onboarding = new OnboardingService(settings, serversRepo, plexAccountsRepo, librariesRepo, plansRepo, audit, clock);
   const operations = new OperationsService(new OperationsRepository(db), serversRepo, connector, syncGuard, alerts, audit, clock, log, { instanceId: jobs.instanceId });
   const access = new AccessService(new AccessRepository(db), paymentsRepo, plansRepo, serversRepo, settings, operations, sync, clock, log);
+  const memberExplain = new MemberExplainService(members, paymentsRepo, settings, operations, clock);
   const memberLifecycle = new MemberLifecycleService(new MemberLifecycleRepository(db), memberOpsRepo, members, operations, audit, clock, accessHooks.memberChanged);
 
   // Registered here so every instance lists the same jobs; they only run once startUsher starts them.
@@ -182,6 +184,7 @@ export function createContainer(options: ContainerOptions) {
     members,
     memberOps,
     memberLifecycle,
+    memberExplain,
     plans,
     payments,
     sync,

@@ -28,9 +28,76 @@ const removalSchema = z
   })
   .meta({ id: 'MemberRemoval' });
 
+const iso = z.string().nullable();
+const explainSchema = z
+  .object({
+    state: z.enum(['active', 'expired', 'permanent']),
+    phase: z
+      .enum(['active', 'grace', 'expired', 'delete'])
+      .describe('What the reconciler gives the member now: everything, grace groups, no libraries, or account deletion'),
+    reason: z.object({
+      code: z.enum(['permanent', 'payment', 'renewal_grace', 'no_payments', 'expired', 'starts_in_future']),
+      paymentId: z.string().nullable(),
+      planName: z.string().nullable(),
+      from: iso,
+      to: iso,
+      until: iso,
+      expiredAt: iso,
+      startsAt: iso,
+    }),
+    followsMaster: z.object({ id: z.string(), label: z.string() }).nullable(),
+    summary: z.string(),
+    nextActions: z.array(
+      z.object({ action: z.enum(['reminder', 'unshare', 'grace_start', 'grace_end', 'delete']), at: z.string(), message: z.string() }),
+    ),
+    payments: z.array(
+      z.object({
+        id: z.string(),
+        planName: z.string(),
+        amountMinor: z.number().int(),
+        currency: z.string(),
+        from: z.string(),
+        to: z.string(),
+        gateway: z.string(),
+        transactionId: z.string().nullable(),
+        coversNow: z.boolean(),
+      }),
+    ),
+    operations: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.enum(['provision', 'grant', 'revoke', 'delete', 'rename']),
+        serverId: z.string(),
+        serverName: z.string().nullable(),
+        status: z.enum(['pending', 'running', 'done', 'failed', 'cancelled']),
+        attempts: z.number().int(),
+        lastError: z.string().nullable(),
+        createdAt: z.string(),
+        appliedAt: z.string().nullable(),
+        nextAttemptAt: z.string(),
+      }),
+    ),
+    operationsTotal: z.number().int(),
+  })
+  .meta({ id: 'MemberExplanation' });
+
 export function memberLifecycleRoutes(container: Container): RouteModule {
-  const { memberLifecycle } = container;
+  const { memberLifecycle, memberExplain } = container;
   return (app) => {
+    app.get(
+      '/admin/members/:id/explain',
+      {
+        config: { permission: 'members.read' },
+        schema: {
+          tags: ['members'],
+          summary: "Why the member is active or not, what happens next and when, the member's payments and its latest operations",
+          params: idParams,
+          response: { 200: explainSchema, ...errors },
+        },
+      },
+      (request) => memberExplain.explain(request.params.id),
+    );
+
     app.get(
       '/admin/members/:id/removal',
       {
