@@ -12,7 +12,8 @@ import { PageHeader } from '../../../components/PageHeader';
 import { formatDateTime, humanize } from '../../../lib/format';
 import { shareState } from '../media/format';
 import { MEMBERS_KEY, refreshMedia, serverOptions, useImportPreview, useServers } from '../media/queries';
-import { memberActions, memberName } from './member-actions';
+import { memberActions, memberName, type MemberLike } from './member-actions';
+import { DeleteMemberDialog } from './MemberLifecycle';
 import { BulkMembersDialog, type BulkAction } from './MemberDialogs';
 import { StatusBadge } from './StatusBadge';
 
@@ -100,6 +101,7 @@ export function MembersPage() {
   const [serverId, setServerId] = useState<string | null>(null);
   const [confirmDialog, confirm] = useConfirm();
   const [bulk, setBulk] = useState<{ action: BulkAction; members: Member[] } | null>(null);
+  const [deleting, setDeleting] = useState<MemberLike | null>(null);
   const servers = useServers(can(login, 'servers.read'));
   const preview = useImportPreview();
   const waiting = (preview.data ?? []).reduce((n, s) => n + s.accounts.length, 0);
@@ -126,7 +128,7 @@ export function MembersPage() {
         rowLabel={memberName}
         rowActions={(m) => [
           { label: 'Details', icon: <IconEye size={16} />, onClick: () => void navigate(`/admin/members/${m.id}`) },
-          ...memberActions(m, { writable, confirm, after: () => refreshMedia(queryClient) }),
+          ...memberActions(m, { writable, confirm, after: () => refreshMedia(queryClient), onDelete: setDeleting }),
         ]}
         bulkActions={(rows) =>
           writable
@@ -156,6 +158,7 @@ export function MembersPage() {
         emptyMessage="No members yet. Add and sync a server, then import the accounts it found."
       />
       {confirmDialog}
+      {deleting && <DeleteMemberDialog member={deleting} onClose={() => setDeleting(null)} onDeleted={() => refreshMedia(queryClient)} />}
       {bulk && <BulkMembersDialog action={bulk.action} members={bulk.members} onClose={() => setBulk(null)} />}
     </>
   );
