@@ -293,7 +293,10 @@ test('members show their servers; a member’s detail shows each account’s rem
   await dialog('Make not permanent').getByRole('button', { name: 'Make not permanent' }).click();
   await expect(main().getByRole('row', { name: /jf-0005/ })).not.toContainText('Permanent');
   await rowAction(page, 'em-0003', 'Delete');
-  await expect(dialog('Delete member')).toContainText('sync will not import them again');
+  await expect(dialog('Delete member')).toContainText('the account em-0003 is deleted');
+  // Kept: the later tests count the accounts on the Emby fake.
+  await dialog('Delete member').getByRole('checkbox', { name: /Keep on server/ }).check();
+  await expect(dialog('Delete member')).toContainText('em-0003 stays on the server');
   await dialog('Delete member').getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByTestId('data-table-range')).toHaveText('1–11 of 11');
 });

@@ -35,6 +35,9 @@ import { MembersRepository } from './modules/members/members.repository.js';
 import { MembersService } from './modules/members/members.service.js';
 import { MemberOpsRepository } from './modules/members/member-ops.repository.js';
 import { MemberOpsService } from './modules/members/member-ops.service.js';
+import { MemberLifecycleRepository } from './modules/members/member-lifecycle.repository.js';
+import { MemberLifecycleService } from './modules/members/member-lifecycle.service.js';
+import { MemberExplainService } from './modules/members/member-explain.service.js';
 import { OperationsRepository } from './modules/operations/operations.repository.js';
 import { OperationsService } from './modules/operations/operations.service.js';
 import { PlexAccountsRepository } from './modules/servers/plex-accounts.repository.js';
@@ -140,7 +143,9 @@ export function createContainer(options: ContainerOptions) {
     async () => (await settings.get('mediaServer')).defaultTemplateUser,
     accessHooks.memberChanged,
   );
-  const memberOps = new MemberOpsService(memberOpsRepo, members, payments, plansRepo, audit, clock, accessHooks.memberChanged);
+  const memberOps = new MemberOpsService(memberOpsRepo, members, payments, plansRepo, audit, clock, accessHooks.memberChanged, (id, keepOnServer, actor) =>
+    memberLifecycle.remove(id, { keepOnServer }, actor),
+  );
   const syncGuard = new SyncGuardRepository(db, clock);
   const sync = new SyncService(serversRepo, librariesRepo, membersRepo, payments, connector, settings, alerts, syncGuard, audit, clock);
   // A new server is read at once, so its libraries are there to group without waiting for the hour.
@@ -155,6 +160,8 @@ export function createContainer(options: ContainerOptions) {
   const placement = new PlacementService(new PlacementRepository(db), alerts, notifications, clock, log);
   const access = new AccessService(new AccessRepository(db), paymentsRepo, plansRepo, serversRepo, settings, operations, sync, placement, clock, log);
   const invites = new InviteService(new InviteRepository(db), plansRepo, serversRepo, payments, placement, members, settings, audit, clock, accessHooks.memberChanged);
+  const memberExplain = new MemberExplainService(members, paymentsRepo, settings, operations, clock);
+  const memberLifecycle = new MemberLifecycleService(new MemberLifecycleRepository(db), memberOpsRepo, members, operations, audit, clock, accessHooks.memberChanged);
 
   // Registered here so every instance lists the same jobs; they only run once startUsher starts them.
   registerUsherJobs({ jobs, notifications, authCleanup: new AuthCleanupService(authRepo, clock), sync, plexAccounts, settings, operations, access });
@@ -182,6 +189,8 @@ export function createContainer(options: ContainerOptions) {
     libraries,
     members,
     memberOps,
+    memberLifecycle,
+    memberExplain,
     plans,
     payments,
     sync,

@@ -13,6 +13,7 @@ import { loginsRoutes } from './modules/logins/logins.routes.js';
 import { membersRoutes } from './modules/members/members.routes.js';
 import { memberOpsRoutes } from './modules/members/member-ops.routes.js';
 import { inviteRoutes } from './modules/members/invite.routes.js';
+import { memberLifecycleRoutes } from './modules/members/member-lifecycle.routes.js';
 import { paymentsRoutes } from './modules/payments/payments.routes.js';
 import { plansRoutes } from './modules/plans/plans.routes.js';
 import { onboardingRoutes } from './modules/onboarding/onboarding.routes.js';
@@ -43,6 +44,7 @@ const modules: ((container: Container) => RouteModule)[] = [
   membersRoutes,
   memberOpsRoutes,
   inviteRoutes,
+  memberLifecycleRoutes,
   plansRoutes,
   paymentsRoutes,
   onboardingRoutes,

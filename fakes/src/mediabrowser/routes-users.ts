@@ -159,6 +159,27 @@ export function registerUserRoutes(ctx: RouteContext): void {
     'user',
   );
 
+  // UpdateUser: the whole UserDto; only a changed Name matters to Usher (UserManager.RenameUser
+  // validates it and refuses a name another user has). Jellyfin 10.9+ takes ?userId=, older
+  // Jellyfin and Emby the id in the path.
+  const updateUser = (userId: string | null, req: FakeRequest): FakeResponse => {
+    const user = userId ? state.findUser(userId) : undefined;
+    if (!user) return userNotFound();
+    const name = field(req.body, 'Name');
+    if (typeof name !== 'string' || name === '') return validationProblem({ Name: ['The Name field is required.'] });
+    if (name !== user.name) {
+      if (!VALID_USERNAME.test(name)) return serverError(flavor, 400, 'Usernames can contain unicode symbols, numbers (0-9), dashes (-), underscores (_), apostrophes (\'), and periods (.)');
+      if ([...state.users.values()].some((u) => u.id !== user.id && u.name.toLowerCase() === name.toLowerCase())) {
+        return serverError(flavor, 400, `A user with the name '${name}' already exists.`);
+      }
+      user.name = name;
+      state.emit({ type: 'user_updated', userId: user.id });
+    }
+    return success();
+  };
+  if (flavor === 'jellyfin') ctx.route('POST', '/Users', (req) => updateUser(q(req, 'userId'), req));
+  ctx.route('POST', '/Users/:id', (req) => updateUser(req.params.id!, req));
+
   registerDisplayPreferences(ctx);
   if (flavor === 'emby') registerConnect(ctx);
 }

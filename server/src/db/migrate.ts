@@ -13,6 +13,7 @@ import * as m0010 from './migrations/0010_member_server_history.js';
 import * as m0011 from './migrations/0011_operations.js';
 import * as m0012 from './migrations/0012_member_fields.js';
 import * as m0013 from './migrations/0013_member_placement.js';
+import * as m0015 from './migrations/0015_member_account_replaced.js';
 
 /** Migrations are listed here (not read from disk) so src/ and dist/ behave the same. */
 const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0011_operations': m0011,
   '0012_member_fields': m0012,
   '0013_member_placement': m0013,
+  '0015_member_account_replaced': m0015,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -114,6 +114,8 @@ export interface MemberAccountsTable {
   accepted_at: string | null;
   first_seen_at: string;
   updated_at: string;
+  /** Set when an identity change replaced this Plex account by another (migration 0015). */
+  replaced_at: string | null;
 }
 
 /** What a sync pass held back because it would have removed too much (domain/sync-guard.ts). */

@@ -1,7 +1,7 @@
 /** The access engine's operations queue (migration 0009). */
 export interface OperationsTable {
   id: string;
-  kind: string; // 'provision' | 'grant' | 'revoke' | 'delete'
+  kind: string; // 'provision' | 'grant' | 'revoke' | 'delete' | 'rename'
   member_id: string;
   server_id: string;
   /** The remote account acted on; for a provision, set once the account exists. */

@@ -58,13 +58,15 @@ export interface ActualAccount {
   sessionCap?: number;
 }
 
-export type OperationKind = 'provision' | 'grant' | 'revoke' | 'delete';
+export type OperationKind = 'provision' | 'grant' | 'revoke' | 'delete' | 'rename';
 
 export type OperationPayload =
   | { kind: 'provision'; identifier: string; grant: Grant }
   | { kind: 'grant'; account: AccountRefPayload; grant: Grant }
   | { kind: 'revoke'; account: AccountRefPayload }
-  | { kind: 'delete'; account: AccountRefPayload };
+  | { kind: 'delete'; account: AccountRefPayload }
+  /** Only from an admin's identity change (never computed by reconcile()): the Jellyfin/Emby user's new name. */
+  | { kind: 'rename'; account: AccountRefPayload; name: string };
 
 export interface AccountRefPayload {
   remoteId: string;
@@ -160,7 +162,7 @@ function operationsFor(entry: DesiredEntry, accounts: readonly ActualAccount[]):
   return accounts.filter((a) => !grantMatches(entry.serverKind, a, grant)).map((a) => ({ kind: 'grant', account: ref(a), grant }));
 }
 
-const KIND_ORDER: Record<OperationKind, number> = { provision: 0, grant: 1, revoke: 2, delete: 3 };
+const KIND_ORDER: Record<OperationKind, number> = { provision: 0, rename: 1, grant: 2, revoke: 3, delete: 4 };
 
 /**
  * Only (member, server) pairs listed in `desired` are acted on: an account with no entry (a

@@ -163,6 +163,11 @@ export interface MediaServerAdapter {
   /** Removes library access but keeps the account (Plex: share with no libraries is removed; Jellyfin/Emby: no folders). */
   revokeAccess(account: AccountRef): Promise<void>;
   deleteAccount(account: AccountRef): Promise<void>;
+  /**
+   * Jellyfin/Emby: gives the local user a new name (the member's username changed). Plex cannot:
+   * a plex.tv account belongs to its user, so an identity change there is a new invite instead.
+   */
+  renameAccount(account: AccountRef, name: string): Promise<void>;
   listSessions(): Promise<RemoteSession[]>;
   stopSession(sessionId: string, message: string): Promise<void>;
   libraryStats(): Promise<LibraryCounts[]>;

@@ -6709,10 +6709,13 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Stop tracking a member (sync will not import them again) */
+        /** Delete a member: its share (Plex) or account (Jellyfin/Emby) is removed through the operations queue, unless keepOnServer */
         delete: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description true: leave the remote share or account in place; Usher only forgets the member (sync will not import it again) */
+                    keepOnServer?: "true" | "false";
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -7255,6 +7258,8 @@ export interface paths {
                         action: "extend" | "make_permanent" | "change_plan" | "delete";
                         days?: number;
                         planId?: string;
+                        /** @description With delete: leave the remote share or account in place; Usher only forgets the member */
+                        keepOnServer?: boolean;
                     };
                 };
             };
@@ -7859,6 +7864,269 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/members/{id}/explain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Why the member is active or not, what happens next and when, the member's payments and its latest operations */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MemberExplanation"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/members/{id}/removal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What deleting this member would remove on each server */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description true: leave the remote share or account in place; Usher only forgets the member (sync will not import it again) */
+                    keepOnServer?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MemberRemoval"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/members/{id}/accounts/{accountId}/identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change an account's email or username: Jellyfin/Emby rename the user; Plex invites the new account and removes the old share */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        identifier: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "rename" | "replace";
+                            queued: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -8862,7 +9130,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Remote access operations (provision, grant, revoke, delete), newest first */
+        /** Remote access operations (provision, grant, revoke, delete, rename), newest first */
         get: {
             parameters: {
                 query?: {
@@ -9334,7 +9602,7 @@ export interface components {
             memberId: string;
             memberLabel: string;
             /** @enum {string} */
-            kind: "provision" | "grant" | "revoke" | "delete";
+            kind: "provision" | "grant" | "revoke" | "delete" | "rename";
             /** @enum {string} */
             phase: "active" | "grace" | "expired" | "delete";
             planName: string | null;
@@ -9582,6 +9850,82 @@ export interface components {
             notification: "after_provision" | "none";
             member: components["schemas"]["MemberDetailInput"];
         };
+        MemberRemovalInput: {
+            keepOnServer: boolean;
+            items: {
+                accountId: string;
+                serverId: string;
+                serverName: string;
+                /** @enum {string} */
+                serverKind: "plex" | "jellyfin" | "emby";
+                remoteId: string;
+                username: string | null;
+                email: string | null;
+                state: string;
+                /** @enum {string} */
+                action: "remove_share" | "delete_account" | "keep";
+                /** @description The server is disabled: the removal waits until it is enabled */
+                waitsForServer: boolean;
+            }[];
+            subsReleased: number;
+        };
+        MemberExplanationInput: {
+            /** @enum {string} */
+            state: "active" | "expired" | "permanent";
+            /**
+             * @description What the reconciler gives the member now: everything, grace groups, no libraries, or account deletion
+             * @enum {string}
+             */
+            phase: "active" | "grace" | "expired" | "delete";
+            reason: {
+                /** @enum {string} */
+                code: "permanent" | "payment" | "renewal_grace" | "no_payments" | "expired" | "starts_in_future";
+                paymentId: string | null;
+                planName: string | null;
+                from: string | null;
+                to: string | null;
+                until: string | null;
+                expiredAt: string | null;
+                startsAt: string | null;
+            };
+            followsMaster: {
+                id: string;
+                label: string;
+            } | null;
+            summary: string;
+            nextActions: {
+                /** @enum {string} */
+                action: "reminder" | "unshare" | "grace_start" | "grace_end" | "delete";
+                at: string;
+                message: string;
+            }[];
+            payments: {
+                id: string;
+                planName: string;
+                amountMinor: number;
+                currency: string;
+                from: string;
+                to: string;
+                gateway: string;
+                transactionId: string | null;
+                coversNow: boolean;
+            }[];
+            operations: {
+                id: string;
+                /** @enum {string} */
+                kind: "provision" | "grant" | "revoke" | "delete" | "rename";
+                serverId: string;
+                serverName: string | null;
+                /** @enum {string} */
+                status: "pending" | "running" | "done" | "failed" | "cancelled";
+                attempts: number;
+                lastError: string | null;
+                createdAt: string;
+                appliedAt: string | null;
+                nextAttemptAt: string;
+            }[];
+            operationsTotal: number;
+        };
         PaymentInput: {
             id: string;
             memberId: string;
@@ -9648,7 +9992,7 @@ export interface components {
         OperationInput: {
             id: string;
             /** @enum {string} */
-            kind: "provision" | "grant" | "revoke" | "delete";
+            kind: "provision" | "grant" | "revoke" | "delete" | "rename";
             memberId: string;
             memberLabel: string | null;
             serverId: string;
@@ -9820,7 +10164,7 @@ export interface components {
             memberId: string;
             memberLabel: string;
             /** @enum {string} */
-            kind: "provision" | "grant" | "revoke" | "delete";
+            kind: "provision" | "grant" | "revoke" | "delete" | "rename";
             /** @enum {string} */
             phase: "active" | "grace" | "expired" | "delete";
             planName: string | null;
@@ -10068,6 +10412,82 @@ export interface components {
             notification: "after_provision" | "none";
             member: components["schemas"]["MemberDetail"];
         };
+        MemberRemoval: {
+            keepOnServer: boolean;
+            items: {
+                accountId: string;
+                serverId: string;
+                serverName: string;
+                /** @enum {string} */
+                serverKind: "plex" | "jellyfin" | "emby";
+                remoteId: string;
+                username: string | null;
+                email: string | null;
+                state: string;
+                /** @enum {string} */
+                action: "remove_share" | "delete_account" | "keep";
+                /** @description The server is disabled: the removal waits until it is enabled */
+                waitsForServer: boolean;
+            }[];
+            subsReleased: number;
+        };
+        MemberExplanation: {
+            /** @enum {string} */
+            state: "active" | "expired" | "permanent";
+            /**
+             * @description What the reconciler gives the member now: everything, grace groups, no libraries, or account deletion
+             * @enum {string}
+             */
+            phase: "active" | "grace" | "expired" | "delete";
+            reason: {
+                /** @enum {string} */
+                code: "permanent" | "payment" | "renewal_grace" | "no_payments" | "expired" | "starts_in_future";
+                paymentId: string | null;
+                planName: string | null;
+                from: string | null;
+                to: string | null;
+                until: string | null;
+                expiredAt: string | null;
+                startsAt: string | null;
+            };
+            followsMaster: {
+                id: string;
+                label: string;
+            } | null;
+            summary: string;
+            nextActions: {
+                /** @enum {string} */
+                action: "reminder" | "unshare" | "grace_start" | "grace_end" | "delete";
+                at: string;
+                message: string;
+            }[];
+            payments: {
+                id: string;
+                planName: string;
+                amountMinor: number;
+                currency: string;
+                from: string;
+                to: string;
+                gateway: string;
+                transactionId: string | null;
+                coversNow: boolean;
+            }[];
+            operations: {
+                id: string;
+                /** @enum {string} */
+                kind: "provision" | "grant" | "revoke" | "delete" | "rename";
+                serverId: string;
+                serverName: string | null;
+                /** @enum {string} */
+                status: "pending" | "running" | "done" | "failed" | "cancelled";
+                attempts: number;
+                lastError: string | null;
+                createdAt: string;
+                appliedAt: string | null;
+                nextAttemptAt: string;
+            }[];
+            operationsTotal: number;
+        };
         Payment: {
             id: string;
             memberId: string;
@@ -10134,7 +10554,7 @@ export interface components {
         Operation: {
             id: string;
             /** @enum {string} */
-            kind: "provision" | "grant" | "revoke" | "delete";
+            kind: "provision" | "grant" | "revoke" | "delete" | "rename";
             memberId: string;
             memberLabel: string | null;
             serverId: string;

@@ -103,7 +103,9 @@ export class AccessRepository {
         'a.updated_at',
       ])
       .where('m.deleted_at', 'is', null)
-      .where('s.enabled', '=', true);
+      .where('s.enabled', '=', true)
+      // A Plex account an identity change replaced only waits for its share to be removed.
+      .where('a.replaced_at', 'is', null);
     if (memberId) query = query.where('a.member_id', '=', memberId);
     const rows = await query.orderBy('a.member_id').orderBy('a.server_id').orderBy('a.remote_id').execute();
     return rows.map((r) => ({

@@ -12,7 +12,7 @@ const changeSchema = z
     serverKind: z.enum(['plex', 'jellyfin', 'emby']),
     memberId: z.string(),
     memberLabel: z.string(),
-    kind: z.enum(['provision', 'grant', 'revoke', 'delete']),
+    kind: z.enum(['provision', 'grant', 'revoke', 'delete', 'rename']),
     phase: z.enum(['active', 'grace', 'expired', 'delete']),
     planName: z.string().nullable(),
     /** Library titles (remote ids when the library is unknown); 'all' when the account sees every library. */

@@ -46,6 +46,7 @@ export function memberOpsRoutes(container: Container): RouteModule {
               action: z.enum(BULK_ACTIONS),
               days: z.number().int('days is a whole number').min(1, 'extend by at least one day').max(3650, 'extend by at most 3650 days').optional(),
               planId: z.string().min(1).max(100).optional(),
+              keepOnServer: z.boolean().optional().describe('With delete: leave the remote share or account in place; Usher only forgets the member'),
             })
             .strict(),
           response: {

@@ -23,6 +23,8 @@ export interface BulkRequest {
   action: (typeof BULK_ACTIONS)[number];
   days?: number | undefined;
   planId?: string | undefined;
+  /** With delete: leave the remote share or account in place (Usher only forgets the member). */
+  keepOnServer?: boolean | undefined;
 }
 export interface BulkResult {
   id: string;
@@ -46,6 +48,8 @@ export class MemberOpsService {
     private readonly clock: Clock,
     /** The access engine's immediate pass for members whose access may have changed. */
     private readonly memberChanged: (memberId: string) => void = () => undefined,
+    /** Deletes a member with its remote share or account (or keeps them); late-bound, see container. */
+    private readonly removeMember: (id: string, keepOnServer: boolean, actor: Actor) => Promise<unknown> = (id, _keep, actor) => this.members.delete(id, actor),
   ) {}
 
   private async live(id: string) {
@@ -92,7 +96,7 @@ export class MemberOpsService {
         if (request.action === 'extend') await this.payments.extend(id, request.days!, actor);
         else if (request.action === 'change_plan') await this.payments.changePlan(id, request.planId!, actor);
         else if (request.action === 'make_permanent') await this.members.setPermanent(id, true, actor);
-        else await this.members.delete(id, actor);
+        else await this.removeMember(id, request.keepOnServer ?? false, actor);
         results.push({ id, ok: true, error: null });
         this.memberChanged(id);
       } catch (err) {
@@ -101,7 +105,7 @@ export class MemberOpsService {
       }
     }
     const done = results.filter((r) => r.ok).length;
-    await this.audit.record(actor, 'members.bulk', undefined, { action: request.action, days: request.days ?? null, planId: request.planId ?? null, done, failed: results.length - done });
+    await this.audit.record(actor, 'members.bulk', undefined, { action: request.action, days: request.days ?? null, ...(request.action === 'delete' ? { keepOnServer: request.keepOnServer ?? false } : {}), planId: request.planId ?? null, done, failed: results.length - done });
     return { results };
   }
 

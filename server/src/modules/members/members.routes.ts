@@ -72,6 +72,10 @@ export const memberDetail = z
   })
   .meta({ id: 'MemberDetail' });
 
+export const keepOnServerQuery = z.object({
+  keepOnServer: z.enum(['true', 'false']).default('false').describe('true: leave the remote share or account in place; Usher only forgets the member (sync will not import it again)'),
+});
+
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
 
 export function membersRoutes(container: Container): RouteModule {
@@ -112,9 +116,18 @@ export function membersRoutes(container: Container): RouteModule {
 
     app.delete(
       '/admin/members/:id',
-      { config: { permission: 'members.write' }, schema: { tags: ['members'], summary: 'Stop tracking a member (sync will not import them again)', params: idParams, response: { 200: okSchema, ...errors } } },
+      {
+        config: { permission: 'members.write' },
+        schema: {
+          tags: ['members'],
+          summary: 'Delete a member: its share (Plex) or account (Jellyfin/Emby) is removed through the operations queue, unless keepOnServer',
+          params: idParams,
+          querystring: keepOnServerQuery,
+          response: { 200: okSchema, ...errors },
+        },
+      },
       async (request) => {
-        await members.delete(request.params.id, actor(request));
+        await container.memberLifecycle.remove(request.params.id, { keepOnServer: request.query.keepOnServer === 'true' }, actor(request));
         return { ok: true as const };
       },
     );

@@ -169,11 +169,11 @@ export class MembersService {
   }
 
   /** Stops tracking the member; sync will not import the same remote accounts again. */
-  async delete(id: string, actor: Actor): Promise<void> {
+  async delete(id: string, actor: Actor, details: Record<string, unknown> = {}): Promise<void> {
     const member = await this.detail(id);
     const now = this.clock.now().toISOString();
     await this.repo.softDeleteMember(id, now);
     const released = await this.links.releaseSubs(id, now);
-    await this.audit.record(actor, 'member.delete', { type: 'member', id }, { email: member.email, username: member.username, ...(released ? { subsReleased: released } : {}) });
+    await this.audit.record(actor, 'member.delete', { type: 'member', id }, { email: member.email, username: member.username, ...details, ...(released ? { subsReleased: released } : {}) });
   }
 }

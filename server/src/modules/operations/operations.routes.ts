@@ -10,7 +10,7 @@ const statusSchema = z.enum(OPERATION_STATUSES);
 const operationSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['provision', 'grant', 'revoke', 'delete']),
+    kind: z.enum(['provision', 'grant', 'revoke', 'delete', 'rename']),
     memberId: z.string(),
     memberLabel: z.string().nullable(),
     serverId: z.string(),
@@ -67,7 +67,7 @@ export function operationsRoutes(container: Container): RouteModule {
         config: { permission: 'operations.read' },
         schema: {
           tags: ['operations'],
-          summary: 'Remote access operations (provision, grant, revoke, delete), newest first',
+          summary: 'Remote access operations (provision, grant, revoke, delete, rename), newest first',
           querystring: z.object({
             page: z.coerce.number().int().min(1).default(1),
             pageSize: z.coerce.number().int().min(1).max(100).default(25),

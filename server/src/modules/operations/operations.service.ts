@@ -204,6 +204,9 @@ export class OperationsService {
       case 'delete':
         await adapter.deleteAccount(payload.account);
         return {};
+      case 'rename':
+        await adapter.renameAccount(payload.account, payload.name);
+        return {};
     }
   }
 

@@ -194,6 +194,21 @@ export abstract class MediaBrowserAdapter implements MediaServerAdapter {
   }
 
   /**
+   * Both servers rename through their "update user" endpoint, which takes the whole UserDto and
+   * calls UserManager.RenameUser when Name differs (Jellyfin UserController.UpdateUser; Emby
+   * UserService POST /Users/{Id}). Jellyfin 10.9+ documents it as POST /Users?userId= (the
+   * /Users/{userId} form is obsolete there), Emby as POST /Users/{Id}. A name another user has is
+   * refused with 400 "A user with the name '…' already exists.", which retrying cannot fix.
+   */
+  async renameAccount(account: AccountRef, name: string): Promise<void> {
+    const user = await this.client.getJson<WireUser>(`/Users/${encodeURIComponent(account.remoteId)}`);
+    if (user.Name === name) return;
+    const json = { ...user, Name: name };
+    if (this.flavor === 'jellyfin') await this.client.post('/Users', { json, query: { userId: user.Id }, idempotent: true });
+    else await this.client.post(`/Users/${encodeURIComponent(user.Id)}`, { json, idempotent: true });
+  }
+
+  /**
    * GET the user, change its policy, POST the full object back (partial policies reset every
    * omitted field on the server). Skips the POST when nothing changes, so repeats are free.
    */

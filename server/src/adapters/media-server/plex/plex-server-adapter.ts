@@ -197,6 +197,11 @@ export class PlexServerAdapter implements MediaServerAdapter {
     await this.options.plexTv.removeFriend(account.remoteId);
   }
 
+  /** A plex.tv account's name belongs to its user; Usher changes a Plex identity by a new invite instead. */
+  renameAccount(): Promise<void> {
+    return Promise.reject(new IntegrationError('plex.tv', 'rejected', 'Plex accounts cannot be renamed by the server owner.', false, { cause: 'plex_rename_unsupported' }));
+  }
+
   async listSessions(): Promise<RemoteSession[]> {
     const items = (await this.get('/status/sessions')).json<{ MediaContainer: { Metadata?: PlexSessionItem[] } }>().MediaContainer.Metadata ?? [];
     const sources = new Map<string, Promise<PlexMedia[] | null>>();

@@ -12,8 +12,8 @@ import { formatDateTime } from '../../../lib/format';
 type Change = Schemas['AccessChange'];
 
 const KEY = ['access', 'dry-run'];
-const KIND_LABEL: Record<Change['kind'], string> = { provision: 'Create / invite', grant: 'Share libraries', revoke: 'Remove access', delete: 'Delete account' };
-const KIND_COLOR: Record<Change['kind'], string> = { provision: 'blue', grant: 'green', revoke: 'orange', delete: 'red' };
+const KIND_LABEL: Record<Change['kind'], string> = { provision: 'Create / invite', grant: 'Share libraries', revoke: 'Remove access', delete: 'Delete account', rename: 'Rename account' };
+const KIND_COLOR: Record<Change['kind'], string> = { provision: 'blue', grant: 'green', revoke: 'orange', delete: 'red', rename: 'blue' };
 
 /** Why placement chose the server (reference §6.14). */
 const PLACEMENT_RULE: Record<string, string> = {

@@ -10,12 +10,13 @@ import { PageHeader } from '../../../components/PageHeader';
 import { QueryError } from '../../../components/QueryError';
 import { formatDateTime } from '../../../lib/format';
 import { DateCell, ShareStateBadge, YesNo } from '../media/badges';
-import { libraryNames, MEMBERS_KEY, refreshMedia, sharedLibraryTitles, useAllLibraries } from '../media/queries';
+import { libraryNames, MEMBERS_KEY, refreshMedia, sharedLibraryTitles, useAllLibraries, useServers } from '../media/queries';
 import { memberActions, memberName } from './member-actions';
 import { sourceLabel } from './MembersPage';
 import { LinkedMembersCard } from './LinkedMembersCard';
 import { EditMemberDialog, MergeMemberDialog } from './MemberDialogs';
 import { PaymentsCard } from './PaymentsCard';
+import { ChangeIdentityDialog, DeleteMemberDialog, ExplainCard } from './MemberLifecycle';
 import { StatusBadge } from './StatusBadge';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -50,7 +51,9 @@ export function MemberDetailPage() {
   const queryClient = useQueryClient();
   const login = useSession().data?.login;
   const [confirmDialog, confirm] = useConfirm();
-  const [dialog, setDialog] = useState<'edit' | 'merge' | null>(null);
+  const [dialog, setDialog] = useState<'edit' | 'merge' | 'delete' | null>(null);
+  const [identityOf, setIdentityOf] = useState<string | null>(null);
+  const serverKinds = new Map((useServers(can(login, 'servers.read')).data ?? []).map((s) => [s.id, s.kind]));
   const member = useQuery({ queryKey: [...MEMBERS_KEY, 'detail', id], queryFn: () => unwrap(api.GET('/api/admin/members/{id}', { params: { path: { id } } })) });
   const names = libraryNames(useAllLibraries(can(login, 'servers.read')).data);
 
@@ -79,7 +82,9 @@ export function MemberDetailPage() {
       await refreshMedia(queryClient);
       if (kind === 'delete') await navigate('/admin/members');
     },
+    onDelete: () => setDialog('delete'),
   });
+  const identityAccount = m.accounts.find((a) => a.id === identityOf);
 
   return (
     <>
@@ -141,6 +146,7 @@ export function MemberDetailPage() {
             </Stack>
           )}
         </Card>
+        <ExplainCard memberId={m.id} />
         <PaymentsCard memberId={m.id} />
         <LinkedMembersCard memberId={m.id} masterMemberId={m.masterMemberId} writable={writable} />
         <Card withBorder padding="lg" radius="md">
@@ -166,6 +172,7 @@ export function MemberDetailPage() {
                     <Table.Th>Downloads</Table.Th>
                     <Table.Th>Invited</Table.Th>
                     <Table.Th>Accepted</Table.Th>
+                    <Table.Th aria-label="Actions" />
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -195,6 +202,11 @@ export function MemberDetailPage() {
                       <Table.Td>
                         <DateCell iso={a.acceptedAt} />
                       </Table.Td>
+                      <Table.Td>
+                        <Button size="compact-xs" variant="subtle" disabled={!writable} onClick={() => setIdentityOf(a.id)}>
+                          Change email or username…
+                        </Button>
+                      </Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
@@ -205,6 +217,8 @@ export function MemberDetailPage() {
       </Stack>
       {confirmDialog}
       {dialog === 'edit' && <EditMemberDialog member={m} onClose={() => setDialog(null)} />}
+      {dialog === 'delete' && <DeleteMemberDialog member={m} onClose={() => setDialog(null)} onDeleted={async () => navigate('/admin/members')} />}
+      {identityAccount && <ChangeIdentityDialog memberId={m.id} account={identityAccount} serverKind={serverKinds.get(identityAccount.serverId) ?? 'unknown'} onClose={() => setIdentityOf(null)} />}
       {dialog === 'merge' && (
         <MergeMemberDialog
           member={m}

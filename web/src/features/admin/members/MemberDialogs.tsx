@@ -128,13 +128,14 @@ export function BulkMembersDialog({ action, members, onClose }: { action: BulkAc
   const [days, setDays] = useState<number | ''>(30);
   const [planId, setPlanId] = useState<string | null>(null);
   const [failures, setFailures] = useState<{ name: string; message: string }[] | null>(null);
+  const [keepOnServer, setKeepOnServer] = useState(false);
   const n = members.length;
   const who = `${n} member${n === 1 ? '' : 's'}`;
   const run = useMutation({
     mutationFn: () =>
       unwrap(
         api.POST('/api/admin/members/bulk', {
-          body: { ids: members.map((m) => m.id), action, ...(action === 'extend' && days !== '' ? { days } : {}), ...(action === 'change_plan' && planId ? { planId } : {}) },
+          body: { ids: members.map((m) => m.id), action, ...(action === 'extend' && days !== '' ? { days } : {}), ...(action === 'change_plan' && planId ? { planId } : {}), ...(action === 'delete' ? { keepOnServer } : {}) },
         }),
       ),
     onSuccess: async ({ results }) => {
@@ -153,7 +154,7 @@ export function BulkMembersDialog({ action, members, onClose }: { action: BulkAc
     extend: `Each of the ${who} gets a free payment of this many days, starting when their paid time ends (or now, if they have expired).`,
     make_permanent: `The ${who} will never expire and are exempt from every limit.`,
     change_plan: `Each of the ${who} moves to this plan for the rest of their current paid period, at no charge. Members with no paid period running are left as they are.`,
-    delete: `Usher stops tracking the ${who}; sync will not import them again.`,
+    delete: `The ${who} leave every list at once and are never imported again. Their shares (Plex) and accounts (Jellyfin/Emby) are removed through the operations queue, unless you keep them on the servers.`,
   };
   const ready = action === 'extend' ? days !== '' && days >= 1 : action === 'change_plan' ? !!planId : true;
   return (
@@ -161,6 +162,9 @@ export function BulkMembersDialog({ action, members, onClose }: { action: BulkAc
       <Stack>
         <Text size="sm">{message[action]}</Text>
         {action === 'extend' && <NumberInput label="Days" min={1} max={3650} allowDecimal={false} value={days} onChange={(v) => setDays(typeof v === 'number' ? v : '')} />}
+        {action === 'delete' && (
+          <Checkbox label="Keep on server" description="Leave their shares and accounts on the servers as they are; Usher only forgets the members." checked={keepOnServer} onChange={(e) => setKeepOnServer(e.currentTarget.checked)} />
+        )}
         {action === 'change_plan' && <Select label="New plan" required data={(plans.data ?? []).map((p) => ({ value: p.id, label: p.active ? p.name : `${p.name} (inactive)` }))} value={planId} onChange={setPlanId} />}
         {failures && (
           <List size="sm" spacing={4}>

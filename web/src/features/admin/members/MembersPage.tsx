@@ -12,8 +12,9 @@ import { PageHeader } from '../../../components/PageHeader';
 import { formatDateTime, humanize } from '../../../lib/format';
 import { shareState } from '../media/format';
 import { MEMBERS_KEY, refreshMedia, serverOptions, useImportPreview, useServers } from '../media/queries';
-import { memberActions, memberName } from './member-actions';
 import { InviteMemberDialog } from './InviteMemberDialog';
+import { memberActions, memberName, type MemberLike } from './member-actions';
+import { DeleteMemberDialog } from './MemberLifecycle';
 import { BulkMembersDialog, type BulkAction } from './MemberDialogs';
 import { StatusBadge } from './StatusBadge';
 
@@ -102,6 +103,7 @@ export function MembersPage() {
   const [confirmDialog, confirm] = useConfirm();
   const [bulk, setBulk] = useState<{ action: BulkAction; members: Member[] } | null>(null);
   const [inviting, setInviting] = useState(false);
+  const [deleting, setDeleting] = useState<MemberLike | null>(null);
   const servers = useServers(can(login, 'servers.read'));
   const preview = useImportPreview();
   const waiting = (preview.data ?? []).reduce((n, s) => n + s.accounts.length, 0);
@@ -128,7 +130,7 @@ export function MembersPage() {
         rowLabel={memberName}
         rowActions={(m) => [
           { label: 'Details', icon: <IconEye size={16} />, onClick: () => void navigate(`/admin/members/${m.id}`) },
-          ...memberActions(m, { writable, confirm, after: () => refreshMedia(queryClient) }),
+          ...memberActions(m, { writable, confirm, after: () => refreshMedia(queryClient), onDelete: setDeleting }),
         ]}
         bulkActions={(rows) =>
           writable
@@ -162,6 +164,7 @@ export function MembersPage() {
       />
       {confirmDialog}
       {inviting && <InviteMemberDialog onClose={() => setInviting(false)} />}
+      {deleting && <DeleteMemberDialog member={deleting} onClose={() => setDeleting(null)} onDeleted={() => refreshMedia(queryClient)} />}
       {bulk && <BulkMembersDialog action={bulk.action} members={bulk.members} onClose={() => setBulk(null)} />}
     </>
   );

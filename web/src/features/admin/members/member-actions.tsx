@@ -13,7 +13,10 @@ export interface MemberLike {
 export const memberName = (m: Pick<MemberLike, 'email' | 'username'>) => m.email ?? m.username ?? 'this member';
 
 /** Make permanent / not permanent and Delete, shared by the list's row menu and the detail page. */
-export function memberActions(m: MemberLike, opts: { writable: boolean; confirm: (r: ConfirmRequest) => void; after: (kind: 'permanent' | 'delete') => Promise<unknown> }): DataTableAction[] {
+export function memberActions(
+  m: MemberLike,
+  opts: { writable: boolean; confirm: (r: ConfirmRequest) => void; after: (kind: 'permanent' | 'delete') => Promise<unknown>; onDelete?: (m: MemberLike) => void },
+): DataTableAction[] {
   const name = memberName(m);
   const setPermanent = (permanent: boolean) =>
     opts.confirm({
@@ -39,7 +42,9 @@ export function memberActions(m: MemberLike, opts: { writable: boolean; confirm:
       color: 'red',
       disabled: !opts.writable,
       onClick: () =>
-        opts.confirm({
+        opts.onDelete
+          ? opts.onDelete(m)
+          : opts.confirm({
           title: 'Delete member',
           message: `Delete ${name}? Usher stops tracking them; sync will not import them again. Their accounts on the servers are left as they are.`,
           confirmLabel: 'Delete',

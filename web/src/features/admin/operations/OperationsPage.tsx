@@ -17,7 +17,7 @@ type Operation = Schemas['Operation'];
 type Status = Operation['status'];
 
 const STATUS_COLOR: Record<Status, string> = { pending: 'blue', running: 'cyan', done: 'green', failed: 'red', cancelled: 'gray' };
-const KIND_LABEL: Record<Operation['kind'], string> = { provision: 'Create / invite', grant: 'Share libraries', revoke: 'Remove access', delete: 'Delete account' };
+const KIND_LABEL: Record<Operation['kind'], string> = { provision: 'Create / invite', grant: 'Share libraries', revoke: 'Remove access', delete: 'Delete account', rename: 'Rename account' };
 
 const FILTERS = {
   open: { label: 'Needs attention', statuses: 'pending,running,failed' },
