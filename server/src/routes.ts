@@ -12,6 +12,7 @@ import { librariesRoutes } from './modules/libraries/libraries.routes.js';
 import { loginsRoutes } from './modules/logins/logins.routes.js';
 import { membersRoutes } from './modules/members/members.routes.js';
 import { memberOpsRoutes } from './modules/members/member-ops.routes.js';
+import { bulkInviteRoutes } from './modules/members/bulk-invite.routes.js';
 import { paymentsRoutes } from './modules/payments/payments.routes.js';
 import { plansRoutes } from './modules/plans/plans.routes.js';
 import { onboardingRoutes } from './modules/onboarding/onboarding.routes.js';
@@ -41,6 +42,7 @@ const modules: ((container: Container) => RouteModule)[] = [
   librariesRoutes,
   membersRoutes,
   memberOpsRoutes,
+  bulkInviteRoutes,
   plansRoutes,
   paymentsRoutes,
   onboardingRoutes,
