@@ -1,6 +1,15 @@
 import { Alert, Anchor, Badge, Group, Select, Stack, Text, Tooltip } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { IconCalendarPlus, IconEye, IconReplace, IconStar, IconTrash, IconUsersPlus } from '@tabler/icons-react';
+import {
+  IconCalendarPlus,
+  IconEye,
+  IconFileDownload,
+  IconFileUpload,
+  IconReplace,
+  IconStar,
+  IconTrash,
+  IconUsersPlus,
+} from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, unwrap, type Schemas } from '../../../api/client';
@@ -13,6 +22,7 @@ import { formatDateTime, humanize } from '../../../lib/format';
 import { shareState } from '../media/format';
 import { MEMBERS_KEY, refreshMedia, serverOptions, useImportPreview, useServers } from '../media/queries';
 import { memberActions, memberName } from './member-actions';
+import { BulkInviteDialog, exportAllMembers } from './BulkInviteDialog';
 import { BulkMembersDialog, type BulkAction } from './MemberDialogs';
 import { StatusBadge } from './StatusBadge';
 
@@ -73,7 +83,11 @@ const columns: DataTableColumn<Member>[] = [
         <Group gap={4}>
           {m.servers.map((s) => (
             <Tooltip key={s.serverId} label={shareState(s.state).label}>
-              <Badge variant={s.state === 'active' ? 'light' : 'outline'} color={s.state === 'active' ? 'blue' : shareState(s.state).color} tt="none">
+              <Badge
+                variant={s.state === 'active' ? 'light' : 'outline'}
+                color={s.state === 'active' ? 'blue' : shareState(s.state).color}
+                tt="none"
+              >
                 {s.serverName}
               </Badge>
             </Tooltip>
@@ -89,7 +103,14 @@ const columns: DataTableColumn<Member>[] = [
     visibleFrom: 'xs',
   },
   { key: 'source', header: 'Source', value: (m) => sourceLabel(m.source), visibleFrom: 'md' },
-  { key: 'createdAt', header: 'Imported', sortable: true, value: (m) => m.createdAt, render: (m) => formatDateTime(m.createdAt), visibleFrom: 'sm' },
+  {
+    key: 'createdAt',
+    header: 'Imported',
+    sortable: true,
+    value: (m) => m.createdAt,
+    render: (m) => formatDateTime(m.createdAt),
+    visibleFrom: 'sm',
+  },
 ];
 
 export function MembersPage() {
@@ -100,6 +121,7 @@ export function MembersPage() {
   const [serverId, setServerId] = useState<string | null>(null);
   const [confirmDialog, confirm] = useConfirm();
   const [bulk, setBulk] = useState<{ action: BulkAction; members: Member[] } | null>(null);
+  const [bulkInvite, setBulkInvite] = useState(false);
   const servers = useServers(can(login, 'servers.read'));
   const preview = useImportPreview();
   const waiting = (preview.data ?? []).reduce((n, s) => n + s.accounts.length, 0);
@@ -111,7 +133,12 @@ export function MembersPage() {
         description="The media-server accounts Usher tracks: imported from your servers, or added by subscribing or an invite. Site logins are separate."
       />
       {waiting > 0 && (
-        <Alert color="blue" icon={<IconUsersPlus size={18} />} mb="md" title={`${waiting} account${waiting === 1 ? '' : 's'} found on your servers are waiting`}>
+        <Alert
+          color="blue"
+          icon={<IconUsersPlus size={18} />}
+          mb="md"
+          title={`${waiting} account${waiting === 1 ? '' : 's'} found on your servers are waiting`}
+        >
           Nobody is imported until you confirm how.{' '}
           <Anchor component={Link} to="/admin/members/import">
             Review the import
@@ -133,12 +160,30 @@ export function MembersPage() {
             ? [
                 { label: 'Extend', icon: <IconCalendarPlus size={16} />, onClick: () => setBulk({ action: 'extend', members: rows }) },
                 { label: 'Change plan', icon: <IconReplace size={16} />, onClick: () => setBulk({ action: 'change_plan', members: rows }) },
-                { label: 'Make permanent', icon: <IconStar size={16} />, onClick: () => setBulk({ action: 'make_permanent', members: rows }) },
-                { label: 'Delete', icon: <IconTrash size={16} />, color: 'red', onClick: () => setBulk({ action: 'delete', members: rows }) },
+                {
+                  label: 'Make permanent',
+                  icon: <IconStar size={16} />,
+                  onClick: () => setBulk({ action: 'make_permanent', members: rows }),
+                },
+                {
+                  label: 'Delete',
+                  icon: <IconTrash size={16} />,
+                  color: 'red',
+                  onClick: () => setBulk({ action: 'delete', members: rows }),
+                },
               ]
             : []
         }
-        headerActions={[{ label: 'Import from servers', icon: <IconUsersPlus size={16} />, disabled: !writable, onClick: () => void navigate('/admin/members/import') }]}
+        headerActions={[
+          {
+            label: 'Import from servers',
+            icon: <IconUsersPlus size={16} />,
+            disabled: !writable,
+            onClick: () => void navigate('/admin/members/import'),
+          },
+          { label: 'Bulk invite (CSV)', icon: <IconFileUpload size={16} />, disabled: !writable, onClick: () => setBulkInvite(true) },
+          { label: 'Export all members with status (CSV)', icon: <IconFileDownload size={16} />, onClick: () => void exportAllMembers() },
+        ]}
         searchPlaceholder="Search email, username or name"
         toolbar={
           <Select
@@ -156,6 +201,7 @@ export function MembersPage() {
         emptyMessage="No members yet. Add and sync a server, then import the accounts it found."
       />
       {confirmDialog}
+      {bulkInvite && <BulkInviteDialog onClose={() => setBulkInvite(false)} />}
       {bulk && <BulkMembersDialog action={bulk.action} members={bulk.members} onClose={() => setBulk(null)} />}
     </>
   );
