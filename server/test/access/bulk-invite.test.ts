@@ -284,6 +284,56 @@ describeEachDb('bulk invite from CSV', (dialect) => {
     ]);
   });
 
+  it('a file left running by a stopped instance is taken over and resumed after its last saved row; a live one is left alone', async () => {
+    const db = usher.db.handle.db;
+    const csv = 'email,plan\nres1@example.com,Monthly\nres2@example.com,Monthly\n';
+    const actorJson = JSON.stringify({ type: 'system', id: null, label: 'test', ip: null });
+    const done = [
+      {
+        row: 2,
+        email: 'res1@example.com',
+        username: null,
+        result: 'invited',
+        code: null,
+        message: 'Invited on Monthly.',
+        memberId: 'earlier',
+      },
+    ];
+    const base = {
+      csv,
+      actor: actorJson,
+      rows_total: 2,
+      run_id: null,
+      claimed_by: 'gone',
+      error: null,
+      created_at: NOW,
+      started_at: NOW,
+      finished_at: null,
+    };
+    // Ten minutes without a heartbeat: the instance is gone. One minute: it is still working.
+    await db
+      .insertInto('bulk_invites')
+      .values({ ...base, id: 'stale', status: 'running', report: JSON.stringify(done), heartbeat_at: '2026-03-01T11:49:00.000Z' })
+      .execute();
+    await db
+      .insertInto('bulk_invites')
+      .values({ ...base, id: 'live', status: 'running', report: '[]', heartbeat_at: '2026-03-01T11:59:00.000Z' })
+      .execute();
+    const before = await counts(usher);
+    const { runId } = await usher.container.jobs.runNow('members.bulk_invite');
+    await usher.container.jobs.waitForRun(runId);
+    const stale = (await admin.get('/api/admin/members/bulk-invite/stale')).json();
+    expect(stale).toMatchObject({ status: 'done', invited: 2, skipped: 0, progress: 1 });
+    expect(stale.results.map((r: { row: number; memberId: string }) => [r.row, r.memberId === 'earlier'])).toEqual([
+      [2, true],
+      [3, false],
+    ]);
+    // Only the row after the saved one was applied.
+    expect(await counts(usher)).toEqual({ ...before, members: before.members + 1, payments: before.payments + 1 });
+    expect((await admin.get('/api/admin/members/bulk-invite/live')).json()).toMatchObject({ status: 'running', rowsDone: 0 });
+    await db.deleteFrom('bulk_invites').where('id', '=', 'live').execute();
+  });
+
   it('needs members.write', async () => {
     const reader = await loginAs(usher, admin, 'reader@example.com', await createRole(admin, 'Member reader', ['members.read']));
     const before = await counts(usher);
