@@ -76,7 +76,7 @@ describe('Bulk invite (CSV)', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Invite 1 member' }));
     expect(await screen.findByText(/Done: 2 of 2 rows — 1 member invited, 1 row skipped/)).toBeTruthy();
     expect(post.mock.calls[1]![0]).toBe('/api/admin/members/bulk-invite');
-    expect(get.mock.calls[0]![1]).toEqual({ params: { path: { jobId: 'b1' } } });
+    expect(get.mock.calls[0]![1]).toEqual({ params: { path: { jobId: 'b1' }, query: { results: 'false' } } });
     expect(screen.getByText('Download report').closest('a')!.getAttribute('href')).toBe('/api/admin/members/bulk-invite/b1/report.csv');
   });
 

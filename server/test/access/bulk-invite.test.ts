@@ -150,6 +150,11 @@ describeEachDb('bulk invite from CSV', (dialect) => {
       payments: before.payments + 3,
       bulkInvites: before.bulkInvites + 1,
     });
+    expect((await admin.get(`/api/admin/members/bulk-invite/${id}?results=false`)).json()).toMatchObject({
+      status: 'done',
+      invited: 3,
+      results: [],
+    });
 
     const [ann, bob, cat] = view.results.map((r: { memberId: string }) => r.memberId);
     const annDetail = (await admin.get(`/api/admin/members/${ann}`)).json();

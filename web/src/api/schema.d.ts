@@ -7944,7 +7944,10 @@ export interface paths {
         /** A bulk invite: its progress and the result of each row applied so far */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description false: counts only, for polling the progress of a large file */
+                    results?: "true" | "false";
+                };
                 header?: never;
                 path: {
                     jobId: string;

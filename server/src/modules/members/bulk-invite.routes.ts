@@ -112,10 +112,16 @@ export function bulkInviteRoutes(container: Container): RouteModule {
           tags: ['members'],
           summary: 'A bulk invite: its progress and the result of each row applied so far',
           params: z.object({ jobId: z.string().max(100) }),
+          querystring: z.object({
+            results: z.enum(['true', 'false']).default('true').describe('false: counts only, for polling the progress of a large file'),
+          }),
           response: { 200: view, ...errors },
         },
       },
-      (request) => bulkInvite.view(request.params.jobId),
+      async (request) => {
+        const found = await bulkInvite.view(request.params.jobId);
+        return request.query.results === 'false' ? { ...found, results: [] } : found;
+      },
     );
 
     app.get(

@@ -64,7 +64,9 @@ function JobProgress({ id }: { id: string }) {
   const job = useQuery({
     queryKey: ['bulk-invite', id],
     queryFn: async () => {
-      const view = await unwrap(api.GET('/api/admin/members/bulk-invite/{jobId}', { params: { path: { jobId: id } } }));
+      const view = await unwrap(
+        api.GET('/api/admin/members/bulk-invite/{jobId}', { params: { path: { jobId: id }, query: { results: 'false' } } }),
+      );
       if (view.status === 'done') await queryClient.invalidateQueries({ queryKey: MEDIA_KEY });
       return view;
     },
