@@ -38,6 +38,8 @@ import { MemberOpsService } from './modules/members/member-ops.service.js';
 import { MemberLifecycleRepository } from './modules/members/member-lifecycle.repository.js';
 import { MemberLifecycleService } from './modules/members/member-lifecycle.service.js';
 import { MemberExplainService } from './modules/members/member-explain.service.js';
+import { BulkInviteRepository } from './modules/members/bulk-invite.repository.js';
+import { BulkInviteService } from './modules/members/bulk-invite.service.js';
 import { OperationsRepository } from './modules/operations/operations.repository.js';
 import { OperationsService } from './modules/operations/operations.service.js';
 import { PlexAccountsRepository } from './modules/servers/plex-accounts.repository.js';
@@ -102,7 +104,18 @@ export function createContainer(options: ContainerOptions) {
   const twoFactor = new TwoFactorService(authRepo, settings, notifications, audit, secrets, clock);
   const apiKeys = new ApiKeysService(new ApiKeysRepository(db), rolesRepo, settings, audit, clock);
   const roles = new RolesService(rolesRepo, apiKeys, audit, clock);
-  const logins = new LoginsService(new LoginsRepository(db), authRepo, auth, twoFactor, rolesRepo, notifications, apiKeys, audit, clock, loginThrottle);
+  const logins = new LoginsService(
+    new LoginsRepository(db),
+    authRepo,
+    auth,
+    twoFactor,
+    rolesRepo,
+    notifications,
+    apiKeys,
+    audit,
+    clock,
+    loginThrottle,
+  );
   const alerts = new AlertsService(new AlertsRepository(db), settings, notifications, clock);
   const jobsRepo = new JobsRepository(db);
   const jobs = new JobsService(new CronJobRunner({ store: jobsRepo, clock, log }), jobsRepo, clock);
@@ -143,28 +156,87 @@ export function createContainer(options: ContainerOptions) {
     async () => (await settings.get('mediaServer')).defaultTemplateUser,
     accessHooks.memberChanged,
   );
-  const memberOps = new MemberOpsService(memberOpsRepo, members, payments, plansRepo, audit, clock, accessHooks.memberChanged, (id, keepOnServer, actor) =>
-    memberLifecycle.remove(id, { keepOnServer }, actor),
+  const memberOps = new MemberOpsService(
+    memberOpsRepo,
+    members,
+    payments,
+    plansRepo,
+    audit,
+    clock,
+    accessHooks.memberChanged,
+    (id, keepOnServer, actor) => memberLifecycle.remove(id, { keepOnServer }, actor),
+  );
+  const bulkInvite = new BulkInviteService(
+    new BulkInviteRepository(db),
+    plansRepo,
+    serversRepo,
+    payments,
+    paymentsRepo,
+    settings,
+    jobs,
+    audit,
+    clock,
+    accessHooks.memberChanged,
   );
   const syncGuard = new SyncGuardRepository(db, clock);
   const sync = new SyncService(serversRepo, librariesRepo, membersRepo, payments, connector, settings, alerts, syncGuard, audit, clock);
   // A new server is read at once, so its libraries are there to group without waiting for the hour.
   const syncAdded = (serverId: string) => {
-    sync
-      .syncById(serverId)
-      .catch((error: unknown) => log.warn({ err: error, serverId }, 'first sync of a new server failed'));
+    sync.syncById(serverId).catch((error: unknown) => log.warn({ err: error, serverId }, 'first sync of a new server failed'));
   };
   const servers = new ServersService(serversRepo, connector, plexAccounts, secrets, audit, clock, syncAdded);
   const onboarding = new OnboardingService(settings, serversRepo, plexAccountsRepo, librariesRepo, plansRepo, audit, clock);
-  const operations = new OperationsService(new OperationsRepository(db), serversRepo, connector, syncGuard, alerts, audit, clock, log, { instanceId: jobs.instanceId });
+  const operations = new OperationsService(new OperationsRepository(db), serversRepo, connector, syncGuard, alerts, audit, clock, log, {
+    instanceId: jobs.instanceId,
+  });
   const placement = new PlacementService(new PlacementRepository(db), alerts, notifications, clock, log);
-  const access = new AccessService(new AccessRepository(db), paymentsRepo, plansRepo, serversRepo, settings, operations, sync, placement, clock, log);
-  const invites = new InviteService(new InviteRepository(db), plansRepo, serversRepo, payments, placement, members, settings, audit, clock, accessHooks.memberChanged);
+  const access = new AccessService(
+    new AccessRepository(db),
+    paymentsRepo,
+    plansRepo,
+    serversRepo,
+    settings,
+    operations,
+    sync,
+    placement,
+    clock,
+    log,
+  );
+  const invites = new InviteService(
+    new InviteRepository(db),
+    plansRepo,
+    serversRepo,
+    payments,
+    placement,
+    members,
+    settings,
+    audit,
+    clock,
+    accessHooks.memberChanged,
+  );
   const memberExplain = new MemberExplainService(members, paymentsRepo, settings, operations, clock);
-  const memberLifecycle = new MemberLifecycleService(new MemberLifecycleRepository(db), memberOpsRepo, members, operations, audit, clock, accessHooks.memberChanged);
+  const memberLifecycle = new MemberLifecycleService(
+    new MemberLifecycleRepository(db),
+    memberOpsRepo,
+    members,
+    operations,
+    audit,
+    clock,
+    accessHooks.memberChanged,
+  );
 
   // Registered here so every instance lists the same jobs; they only run once startUsher starts them.
-  registerUsherJobs({ jobs, notifications, authCleanup: new AuthCleanupService(authRepo, clock), sync, plexAccounts, settings, operations, access });
+  registerUsherJobs({
+    jobs,
+    notifications,
+    authCleanup: new AuthCleanupService(authRepo, clock),
+    sync,
+    plexAccounts,
+    settings,
+    operations,
+    access,
+    bulkInvite,
+  });
 
   return {
     env,
@@ -191,6 +263,7 @@ export function createContainer(options: ContainerOptions) {
     memberOps,
     memberLifecycle,
     memberExplain,
+    bulkInvite,
     plans,
     payments,
     sync,

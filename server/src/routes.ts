@@ -14,6 +14,7 @@ import { membersRoutes } from './modules/members/members.routes.js';
 import { memberOpsRoutes } from './modules/members/member-ops.routes.js';
 import { inviteRoutes } from './modules/members/invite.routes.js';
 import { memberLifecycleRoutes } from './modules/members/member-lifecycle.routes.js';
+import { bulkInviteRoutes } from './modules/members/bulk-invite.routes.js';
 import { paymentsRoutes } from './modules/payments/payments.routes.js';
 import { plansRoutes } from './modules/plans/plans.routes.js';
 import { onboardingRoutes } from './modules/onboarding/onboarding.routes.js';
@@ -45,6 +46,7 @@ const modules: ((container: Container) => RouteModule)[] = [
   memberOpsRoutes,
   inviteRoutes,
   memberLifecycleRoutes,
+  bulkInviteRoutes,
   plansRoutes,
   paymentsRoutes,
   onboardingRoutes,

@@ -14,6 +14,7 @@ import * as m0011 from './migrations/0011_operations.js';
 import * as m0012 from './migrations/0012_member_fields.js';
 import * as m0013 from './migrations/0013_member_placement.js';
 import * as m0015 from './migrations/0015_member_account_replaced.js';
+import * as m0014 from './migrations/0014_bulk_invites.js';
 
 /** Migrations are listed here (not read from disk) so src/ and dist/ behave the same. */
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0012_member_fields': m0012,
   '0013_member_placement': m0013,
   '0015_member_account_replaced': m0015,
+  '0014_bulk_invites': m0014,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -171,4 +171,25 @@ export interface MediaTables {
   sync_expected_removals: SyncExpectedRemovalsTable;
   member_server_history: MemberServerHistoryTable;
   member_placements: MemberPlacementsTable;
+  bulk_invites: BulkInvitesTable;
+}
+
+/** A bulk invite from CSV waiting for, or applied by, the jobs runner (migration 0014). */
+export interface BulkInvitesTable {
+  id: string;
+  status: string; // 'pending' | 'running' | 'done' | 'failed'
+  csv: string;
+  actor: string; // JSON Actor
+  rows_total: number;
+  rows_done: Generated<number>;
+  invited: Generated<number>;
+  failed: Generated<number>;
+  report: string; // JSON BulkInviteResult[]
+  run_id: string | null;
+  claimed_by: string | null;
+  heartbeat_at: string | null;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
 }

@@ -113,6 +113,11 @@ export function addCalendarDays(instant: Date, days: number, timeZone: string): 
   return new Date(instantOf({ ...w, year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }, timeZone));
 }
 
+/** Midnight at the start of a calendar date in the zone, e.g. a date typed in a CSV file. */
+export function startOfLocalDate(year: number, month: number, day: number, timeZone: string): Date {
+  return new Date(instantOf({ year, month, day, hour: 0, minute: 0, second: 0, ms: 0 }, timeZone));
+}
+
 /** The end of a period of the plan's duration that starts at `start` (exclusive, half-open). */
 export function periodEnd(start: Date, duration: PlanDuration, timeZone: string): Date {
   if (!Number.isInteger(duration.count) || duration.count <= 0)

@@ -1,4 +1,5 @@
 import type { AccessService } from '../modules/access/access.service.js';
+import type { BulkInviteService } from '../modules/members/bulk-invite.service.js';
 import type { AuthCleanupService } from '../modules/auth/auth-cleanup.service.js';
 import type { JobsService } from '../modules/jobs/jobs.service.js';
 import type { NotificationService } from '../modules/notifications/notifications.service.js';
@@ -28,6 +29,7 @@ export interface UsherJobDeps {
   settings: SettingsService;
   operations: OperationsService;
   access: AccessService;
+  bulkInvite: BulkInviteService;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -51,21 +53,34 @@ export function usherJobs(deps: UsherJobDeps): JobDefinition[] {
       handler: async () => {
         const { applied, retried, failed } = await deps.operations.applyDue();
         if (applied + retried + failed === 0) return idle('No operation was due.');
-        const problems = [retried > 0 ? `${plural(retried, 'operation')} will be retried` : '', failed > 0 ? `${plural(failed, 'operation')} failed (see Operations)` : ''].filter(Boolean);
+        const problems = [
+          retried > 0 ? `${plural(retried, 'operation')} will be retried` : '',
+          failed > 0 ? `${plural(failed, 'operation')} failed (see Operations)` : '',
+        ].filter(Boolean);
         return `Applied ${plural(applied, 'operation')}.${problems.length > 0 ? ` ${problems.join('; ')}.` : ''}`;
       },
     },
     {
       name: 'access.reconcile',
       cron: '37 * * * *',
-      description: 'Reads every server, then makes each member’s libraries and options match their plan and status (only computes while “Sync shared libraries” is off).',
+      description:
+        'Reads every server, then makes each member’s libraries and options match their plan and status (only computes while “Sync shared libraries” is off).',
       handler: async () => {
         const pass = await deps.access.reconcileAll({ syncFirst: true });
         if (!pass.syncSharedLibraries) {
           return idle(`Sync shared libraries is off: ${plural(pass.changes.length, 'change')} computed, none made (see Access changes).`);
         }
-        return pass.operations.length === 0 ? 'Every member already has the access their plan gives.' : `Queued ${plural(pass.enqueued, 'operation')} (${plural(pass.operations.length, 'change')} found).`;
+        return pass.operations.length === 0
+          ? 'Every member already has the access their plan gives.'
+          : `Queued ${plural(pass.enqueued, 'operation')} (${plural(pass.operations.length, 'change')} found).`;
       },
+    },
+    {
+      // Started at once when the admin sends a file; the ticks take over files left by a stopped instance.
+      name: 'members.bulk_invite',
+      cron: '* * * * *',
+      description: 'Invites the members of bulk-invite CSV files: re-checks each row, applies the good ones and writes the per-row report.',
+      handler: (context) => deps.bulkInvite.runPending(context),
     },
     {
       name: 'email.prune',
@@ -85,7 +100,8 @@ export function usherJobs(deps: UsherJobDeps): JobDefinition[] {
     {
       name: 'servers.sync',
       cron: '7 * * * *',
-      description: 'Reads every server: name, version, libraries, members and shares; imports new members after the first confirmed import.',
+      description:
+        'Reads every server: name, version, libraries, members and shares; imports new members after the first confirmed import.',
       handler: async (context) => {
         if (context.trigger === 'schedule' && !(await deps.settings.get('mediaServer')).syncFromRemote) {
           return idle('Sync from remote servers is turned off in Settings → Media server integration.');

@@ -8133,6 +8133,361 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/members/bulk-invite/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a bulk-invite CSV row by row without changing anything */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description CSV text with a header row; columns (any order, all but email or username optional): email, username, plan, server, start, end, months, amount, transaction_id, payer_email, notes, send_notification */
+                        csv: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                            valid: number;
+                            invalid: number;
+                            rows: components["schemas"]["BulkInviteRowCheck"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/members/bulk-invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a background job that re-checks the CSV and invites its good rows, skipping the bad ones */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description CSV text with a header row; columns (any order, all but email or username optional): email, username, plan, server, start, end, months, amount, transaction_id, payer_email, notes, send_notification */
+                        csv: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            runId: string | null;
+                            total: number;
+                            valid: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/members/bulk-invite/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bulk invite: its progress and the result of each row applied so far */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description false: counts only, for polling the progress of a large file */
+                    results?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    jobId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BulkInvite"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/members/bulk-invite/{jobId}/report.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The per-row report of a bulk invite as CSV: row, email, username, result, code, message, member id */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    jobId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/plans": {
         parameters: {
             query?: never;
@@ -9926,6 +10281,44 @@ export interface components {
             }[];
             operationsTotal: number;
         };
+        BulkInviteRowCheckInput: {
+            /** @description The file line (the header is line 1) */
+            row: number;
+            email: string | null;
+            username: string | null;
+            ok: boolean;
+            /** @description Why the row cannot be invited: bad_email, unknown_plan, duplicate_in_file, member_exists, bad_date, bad_amount … */
+            code: string | null;
+            message: string;
+            planName: string | null;
+            serverName: string | null;
+        };
+        BulkInviteResultInput: {
+            row: number;
+            email: string | null;
+            username: string | null;
+            /** @enum {string} */
+            result: "invited" | "skipped";
+            code: string | null;
+            message: string;
+            memberId: string | null;
+        };
+        BulkInviteInput: {
+            id: string;
+            /** @enum {string} */
+            status: "pending" | "running" | "done" | "failed";
+            rowsTotal: number;
+            rowsDone: number;
+            invited: number;
+            skipped: number;
+            progress: number;
+            /** @description The latest job run applying it (see Jobs) */
+            runId: string | null;
+            error: string | null;
+            createdAt: string;
+            finishedAt: string | null;
+            results: components["schemas"]["BulkInviteResultInput"][];
+        };
         PaymentInput: {
             id: string;
             memberId: string;
@@ -10487,6 +10880,44 @@ export interface components {
                 nextAttemptAt: string;
             }[];
             operationsTotal: number;
+        };
+        BulkInviteRowCheck: {
+            /** @description The file line (the header is line 1) */
+            row: number;
+            email: string | null;
+            username: string | null;
+            ok: boolean;
+            /** @description Why the row cannot be invited: bad_email, unknown_plan, duplicate_in_file, member_exists, bad_date, bad_amount … */
+            code: string | null;
+            message: string;
+            planName: string | null;
+            serverName: string | null;
+        };
+        BulkInviteResult: {
+            row: number;
+            email: string | null;
+            username: string | null;
+            /** @enum {string} */
+            result: "invited" | "skipped";
+            code: string | null;
+            message: string;
+            memberId: string | null;
+        };
+        BulkInvite: {
+            id: string;
+            /** @enum {string} */
+            status: "pending" | "running" | "done" | "failed";
+            rowsTotal: number;
+            rowsDone: number;
+            invited: number;
+            skipped: number;
+            progress: number;
+            /** @description The latest job run applying it (see Jobs) */
+            runId: string | null;
+            error: string | null;
+            createdAt: string;
+            finishedAt: string | null;
+            results: components["schemas"]["BulkInviteResult"][];
         };
         Payment: {
             id: string;

@@ -1,6 +1,16 @@
 import { Alert, Anchor, Badge, Group, Select, Stack, Text, Tooltip } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { IconCalendarPlus, IconEye, IconMailPlus, IconReplace, IconStar, IconTrash, IconUsersPlus } from '@tabler/icons-react';
+import {
+  IconCalendarPlus,
+  IconEye,
+  IconFileDownload,
+  IconFileUpload,
+  IconMailPlus,
+  IconReplace,
+  IconStar,
+  IconTrash,
+  IconUsersPlus,
+} from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, unwrap, type Schemas } from '../../../api/client';
@@ -15,6 +25,7 @@ import { MEMBERS_KEY, refreshMedia, serverOptions, useImportPreview, useServers 
 import { InviteMemberDialog } from './InviteMemberDialog';
 import { memberActions, memberName, type MemberLike } from './member-actions';
 import { DeleteMemberDialog } from './MemberLifecycle';
+import { BulkInviteDialog, exportAllMembers } from './BulkInviteDialog';
 import { BulkMembersDialog, type BulkAction } from './MemberDialogs';
 import { StatusBadge } from './StatusBadge';
 
@@ -75,7 +86,11 @@ const columns: DataTableColumn<Member>[] = [
         <Group gap={4}>
           {m.servers.map((s) => (
             <Tooltip key={s.serverId} label={shareState(s.state).label}>
-              <Badge variant={s.state === 'active' ? 'light' : 'outline'} color={s.state === 'active' ? 'blue' : shareState(s.state).color} tt="none">
+              <Badge
+                variant={s.state === 'active' ? 'light' : 'outline'}
+                color={s.state === 'active' ? 'blue' : shareState(s.state).color}
+                tt="none"
+              >
                 {s.serverName}
               </Badge>
             </Tooltip>
@@ -91,7 +106,14 @@ const columns: DataTableColumn<Member>[] = [
     visibleFrom: 'xs',
   },
   { key: 'source', header: 'Source', value: (m) => sourceLabel(m.source), visibleFrom: 'md' },
-  { key: 'createdAt', header: 'Imported', sortable: true, value: (m) => m.createdAt, render: (m) => formatDateTime(m.createdAt), visibleFrom: 'sm' },
+  {
+    key: 'createdAt',
+    header: 'Imported',
+    sortable: true,
+    value: (m) => m.createdAt,
+    render: (m) => formatDateTime(m.createdAt),
+    visibleFrom: 'sm',
+  },
 ];
 
 export function MembersPage() {
@@ -104,6 +126,7 @@ export function MembersPage() {
   const [bulk, setBulk] = useState<{ action: BulkAction; members: Member[] } | null>(null);
   const [inviting, setInviting] = useState(false);
   const [deleting, setDeleting] = useState<MemberLike | null>(null);
+  const [bulkInvite, setBulkInvite] = useState(false);
   const servers = useServers(can(login, 'servers.read'));
   const preview = useImportPreview();
   const waiting = (preview.data ?? []).reduce((n, s) => n + s.accounts.length, 0);
@@ -115,7 +138,12 @@ export function MembersPage() {
         description="The media-server accounts Usher tracks: imported from your servers, or added by subscribing or an invite. Site logins are separate."
       />
       {waiting > 0 && (
-        <Alert color="blue" icon={<IconUsersPlus size={18} />} mb="md" title={`${waiting} account${waiting === 1 ? '' : 's'} found on your servers are waiting`}>
+        <Alert
+          color="blue"
+          icon={<IconUsersPlus size={18} />}
+          mb="md"
+          title={`${waiting} account${waiting === 1 ? '' : 's'} found on your servers are waiting`}
+        >
           Nobody is imported until you confirm how.{' '}
           <Anchor component={Link} to="/admin/members/import">
             Review the import
@@ -137,14 +165,30 @@ export function MembersPage() {
             ? [
                 { label: 'Extend', icon: <IconCalendarPlus size={16} />, onClick: () => setBulk({ action: 'extend', members: rows }) },
                 { label: 'Change plan', icon: <IconReplace size={16} />, onClick: () => setBulk({ action: 'change_plan', members: rows }) },
-                { label: 'Make permanent', icon: <IconStar size={16} />, onClick: () => setBulk({ action: 'make_permanent', members: rows }) },
-                { label: 'Delete', icon: <IconTrash size={16} />, color: 'red', onClick: () => setBulk({ action: 'delete', members: rows }) },
+                {
+                  label: 'Make permanent',
+                  icon: <IconStar size={16} />,
+                  onClick: () => setBulk({ action: 'make_permanent', members: rows }),
+                },
+                {
+                  label: 'Delete',
+                  icon: <IconTrash size={16} />,
+                  color: 'red',
+                  onClick: () => setBulk({ action: 'delete', members: rows }),
+                },
               ]
             : []
         }
         headerActions={[
           { label: 'Invite member', icon: <IconMailPlus size={16} />, disabled: !writable, onClick: () => setInviting(true) },
-          { label: 'Import from servers', icon: <IconUsersPlus size={16} />, disabled: !writable, onClick: () => void navigate('/admin/members/import') },
+          {
+            label: 'Import from servers',
+            icon: <IconUsersPlus size={16} />,
+            disabled: !writable,
+            onClick: () => void navigate('/admin/members/import'),
+          },
+          { label: 'Bulk invite (CSV)', icon: <IconFileUpload size={16} />, disabled: !writable, onClick: () => setBulkInvite(true) },
+          { label: 'Export all members with status (CSV)', icon: <IconFileDownload size={16} />, onClick: () => void exportAllMembers() },
         ]}
         searchPlaceholder="Search email, username or name"
         toolbar={
@@ -165,6 +209,7 @@ export function MembersPage() {
       {confirmDialog}
       {inviting && <InviteMemberDialog onClose={() => setInviting(false)} />}
       {deleting && <DeleteMemberDialog member={deleting} onClose={() => setDeleting(null)} onDeleted={() => refreshMedia(queryClient)} />}
+      {bulkInvite && <BulkInviteDialog onClose={() => setBulkInvite(false)} />}
       {bulk && <BulkMembersDialog action={bulk.action} members={bulk.members} onClose={() => setBulk(null)} />}
     </>
   );
