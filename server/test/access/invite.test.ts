@@ -117,6 +117,11 @@ describeEachDb('Invite on Jellyfin: member, payment and placement at once; the a
     await usher.container.access.settled();
     expect(await operationRows(usher)).toEqual([]);
     expect(jellyfin.state.findUser('newbie')).toBeUndefined();
+    const placement = await admin.get(`/api/admin/members/${body.memberId}/placement`);
+    expect(placement.json()).toEqual({
+      placement: { serverId, serverName: 'Den', rule: 'any', preferredLocationId: null, error: null, decidedAt: expect.any(String) },
+    });
+    expect((await admin.get('/api/admin/members/nope/placement')).statusCode).toBe(404);
     const dry = (await admin.get('/api/admin/access/dry-run')).json();
     expect(dry.placements).toEqual([expect.objectContaining({ memberId: body.memberId, serverId, serverName: 'Den', rule: 'any' })]);
     expect(dry.changes.filter((c: { memberId: string }) => c.memberId === body.memberId)).toEqual([
@@ -329,6 +334,11 @@ describeEachDb('Invite on Jellyfin: member, payment and placement at once; the a
       .where('member_id', '=', memberId)
       .executeTakeFirstOrThrow();
     expect(stored).toMatchObject({ server_id: null, error: expect.stringMatching(/No server can take this member/) });
+    expect((await admin.get(`/api/admin/members/${memberId}/placement`)).json().placement).toMatchObject({
+      serverId: null,
+      serverName: null,
+      error: expect.stringMatching(/No server/),
+    });
     const alerts = await usher.db.handle.db
       .selectFrom('alerts')
       .selectAll()

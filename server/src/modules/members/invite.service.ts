@@ -107,6 +107,15 @@ export class InviteService {
     return { email, username, plan, locationId, target, payment };
   }
 
+  /** The stored placement decision with the server's name (the member page). */
+  async placementOf(memberId: string) {
+    await this.members.detail(memberId);
+    const placement = await this.placement.find(memberId);
+    if (!placement) return null;
+    const server = placement.serverId ? await this.servers.find(placement.serverId) : undefined;
+    return { ...placement, serverName: server?.name ?? null };
+  }
+
   /** Current seats per server, for a batch of `validate` calls. */
   seats(): Promise<PlacementServer[]> {
     return this.placement.seats();
