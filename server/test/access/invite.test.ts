@@ -117,6 +117,11 @@ describeEachDb('Invite on Jellyfin: member, payment and placement at once; the a
     await usher.container.access.settled();
     expect(await operationRows(usher)).toEqual([]);
     expect(jellyfin.state.findUser('newbie')).toBeUndefined();
+    const placement = await admin.get(`/api/admin/members/${body.memberId}/placement`);
+    expect(placement.json()).toEqual({
+      placement: { serverId, serverName: 'Den', rule: 'any', preferredLocationId: null, error: null, decidedAt: expect.any(String) },
+    });
+    expect((await admin.get('/api/admin/members/nope/placement')).statusCode).toBe(404);
     const dry = (await admin.get('/api/admin/access/dry-run')).json();
     expect(dry.placements).toEqual([expect.objectContaining({ memberId: body.memberId, serverId, serverName: 'Den', rule: 'any' })]);
     expect(dry.changes.filter((c: { memberId: string }) => c.memberId === body.memberId)).toEqual([
@@ -211,6 +216,33 @@ describeEachDb('Invite on Jellyfin: member, payment and placement at once; the a
     expect(await footprint(usher)).toEqual(before);
   });
 
+  it('validate (the bulk dry run) writes nothing, and rows sharing one seat count see each other', async () => {
+    const used = Number(
+      (
+        await usher.db.handle.db
+          .selectFrom('member_accounts')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('server_id', '=', serverId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    expect((await admin.patch(`/api/admin/servers/${serverId}`, { maxUsers: used + 1 })).statusCode).toBe(200);
+    const before = await footprint(usher);
+    const invites = usher.container.invites;
+    const seats = await invites.seats();
+    const first = await invites.validate({ email: 'row1@example.com', planId: gold }, { seats });
+    expect(first.target).toMatchObject({ serverId, rule: 'any' });
+    await expect(invites.validate({ email: 'row2@example.com', planId: gold }, { seats })).rejects.toMatchObject({
+      status: 409,
+      code: 'no_capacity',
+    });
+    // Without the batch's seats the second row alone would fit.
+    expect((await invites.validate({ email: 'row2@example.com', planId: gold })).target.serverId).toBe(serverId);
+    expect(await footprint(usher)).toEqual(before);
+    expect(await usher.db.handle.db.selectFrom('alerts').selectAll().where('kind', '=', 'placement_failed').execute()).toEqual([]);
+    expect((await admin.patch(`/api/admin/servers/${serverId}`, { maxUsers: 0 })).statusCode).toBe(200);
+  });
+
   it('a full server: 409 no_capacity, an admin alert, nothing created', async () => {
     const seats = Number(
       (
@@ -302,6 +334,11 @@ describeEachDb('Invite on Jellyfin: member, payment and placement at once; the a
       .where('member_id', '=', memberId)
       .executeTakeFirstOrThrow();
     expect(stored).toMatchObject({ server_id: null, error: expect.stringMatching(/No server can take this member/) });
+    expect((await admin.get(`/api/admin/members/${memberId}/placement`)).json().placement).toMatchObject({
+      serverId: null,
+      serverName: null,
+      error: expect.stringMatching(/No server/),
+    });
     const alerts = await usher.db.handle.db
       .selectFrom('alerts')
       .selectAll()

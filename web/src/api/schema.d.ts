@@ -7753,6 +7753,100 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/members/{id}/placement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the access engine or an invite placed the member (reference §6.14), or why no server could take them */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            placement: components["schemas"]["MemberPlacement"] | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/members/invite": {
         parameters: {
             query?: never;
@@ -10205,6 +10299,16 @@ export interface components {
             notification: "after_provision" | "none";
             member: components["schemas"]["MemberDetailInput"];
         };
+        MemberPlacementInput: {
+            serverId: string | null;
+            serverName: string | null;
+            /** @description 'manual' (chosen by the admin) or the placement rule that chose the server */
+            rule: string | null;
+            preferredLocationId: string | null;
+            /** @description Why no server can take the member; null once placed */
+            error: string | null;
+            decidedAt: string;
+        };
         MemberRemovalInput: {
             keepOnServer: boolean;
             items: {
@@ -10804,6 +10908,16 @@ export interface components {
             /** @enum {string} */
             notification: "after_provision" | "none";
             member: components["schemas"]["MemberDetail"];
+        };
+        MemberPlacement: {
+            serverId: string | null;
+            serverName: string | null;
+            /** @description 'manual' (chosen by the admin) or the placement rule that chose the server */
+            rule: string | null;
+            preferredLocationId: string | null;
+            /** @description Why no server can take the member; null once placed */
+            error: string | null;
+            decidedAt: string;
         };
         MemberRemoval: {
             keepOnServer: boolean;

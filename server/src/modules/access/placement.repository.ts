@@ -78,8 +78,10 @@ export class PlacementRepository {
       .execute();
     const reserved = await db
       .selectFrom('member_placements as p')
+      .innerJoin('members as m', 'm.id', 'p.member_id')
       .select(['p.server_id', (eb) => eb.fn.countAll<number>().as('n')])
       .where('p.server_id', 'is not', null)
+      .where('m.deleted_at', 'is', null)
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(

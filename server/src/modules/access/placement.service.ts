@@ -42,6 +42,10 @@ export class PlacementService {
     return this.repo.unplaced(memberId);
   }
 
+  find(memberId: string) {
+    return this.repo.find(memberId);
+  }
+
   seats(): Promise<PlacementServer[]> {
     return this.repo.servers();
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Container } from '../../container.js';
-import { errorBodySchema } from '../../http/common-schemas.js';
+import { errorBodySchema, idParams } from '../../http/common-schemas.js';
 import { actor } from '../../http/guards.js';
 import type { RouteModule } from '../../http/route-module.js';
 import { memberDetail } from './members.routes.js';
@@ -64,6 +64,17 @@ const inviteResult = z
   })
   .meta({ id: 'InviteResult' });
 
+const placementSchema = z
+  .object({
+    serverId: z.string().nullable(),
+    serverName: z.string().nullable(),
+    rule: z.string().nullable().describe("'manual' (chosen by the admin) or the placement rule that chose the server"),
+    preferredLocationId: z.string().nullable(),
+    error: z.string().nullable().describe('Why no server can take the member; null once placed'),
+    decidedAt: z.string(),
+  })
+  .meta({ id: 'MemberPlacement' });
+
 const errors = {
   400: errorBodySchema,
   401: errorBodySchema,
@@ -76,6 +87,20 @@ const errors = {
 export function inviteRoutes(container: Container): RouteModule {
   const { invites } = container;
   return (app) => {
+    app.get(
+      '/admin/members/:id/placement',
+      {
+        config: { permission: 'members.read' },
+        schema: {
+          tags: ['members'],
+          summary: 'Where the access engine or an invite placed the member (reference §6.14), or why no server could take them',
+          params: idParams,
+          response: { 200: z.object({ placement: placementSchema.nullable() }), ...errors },
+        },
+      },
+      async (request) => ({ placement: await invites.placementOf(request.params.id) }),
+    );
+
     app.post(
       '/admin/members/invite',
       {

@@ -1,10 +1,11 @@
 import { periodEnd } from '../../domain/calendar.js';
-import { rejectReasons, type RejectReason } from '../../domain/placement.js';
+import { rejectReasons, type PlacementServer, type RejectReason } from '../../domain/placement.js';
 import { AppError, badRequest, conflict, notFound } from '../../http/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import type { PlacementService } from '../access/placement.service.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { PaymentRow } from '../payments/payments.repository.js';
 import type { PaymentsService } from '../payments/payments.service.js';
 import type { PlanRecord, PlansRepository } from '../plans/plans.repository.js';
 import type { ServersRepository } from '../servers/servers.repository.js';
@@ -43,6 +44,16 @@ export interface InviteResult {
   notification: 'after_provision' | 'none';
 }
 
+/** What an invite would do: the checked input, the server and the payment row. */
+export interface InvitePlan {
+  email: string | null;
+  username: string | null;
+  plan: PlanRecord;
+  locationId: string | null;
+  target: { serverId: string; serverName: string; rule: string };
+  payment: PaymentRow;
+}
+
 const unprocessable = (code: string, message: string, details?: unknown) => new AppError(422, code, message, details);
 const trimmed = (v: string | null | undefined) => (v?.trim() ? v.trim() : null);
 
@@ -68,7 +79,11 @@ export class InviteService {
     private readonly memberChanged: (memberId: string) => void = () => undefined,
   ) {}
 
-  async invite(input: InviteInput, actor: Actor): Promise<InviteResult> {
+  /**
+   * Every check of `invite` without writing anything (the bulk CSV invite's dry run). Pass the same
+   * `seats` (from `seats()`) for every row of a batch, so each row's seat counts for the next ones.
+   */
+  async validate(input: InviteInput, options: { seats?: PlacementServer[]; alert?: boolean } = {}): Promise<InvitePlan> {
     const email = trimmed(input.email)?.toLowerCase() ?? null;
     const username = trimmed(input.username);
     if (!email && !username) throw badRequest('identifier_required', 'Enter the member’s email or username.', { field: 'email' });
@@ -86,10 +101,31 @@ export class InviteService {
         memberId: clash.id,
       });
     }
+    const seats = options.seats ?? (await this.placement.seats());
+    const target = await this.chooseServer(seats, plan, trimmed(input.serverId), locationId, email ?? username!, options.alert ?? false);
+    const payment = await this.payments.prepareFirst(newId(), await this.paymentInput(plan, input));
+    return { email, username, plan, locationId, target, payment };
+  }
 
-    const target = await this.chooseServer(plan, trimmed(input.serverId), locationId, email ?? username!);
+  /** The stored placement decision with the server's name (the member page). */
+  async placementOf(memberId: string) {
+    await this.members.detail(memberId);
+    const placement = await this.placement.find(memberId);
+    if (!placement) return null;
+    const server = placement.serverId ? await this.servers.find(placement.serverId) : undefined;
+    return { ...placement, serverName: server?.name ?? null };
+  }
+
+  /** Current seats per server, for a batch of `validate` calls. */
+  seats(): Promise<PlacementServer[]> {
+    return this.placement.seats();
+  }
+
+  async invite(input: InviteInput, actor: Actor): Promise<InviteResult> {
+    const checked = await this.validate(input, { alert: true });
+    const { email, username, plan, locationId, target } = checked;
     const memberId = newId();
-    const payment = await this.payments.prepareFirst(memberId, await this.paymentInput(plan, input));
+    const payment = { ...checked.payment, memberId };
     const paymentId = newId();
     const now = this.clock.now().toISOString();
     await this.repo.transaction(async (trx) => {
@@ -139,8 +175,14 @@ export class InviteService {
     return { ...result, member: await this.members.detail(result.memberId) };
   }
 
-  private async chooseServer(plan: PlanRecord, serverId: string | null, locationId: string | null, label: string) {
-    const seats = await this.placement.seats();
+  private async chooseServer(
+    seats: PlacementServer[],
+    plan: PlanRecord,
+    serverId: string | null,
+    locationId: string | null,
+    label: string,
+    alert: boolean,
+  ) {
     if (serverId) {
       const server = await this.servers.find(serverId);
       const seat = seats.find((s) => s.id === serverId);
@@ -166,12 +208,15 @@ export class InviteService {
         );
       if (reasons.includes('full'))
         throw conflict('no_capacity', `${server.name} is full; choose another server or raise its maximum.`, { field: 'serverId' });
+      // The seat is taken for the next row of a batch too.
+      if (seat.kind === 'plex') seat.pendingInvites++;
+      else seat.members++;
       return { serverId: server.id, serverName: server.name, rule: 'manual' };
     }
     const chosen = this.placement.choose(seats, { placement: null, previousServerIds: [], preferredLocationId: locationId }, plan, true);
     if (!chosen.ok) {
       // Nothing is created, so the alert names the person the admin tried to invite.
-      await this.placement.raiseNoServer({ memberId: `invite:${label}`, memberLabel: label, message: chosen.message });
+      if (alert) await this.placement.raiseNoServer({ memberId: `invite:${label}`, memberLabel: label, message: chosen.message });
       throw conflict('no_capacity', chosen.message, { field: 'serverId', rejected: chosen.rejected });
     }
     const server = await this.servers.find(chosen.serverId);

@@ -17,6 +17,7 @@ import { LinkedMembersCard } from './LinkedMembersCard';
 import { EditMemberDialog, MergeMemberDialog } from './MemberDialogs';
 import { PaymentsCard } from './PaymentsCard';
 import { ChangeIdentityDialog, DeleteMemberDialog, ExplainCard } from './MemberLifecycle';
+import { PlacementNote } from './PlacementNote';
 import { StatusBadge } from './StatusBadge';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -157,9 +158,12 @@ export function MemberDetailPage() {
             As the last sync found them on each server.
           </Text>
           {m.accounts.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              No account on any server right now.
-            </Text>
+            <>
+              <Text size="sm" c="dimmed">
+                No account on any server right now.
+              </Text>
+              <PlacementNote memberId={m.id} />
+            </>
           ) : (
             <Table.ScrollContainer minWidth={760} type="native">
               <Table striped verticalSpacing="sm">
