@@ -286,6 +286,9 @@ test('members show their servers; a member’s detail shows each account’s rem
   const account = main().getByRole('row', { name: new RegExp(PLEX_SERVER) });
   await expect(account).toContainText('Accepted');
   await expect(account).toContainText('member1x1');
+  // Explain: imported as permanent, so always active and nothing scheduled.
+  await expect(main().getByText('Permanent: always active, whatever the payments say.')).toBeVisible();
+  await expect(main().getByText('Nothing scheduled.')).toBeVisible();
   await screenshot(page, 'admin-member-detail');
 
   await main().getByRole('link', { name: 'All members' }).click();

@@ -56,6 +56,21 @@ describe('Jellyfin fake wire details', () => {
     expect([missing.status, await missing.text()]).toEqual([404, 'User not found']);
   });
 
+  it('renames a user through UpdateUser (?userId= and the older path form); a taken or invalid name is a 400', async () => {
+    const auth = { authorization: `MediaBrowser Token="${fake.apiKey}"` };
+    const user = fake.state.createUser('to-rename');
+    const other = fake.state.createUser('taken-name');
+    expect((await post(`${fake.url}/Users?userId=${user.id}`, { Id: user.id, Name: 'renamed' }, auth)).status).toBe(204);
+    expect(fake.state.users.get(user.id)!.name).toBe('renamed');
+    expect((await post(`${fake.url}/Users/${user.id}`, { Id: user.id, Name: 'renamed-again' }, auth)).status).toBe(204);
+    const dup = await post(`${fake.url}/Users?userId=${user.id}`, { Name: other.name.toUpperCase() }, auth);
+    expect([dup.status, await dup.text()]).toEqual([400, 'Error processing request.']);
+    expect((await post(`${fake.url}/Users?userId=${user.id}`, { Name: ' bad' }, auth)).status).toBe(400);
+    expect((await post(`${fake.url}/Users?userId=${user.id}`, {}, auth)).status).toBe(400);
+    expect((await post(`${fake.url}/Users?userId=0123456789abcdef0123456789abcdef`, { Name: 'x' }, auth)).status).toBe(404);
+    expect(fake.state.users.get(user.id)!.name).toBe('renamed-again');
+  });
+
   it('refuses to disable a stored administrator (403) and to demote the last one', async () => {
     const auth = { authorization: `MediaBrowser Token="${fake.apiKey}"` };
     const admin = fake.state.findUser('admin')!;
@@ -93,6 +108,18 @@ describe('Emby fake wire details', () => {
     fake.seed(demoSeed({ users: 2 }));
   });
   afterAll(() => fake.close());
+
+  it('renames with POST /Users/{Id}; a taken name is refused with its message', async () => {
+    const user = fake.state.createUser('emby-old');
+    fake.state.createUser('emby-taken');
+    const headers = { 'x-emby-token': fake.apiKey };
+    expect((await post(`${fake.url}/emby/Users/${user.id}`, { Id: user.id, Name: 'emby-new' }, headers)).status).toBe(204);
+    expect(fake.state.users.get(user.id)!.name).toBe('emby-new');
+    const dup = await post(`${fake.url}/Users/${user.id}`, { Name: 'emby-taken' }, headers);
+    expect([dup.status, await dup.text()]).toEqual([400, "A user with the name 'emby-taken' already exists."]);
+    // Jellyfin's query form does not exist on Emby.
+    expect((await post(`${fake.url}/Users?userId=${user.id}`, { Name: 'x' }, headers)).status).toBe(404);
+  });
 
   it('answers under /emby/ and at the root, with X-Emby-Token or ?api_key=', async () => {
     expect((await fetch(`${fake.url}/emby/Users/Query`, { headers: { 'x-emby-token': fake.apiKey } })).status).toBe(200);

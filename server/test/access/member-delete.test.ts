@@ -200,4 +200,25 @@ describeEachDb('Deleting a Plex member: this server’s share is removed once, o
     expect(removals()).toBe(before);
     expect((await admin.delete(`/api/admin/members/${second!.member_id}?keepOnServer=maybe`)).statusCode).toBe(400);
   });
+
+  it('plex.tv down: the unshare is retried with backoff and applied once when it is back', async () => {
+    const third = await usher.db.handle.db
+      .selectFrom('member_accounts as a')
+      .innerJoin('members as m', 'm.id', 'a.member_id')
+      .select(['a.member_id', 'a.remote_id'])
+      .where('a.server_id', '=', serverId)
+      .where('m.deleted_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    expect(shareOf(third.remote_id)).toBeDefined();
+    const before = removals();
+    fakes.plexTv.http.setDown(true);
+    expect((await admin.delete(`/api/admin/members/${third.member_id}`)).statusCode).toBe(200);
+    expect(await usher.container.operations.applyDue()).toEqual({ applied: 0, retried: 1, failed: 0 });
+    expect(shareOf(third.remote_id)).toBeDefined();
+    fakes.plexTv.http.setDown(false);
+    usher.clock.advance(RETRY_CAP_MS);
+    expect(await usher.container.operations.applyDue()).toEqual({ applied: 1, retried: 0, failed: 0 });
+    expect(shareOf(third.remote_id)).toBeUndefined();
+    expect(removals() - before).toBe(1);
+  });
 });

@@ -186,5 +186,15 @@ describeEachDb('Changing a Plex email: the new account is invited with the same 
     const detail = (await admin.get(`/api/admin/members/${memberId}`)).json();
     expect(detail.email).toBe('new.address@example.com');
     expect(detail.accounts.map((a: { email: string | null }) => a.email?.toLowerCase())).toEqual(['new.address@example.com']);
+    // The old account leaves no "shared before" trace, so a renewal never invites it again.
+    const history = await usher.db.handle.db
+      .selectFrom('member_server_history')
+      .select('remote_id')
+      .where('member_id', '=', memberId)
+      .execute();
+    expect(history.map((h) => h.remote_id)).not.toContain(old!.remote_id);
+    expect(
+      await usher.db.handle.db.selectFrom('member_accounts').select('id').where('id', '=', old!.id).executeTakeFirst(),
+    ).toBeUndefined();
   });
 });

@@ -94,6 +94,14 @@ export class MemberLifecycleRepository {
     await this.db.updateTable('member_accounts').set({ replaced_at: now, updated_at: now }).where('id', '=', accountId).execute();
   }
 
+  /**
+   * Forgets the server history of the member there: it names the old Plex account, which a renewal
+   * would otherwise invite again instead of the new one.
+   */
+  async forgetHistory(memberId: string, serverId: string): Promise<void> {
+    await this.db.deleteFrom('member_server_history').where('member_id', '=', memberId).where('server_id', '=', serverId).execute();
+  }
+
   /** Every library the server still has (a Plex share of "all libraries" moved to a new invite). */
   async serverLibraryIds(serverId: string): Promise<string[]> {
     const rows = await this.db

@@ -180,6 +180,7 @@ export class MemberLifecycleService {
     };
     const unshare: OperationPayload = { kind: 'revoke', account: refOf(account) };
     await this.repo.markReplaced(account.id, now);
+    await this.repo.forgetHistory(member.id, account.serverId);
     // Sync links the new invite to the member by this email or username.
     const fields = isEmail ? { email: identifier.toLowerCase() } : { username: identifier };
     await this.repo.updateMember(member.id, { ...fields, requires_plex_account_change: false }, now);

@@ -104,7 +104,8 @@ export class MembersRepository {
   async deleteAccounts(ids: string[], removedAt: string, db: Db = this.db): Promise<void> {
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      const linked = await db.selectFrom('member_accounts').select(['member_id', 'server_id', 'remote_id']).where('id', 'in', chunk).where('member_id', 'is not', null).execute();
+      const linked = await db.selectFrom('member_accounts').select(['member_id', 'server_id', 'remote_id']).where('id', 'in', chunk).where('member_id', 'is not', null).where('replaced_at', 'is', null).execute();
+      // A replaced account (identity change) is not a server the member was on "before": no trace.
       for (const row of linked) {
         await db
           .insertInto('member_server_history')

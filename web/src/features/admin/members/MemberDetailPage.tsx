@@ -221,7 +221,16 @@ export function MemberDetailPage() {
       </Stack>
       {confirmDialog}
       {dialog === 'edit' && <EditMemberDialog member={m} onClose={() => setDialog(null)} />}
-      {dialog === 'delete' && <DeleteMemberDialog member={m} onClose={() => setDialog(null)} onDeleted={async () => navigate('/admin/members')} />}
+      {dialog === 'delete' && (
+        <DeleteMemberDialog
+          member={m}
+          onClose={() => setDialog(null)}
+          onDeleted={async () => {
+            await navigate('/admin/members');
+            await refreshMedia(queryClient);
+          }}
+        />
+      )}
       {identityAccount && <ChangeIdentityDialog memberId={m.id} account={identityAccount} serverKind={serverKinds.get(identityAccount.serverId) ?? 'unknown'} onClose={() => setIdentityOf(null)} />}
       {dialog === 'merge' && (
         <MergeMemberDialog

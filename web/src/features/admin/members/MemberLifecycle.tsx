@@ -32,7 +32,8 @@ export function DeleteMemberDialog({
   const [keep, setKeep] = useState(false);
   const name = memberName(member);
   const preview = useQuery({
-    queryKey: [...MEMBERS_KEY, 'removal', member.id, keep],
+    // Outside MEDIA_KEY: refreshing the members after the deletion must not ask for this member again.
+    queryKey: ['member-removal', member.id, keep],
     queryFn: () =>
       unwrap(
         api.GET('/api/admin/members/{id}/removal', {
@@ -46,11 +47,12 @@ export function DeleteMemberDialog({
         api.DELETE('/api/admin/members/{id}', { params: { path: { id: member.id }, query: { keepOnServer: keep ? 'true' : 'false' } } }),
       ),
     onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: MEDIA_KEY });
       notifySuccess(
         keep ? `${name} is deleted; their accounts stay on the servers.` : `${name} is deleted; the removals are queued (see Operations).`,
       );
       onClose();
+      queryClient.removeQueries({ queryKey: ['member-removal', member.id] });
+      // The caller leaves the member's page first, then refreshes the lists.
       await onDeleted();
     },
   });
