@@ -86,6 +86,20 @@ describeEachDb('My Account on Jellyfin: subscription card and "Re-invite me"', (
     expect((await new TestClient(usher.app).get('/api/portal/subscription')).statusCode).toBe(401);
   });
 
+  it('a login whose email is not confirmed is not linked to the member of that email', async () => {
+    const other = await memberIdOf(usher, serverId, jellyfin.state.findUser('jf-0002')!.id);
+    expect((await admin.patch(`/api/admin/members/${other}`, { email: 'second@example.com' })).statusCode).toBe(200);
+    // Registered while confirmation was required, never confirmed, then the admin turned confirmation off.
+    const client = new TestClient(usher.app, '10.0.0.201');
+    expect((await client.post('/api/auth/register', { email: 'second@example.com', password: 'Second-Pass-3!' })).statusCode).toBe(201);
+    await admin.put('/api/admin/settings/registration', { values: { requireEmailConfirmation: false } });
+    expect((await client.post('/api/auth/login', { email: 'second@example.com', password: 'Second-Pass-3!' })).statusCode).toBe(200);
+    expect(errorCode(await client.get('/api/portal/subscription'))).toBe('no_subscription');
+    const row = await usher.db.handle.db.selectFrom('members').select('login_id').where('id', '=', other).executeTakeFirstOrThrow();
+    expect(row.login_id).toBeNull();
+    await admin.put('/api/admin/settings/registration', { values: { requireEmailConfirmation: true } });
+  });
+
   it('the customer sees status, plan contents, server, username and how to sign in; the login is linked by email', async () => {
     const res = await customer.get('/api/portal/subscription');
     expect(res.statusCode).toBe(200);
@@ -167,9 +181,13 @@ describeEachDb('My Account on Jellyfin: subscription card and "Re-invite me"', (
 
     usher.clock.advance(16 * 60_000);
     const before = (await operationRows(usher)).length;
-    const res = await customer.post('/api/portal/subscription/reinvite', {});
-    expect(res.statusCode).toBe(409);
-    expect(errorCode(res)).toBe('nothing_to_reinvite');
+    // Two clicks at once: one request reads the server, the other is rate-limited.
+    const both = await Promise.all([
+      customer.post('/api/portal/subscription/reinvite', {}),
+      customer.post('/api/portal/subscription/reinvite', {}),
+    ]);
+    expect(both.map((r) => errorCode(r)).sort()).toEqual(['nothing_to_reinvite', 'reinvite_rate_limited']);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([409, 429]);
     expect(await operationRows(usher)).toHaveLength(before);
   });
 
