@@ -84,12 +84,27 @@ test('the admin seeds a member on a plan with the customer’s email; Usher shar
   await expect.poll(() => policy().EnabledFolders, { timeout: 20_000 }).toEqual([movies.remoteId]);
 });
 
-test('the member logs in and sees their status, plan, server and how to sign in', async () => {
+async function logIn(email: string, password: string) {
   await page.goto('/login');
-  await page.getByLabel('Email').fill(CUSTOMER.email);
-  await page.getByLabel(/^Password/).fill(CUSTOMER.password);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(/\/portal/);
+}
+
+test('a customer with no member of their email is told so, without an error', async () => {
+  await call('post', '/api/admin/logins', { email: 'nobody@example.com', password: CUSTOMER.password, roleId: 'role-user' });
+  await logIn('nobody@example.com', CUSTOMER.password);
+  await page.goto('/portal/account');
+  await expect(page.getByTestId('no-subscription')).toContainText('There is no subscription for your email yet.');
+  await expect(page.getByRole('button', { name: 'Re-invite me' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Account menu' }).click();
+  await page.getByRole('menuitem', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test('the member logs in and sees their status, plan, server and how to sign in', async () => {
+  await logIn(CUSTOMER.email, CUSTOMER.password);
   await page.goto('/portal/account');
   const card = page.getByRole('main');
   await expect(card.getByRole('heading', { name: 'Subscription' })).toBeVisible();

@@ -83,6 +83,7 @@ describeEachDb('My Account on Jellyfin: subscription card and "Re-invite me"', (
     expect(res.statusCode).toBe(404);
     expect(errorCode(res)).toBe('no_subscription');
     expect(errorCode(await stranger.post('/api/portal/subscription/reinvite', {}))).toBe('no_subscription');
+    expect((await stranger.get('/api/portal/account')).json()).toMatchObject({ email: 'stranger@example.com', hasSubscription: false });
     expect((await new TestClient(usher.app).get('/api/portal/subscription')).statusCode).toBe(401);
   });
 
@@ -128,6 +129,7 @@ describeEachDb('My Account on Jellyfin: subscription card and "Re-invite me"', (
     expect(body.reinvite).toMatchObject({ available: false, code: 'server_sync_off' });
     const member = await usher.db.handle.db.selectFrom('members').select('login_id').where('id', '=', memberId).executeTakeFirstOrThrow();
     expect(member.login_id).not.toBeNull();
+    expect((await customer.get('/api/portal/account')).json()).toMatchObject({ hasSubscription: true });
   });
 
   it('with remote writes off, re-invite is refused and nothing is queued', async () => {

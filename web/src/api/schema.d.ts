@@ -9793,6 +9793,7 @@ export interface components {
                 totp: boolean;
                 email: boolean;
             };
+            hasSubscription: boolean;
         };
         PortalSubscriptionInput: {
             status: {
@@ -10310,6 +10311,7 @@ export interface components {
                 totp: boolean;
                 email: boolean;
             };
+            hasSubscription: boolean;
         };
         PortalSubscription: {
             status: {

@@ -12,6 +12,8 @@ const accountSchema = z
     createdAt: z.string(),
     lastLoginAt: z.string().nullable(),
     twoFactor: z.object({ totp: z.boolean(), email: z.boolean() }),
+    /** A member (subscription) is tied to this login: GET /portal/subscription has something to show. */
+    hasSubscription: z.boolean(),
   })
   .meta({ id: 'Account' });
 
@@ -79,7 +81,7 @@ export function portalRoutes(container: Container): RouteModule {
     app.get(
       '/portal/account',
       { schema: { tags: ['portal'], summary: 'Your account', response: { 200: accountSchema, ...errors } } },
-      (request) => {
+      async (request) => {
         const { login } = requireLogin(request);
         return {
           id: login.id,
@@ -88,6 +90,7 @@ export function portalRoutes(container: Container): RouteModule {
           createdAt: login.createdAt,
           lastLoginAt: login.lastLoginAt,
           twoFactor: { totp: login.totpEnabled, email: login.emailOtpEnabled },
+          hasSubscription: (await container.portal.findMember(login, actor(request))) !== null,
         };
       },
     );
@@ -112,6 +115,7 @@ export function portalRoutes(container: Container): RouteModule {
           createdAt: updated.createdAt,
           lastLoginAt: updated.lastLoginAt,
           twoFactor: { totp: updated.totpEnabled, email: updated.emailOtpEnabled },
+          hasSubscription: (await container.portal.findMember(updated, actor(request))) !== null,
         };
       },
     );

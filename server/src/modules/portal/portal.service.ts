@@ -86,8 +86,8 @@ export class PortalService {
     private readonly log: Logger,
   ) {}
 
-  /** The member behind this login, linking it by confirmed email on first use. */
-  private async memberOf(login: Login, actor: Actor): Promise<PortalMember> {
+  /** The member behind this login, linking it by confirmed email on first use; null when there is none. */
+  async findMember(login: Login, actor: Actor): Promise<PortalMember | null> {
     const linked = await this.repo.memberOfLogin(login.id);
     if (linked) return linked;
     // An unconfirmed email proves nothing: whoever registered it could claim someone else's subscription.
@@ -96,6 +96,12 @@ export class PortalService {
       await this.audit.record(actor, 'member.login_linked', { type: 'member', id: candidate.id }, { loginId: login.id });
       return candidate;
     }
+    return (await this.repo.memberOfLogin(login.id)) ?? null;
+  }
+
+  private async memberOf(login: Login, actor: Actor): Promise<PortalMember> {
+    const member = await this.findMember(login, actor);
+    if (member) return member;
     throw notFound(
       'no_subscription',
       'There is no subscription for your email yet. Subscribe, or ask the administrator to invite you with this email.',

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, ApiError, errorMessage, unwrap, type Schemas } from '../../../api/client';
 import { QueryError } from '../../../components/QueryError';
+import { ACCOUNT_KEY } from './ProfileCard';
 
 export const SUBSCRIPTION_KEY = ['portal', 'subscription'] as const;
 
@@ -178,13 +179,15 @@ function SubscriptionDetails({ data }: { data: Subscription }) {
 
 /** My Account → Subscription: status and why, plan contents, server and how to get in, "Re-invite me". */
 export function SubscriptionCard() {
+  // The account says whether a member is tied to this login, so a login without one never asks (and gets a 404).
+  const account = useQuery({ queryKey: ACCOUNT_KEY, queryFn: () => unwrap(api.GET('/api/portal/account')) });
   const subscription = useQuery({
     queryKey: SUBSCRIPTION_KEY,
     queryFn: () => unwrap(api.GET('/api/portal/subscription')),
-    // No subscription is an answer, not a failure to retry.
-    retry: (count, error) => !(error instanceof ApiError && error.code === 'no_subscription') && count < 2,
+    enabled: account.data?.hasSubscription === true,
   });
-  const none = subscription.error instanceof ApiError && subscription.error.code === 'no_subscription';
+  const none =
+    account.data?.hasSubscription === false || (subscription.error instanceof ApiError && subscription.error.code === 'no_subscription');
 
   return (
     <Card withBorder padding="lg" radius="md">
@@ -192,13 +195,15 @@ export function SubscriptionCard() {
         <Title order={3} size="h4">
           Subscription
         </Title>
-        {subscription.isPending && <Skeleton height={120} />}
+        {(account.isPending || (account.data?.hasSubscription && subscription.isPending)) && <Skeleton height={120} />}
+        {account.isError && <QueryError error={account.error} onRetry={() => void account.refetch()} />}
         {none && (
           <Text size="sm" data-testid="no-subscription">
-            {errorMessage(subscription.error)}{' '}
+            There is no subscription for your email yet.{' '}
             <Anchor component={Link} to="/portal/subscribe">
               See the plans
             </Anchor>
+            , or ask the administrator to invite you with this email.
           </Text>
         )}
         {subscription.isError && !none && <QueryError error={subscription.error} onRetry={() => void subscription.refetch()} />}
