@@ -308,5 +308,22 @@ describeEachDb('My Account on Plex: "Re-invite me" re-creates a share removed on
     expect(await usher.container.operations.applyDue()).toMatchObject({ applied: 1, failed: 0 });
     expect(shareOf()!.sectionIds.map(String)).toEqual([chosen.remote_id]);
     expect(shareOf()!.allLibraries).toBe(false);
+
+    // The new invite waits for the member: the card says where to accept it, and asking again changes nothing.
+    expect((await admin.post(`/api/admin/servers/${serverId}/sync`)).json()).toMatchObject({ ok: true });
+    const waiting = (await customer.get('/api/portal/subscription')).json().servers;
+    expect(waiting).toEqual([
+      expect.objectContaining({
+        name: 'Alpha',
+        state: 'pending',
+        instructions: expect.stringContaining('Your invite to Alpha is waiting'),
+      }),
+    ]);
+    usher.clock.advance(16 * 60_000);
+    const fresh = new TestClient(usher.app, '10.0.0.88');
+    expect((await fresh.post('/api/auth/login', { email, password: 'Another-Pass-7?' })).statusCode).toBe(200);
+    const again = await fresh.post('/api/portal/subscription/reinvite', {});
+    expect([again.statusCode, errorCode(again)]).toEqual([409, 'nothing_to_reinvite']);
+    expect(again.json().error.message).toContain('Your invite to Alpha is still waiting for you');
   });
 });
