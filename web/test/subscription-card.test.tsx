@@ -98,7 +98,7 @@ describe('My Account → Subscription', () => {
     const get = mockGet(false);
     renderCard();
     expect(await screen.findByTestId('no-subscription')).toBeTruthy();
-    expect(get.mock.calls.map(([path]) => path)).not.toContain('/api/portal/subscription');
+    expect((get.mock.calls as unknown as [string][]).map(([path]) => path)).not.toContain('/api/portal/subscription');
     expect(screen.queryByRole('button', { name: 'Re-invite me' })).toBeNull();
   });
 
