@@ -97,18 +97,7 @@ export function createContainer(options: ContainerOptions) {
   const twoFactor = new TwoFactorService(authRepo, settings, notifications, audit, secrets, clock);
   const apiKeys = new ApiKeysService(new ApiKeysRepository(db), rolesRepo, settings, audit, clock);
   const roles = new RolesService(rolesRepo, apiKeys, audit, clock);
-  const logins = new LoginsService(
-    new LoginsRepository(db),
-    authRepo,
-    auth,
-    twoFactor,
-    rolesRepo,
-    notifications,
-    apiKeys,
-    audit,
-    clock,
-    loginThrottle,
-  );
+  const logins = new LoginsService(new LoginsRepository(db), authRepo, auth, twoFactor, rolesRepo, notifications, apiKeys, audit, clock, loginThrottle);
   const alerts = new AlertsService(new AlertsRepository(db), settings, notifications, clock);
   const jobsRepo = new JobsRepository(db);
   const jobs = new JobsService(new CronJobRunner({ store: jobsRepo, clock, log }), jobsRepo, clock);
@@ -154,39 +143,18 @@ export function createContainer(options: ContainerOptions) {
   const sync = new SyncService(serversRepo, librariesRepo, membersRepo, payments, connector, settings, alerts, syncGuard, audit, clock);
   // A new server is read at once, so its libraries are there to group without waiting for the hour.
   const syncAdded = (serverId: string) => {
-    sync.syncById(serverId).catch((error: unknown) => log.warn({ err: error, serverId }, 'first sync of a new server failed'));
+    sync
+      .syncById(serverId)
+      .catch((error: unknown) => log.warn({ err: error, serverId }, 'first sync of a new server failed'));
   };
   const servers = new ServersService(serversRepo, connector, plexAccounts, secrets, audit, clock, syncAdded);
   const onboarding = new OnboardingService(settings, serversRepo, plexAccountsRepo, librariesRepo, plansRepo, audit, clock);
-  const operations = new OperationsService(new OperationsRepository(db), serversRepo, connector, syncGuard, alerts, audit, clock, log, {
-    instanceId: jobs.instanceId,
-  });
+  const operations = new OperationsService(new OperationsRepository(db), serversRepo, connector, syncGuard, alerts, audit, clock, log, { instanceId: jobs.instanceId });
   const access = new AccessService(new AccessRepository(db), paymentsRepo, plansRepo, serversRepo, settings, operations, sync, clock, log);
-  const portal = new PortalService(
-    new PortalRepository(db),
-    members,
-    plansRepo,
-    serversRepo,
-    settings,
-    sync,
-    access,
-    operations,
-    audit,
-    clock,
-    log,
-  );
+  const portal = new PortalService(new PortalRepository(db), members, plansRepo, serversRepo, settings, sync, access, operations, audit, clock, log);
 
   // Registered here so every instance lists the same jobs; they only run once startUsher starts them.
-  registerUsherJobs({
-    jobs,
-    notifications,
-    authCleanup: new AuthCleanupService(authRepo, clock),
-    sync,
-    plexAccounts,
-    settings,
-    operations,
-    access,
-  });
+  registerUsherJobs({ jobs, notifications, authCleanup: new AuthCleanupService(authRepo, clock), sync, plexAccounts, settings, operations, access });
 
   return {
     env,

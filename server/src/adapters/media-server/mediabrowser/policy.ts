@@ -35,15 +35,7 @@ const ARRAY_FIELDS = [
 export function deNullPolicy(policy: WirePolicy, flavor: MediaBrowserFlavor): WirePolicy {
   const out: WirePolicy = structuredClone(policy);
   for (const key of ARRAY_FIELDS) if (key in out && out[key] == null) out[key] = [];
-  for (const key of [
-    'EnabledFolders',
-    'EnabledDevices',
-    'BlockedTags',
-    'AccessSchedules',
-    'BlockUnratedItems',
-    'EnabledChannels',
-    'EnableContentDeletionFromFolders',
-  ]) {
+  for (const key of ['EnabledFolders', 'EnabledDevices', 'BlockedTags', 'AccessSchedules', 'BlockUnratedItems', 'EnabledChannels', 'EnableContentDeletionFromFolders']) {
     if (out[key] === undefined) out[key] = [];
   }
   // A missing provider id makes the whole POST fail with 400 (the fields are [Required]).
@@ -76,12 +68,7 @@ export function revokeFolders(policy: WirePolicy): WirePolicy {
  * The policy of a new account: the template's (or the server's default for the new user), never
  * an administrator, enabled, with the provider ids the server requires and the plan's grant.
  */
-export function provisioningPolicy(
-  template: WirePolicy | undefined,
-  created: WirePolicy | undefined,
-  grant: AccessGrant,
-  flavor: MediaBrowserFlavor,
-): WirePolicy {
+export function provisioningPolicy(template: WirePolicy | undefined, created: WirePolicy | undefined, grant: AccessGrant, flavor: MediaBrowserFlavor): WirePolicy {
   const base: WirePolicy = { ...(created ?? {}), ...(template ?? {}) };
   for (const key of Object.keys(PROVIDER_DEFAULTS[flavor])) {
     const fromTemplate = template?.[key];
