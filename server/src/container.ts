@@ -62,6 +62,8 @@ import { PlacementRepository } from './modules/access/placement.repository.js';
 import { PlacementService } from './modules/access/placement.service.js';
 import { InviteRepository } from './modules/members/invite.repository.js';
 import { InviteService } from './modules/members/invite.service.js';
+import { PortalRepository } from './modules/portal/portal.repository.js';
+import { PortalService } from './modules/portal/portal.service.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -214,6 +216,19 @@ export function createContainer(options: ContainerOptions) {
     clock,
     accessHooks.memberChanged,
   );
+  const portal = new PortalService(
+    new PortalRepository(db),
+    members,
+    plansRepo,
+    serversRepo,
+    settings,
+    sync,
+    access,
+    operations,
+    audit,
+    clock,
+    log,
+  );
   const memberExplain = new MemberExplainService(members, paymentsRepo, settings, operations, clock);
   const memberLifecycle = new MemberLifecycleService(
     new MemberLifecycleRepository(db),
@@ -273,6 +288,7 @@ export function createContainer(options: ContainerOptions) {
     access,
     placement,
     invites,
+    portal,
   };
 }
 

@@ -15,6 +15,7 @@ import * as m0012 from './migrations/0012_member_fields.js';
 import * as m0013 from './migrations/0013_member_placement.js';
 import * as m0015 from './migrations/0015_member_account_replaced.js';
 import * as m0014 from './migrations/0014_bulk_invites.js';
+import * as m0016 from './migrations/0016_member_reinvite.js';
 
 /** Migrations are listed here (not read from disk) so src/ and dist/ behave the same. */
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0013_member_placement': m0013,
   '0015_member_account_replaced': m0015,
   '0014_bulk_invites': m0014,
+  '0016_member_reinvite': m0016,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -95,6 +95,8 @@ export interface MembersTable {
   requires_plex_account_change: Generated<Bool>;
   /** Set on a linked (sub) member: its status follows this master's (reference §2.14). */
   master_member_id: Generated<string | null>;
+  /** Last "Re-invite me" from My Account (reference §4.4); rate-limits the button. */
+  reinvite_requested_at: Generated<string | null>;
 }
 
 export interface MemberAccountsTable {

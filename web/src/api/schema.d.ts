@@ -1712,6 +1712,171 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/portal/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your subscription: status, plan, server and how to accept the invite */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PortalSubscription"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/subscription/reinvite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-invite yourself to your server (reference §4.4)
+         * @description Reads your server now and queues what you lack: a new Plex invite, or your plan’s libraries on your Jellyfin/Emby account again. Once per 15 minutes.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PortalReinvite"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/logins": {
         parameters: {
             query?: never;
@@ -10608,6 +10773,60 @@ export interface components {
                 totp: boolean;
                 email: boolean;
             };
+            hasSubscription: boolean;
+        };
+        PortalSubscriptionInput: {
+            status: {
+                /** @enum {string} */
+                state: "active" | "expired" | "permanent";
+                /** @enum {string} */
+                reason: "permanent" | "payment" | "renewal_grace" | "no_payments" | "expired" | "starts_in_future";
+                sentence: string;
+                until: string | null;
+                expiredAt: string | null;
+                startsAt: string | null;
+            };
+            plan: {
+                name: string;
+                description: string;
+                libraries: string[];
+                libraryGroups: string[];
+                maxStreams: number | null;
+                allowDownloads: boolean;
+                allowTranscoding: boolean;
+            } | null;
+            servers: {
+                name: string;
+                /** @enum {string} */
+                kind: "plex" | "jellyfin" | "emby";
+                /** @enum {string} */
+                state: "active" | "pending" | "disabled" | "removed";
+                username: string | null;
+                address: string | null;
+                instructions: string;
+            }[];
+            operations: {
+                /** @enum {string} */
+                kind: "provision" | "grant" | "revoke" | "delete";
+                /** @enum {string} */
+                status: "pending" | "running" | "failed";
+                serverName: string;
+                sentence: string;
+                since: string;
+            }[];
+            requiresPlexAccountChange: boolean;
+            reinvite: {
+                available: boolean;
+                code: string | null;
+                reason: string | null;
+                retryAt: string | null;
+            };
+        };
+        PortalReinviteInput: {
+            /** @constant */
+            result: "queued";
+            message: string;
+            servers: string[];
         };
         PublicSiteInput: {
             siteName: string;
@@ -11218,6 +11437,60 @@ export interface components {
                 totp: boolean;
                 email: boolean;
             };
+            hasSubscription: boolean;
+        };
+        PortalSubscription: {
+            status: {
+                /** @enum {string} */
+                state: "active" | "expired" | "permanent";
+                /** @enum {string} */
+                reason: "permanent" | "payment" | "renewal_grace" | "no_payments" | "expired" | "starts_in_future";
+                sentence: string;
+                until: string | null;
+                expiredAt: string | null;
+                startsAt: string | null;
+            };
+            plan: {
+                name: string;
+                description: string;
+                libraries: string[];
+                libraryGroups: string[];
+                maxStreams: number | null;
+                allowDownloads: boolean;
+                allowTranscoding: boolean;
+            } | null;
+            servers: {
+                name: string;
+                /** @enum {string} */
+                kind: "plex" | "jellyfin" | "emby";
+                /** @enum {string} */
+                state: "active" | "pending" | "disabled" | "removed";
+                username: string | null;
+                address: string | null;
+                instructions: string;
+            }[];
+            operations: {
+                /** @enum {string} */
+                kind: "provision" | "grant" | "revoke" | "delete";
+                /** @enum {string} */
+                status: "pending" | "running" | "failed";
+                serverName: string;
+                sentence: string;
+                since: string;
+            }[];
+            requiresPlexAccountChange: boolean;
+            reinvite: {
+                available: boolean;
+                code: string | null;
+                reason: string | null;
+                retryAt: string | null;
+            };
+        };
+        PortalReinvite: {
+            /** @constant */
+            result: "queued";
+            message: string;
+            servers: string[];
         };
         PublicSite: {
             siteName: string;

@@ -35,6 +35,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'login.set_role': 'Changed a login’s role',
   'login.update_profile': 'Updated a profile',
   'member.delete': 'Deleted a member',
+  'member.login_linked': 'Login tied to a member by email',
+  'member.reinvite': 'Asked to be re-invited',
   'member.set_permanent': 'Changed a member’s permanent flag',
   'members.import': 'Imported members',
   'plex_account.add': 'Added a Plex account',

@@ -1,6 +1,7 @@
 import { SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { ChangePasswordCard } from './account/ChangePasswordCard';
 import { ProfileCard } from './account/ProfileCard';
+import { SubscriptionCard } from './account/SubscriptionCard';
 import { TwoFactorCard } from './account/TwoFactorCard';
 
 export function AccountPage() {
@@ -8,8 +9,9 @@ export function AccountPage() {
     <Stack gap="lg">
       <div>
         <Title order={2}>My Account</Title>
-        <Text c="dimmed">Your profile, password and login security.</Text>
+        <Text c="dimmed">Your subscription, profile, password and login security.</Text>
       </div>
+      <SubscriptionCard />
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
         <Stack gap="lg">
           <ProfileCard />

@@ -48,6 +48,8 @@ export function deNullPolicy(policy: WirePolicy, flavor: MediaBrowserFlavor): Wi
 export function applyGrant(policy: WirePolicy, grant: AccessGrant, flavor: MediaBrowserFlavor): WirePolicy {
   return {
     ...policy,
+    // A grant means the member should be able to watch: an account disabled on the server is enabled again.
+    IsDisabled: false,
     EnableAllFolders: false,
     EnabledFolders: [...grant.libraries],
     EnableContentDownloading: grant.allowDownloads,

@@ -78,6 +78,7 @@ const LABELS: Record<string, string> = {
   'mediaServer.ignoredPlexServers': 'Plex servers to ignore during sync',
   'mediaServer.requireEmbyConnect': 'Require Emby Connect',
   'mediaServer.defaultTemplateUser': 'Default template user (Jellyfin/Emby)',
+  'misc.reinviteButtonEnabled': 'Show the “Re-invite me” button on My Account',
 };
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -110,6 +111,8 @@ const DESCRIPTIONS: Record<string, string> = {
   'mediaServer.defaultTemplateUser':
     'A user that exists on every Jellyfin and Emby server under this name. New members copy its settings; sync never imports it.',
   'mediaServer.requireEmbyConnect': 'Emby members must register with an Emby Connect account.',
+  'misc.reinviteButtonEnabled':
+    'An active member who lost their server access can ask to be shared again, at most once every 15 minutes. Needs “Sync shared libraries to the servers” on.',
   'mediaServer.ignoredPlexServers': 'By server name or machine id, e.g. beyond your licence’s server count. Press Enter after each one.',
 };
 
