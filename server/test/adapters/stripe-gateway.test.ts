@@ -1,0 +1,432 @@
+import { startStripeFake, type StripeFake } from '@usher/fakes';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { IntegrationError } from '../../src/adapters/http/integration-error.js';
+import { fromStripeAmount, toStripeAmount } from '../../src/adapters/payment/stripe/stripe-amounts.js';
+import { STRIPE_API_VERSION, StripeGateway, stripeEndpoint } from '../../src/adapters/payment/stripe/stripe-gateway.js';
+import { ManualClock } from '../../src/platform/clock.js';
+import type { GatewayEvent } from '../../src/ports/payment-gateway.js';
+import { RawWebhookReceiver } from './support/webhook-receiver.js';
+
+const SUCCESS = 'https://usher.example/pay/stripe/return?session_id={CHECKOUT_SESSION_ID}';
+const CANCEL = 'https://usher.example/pay/stripe/cancel';
+
+let fake: StripeFake;
+let receiver: RawWebhookReceiver;
+let monthly: string;
+
+beforeAll(async () => {
+  receiver = new RawWebhookReceiver('/api/webhooks/stripe');
+  await receiver.listen();
+  fake = await startStripeFake({ webhookUrl: receiver.url });
+  monthly = fake.addPrice({ unitAmount: 999, currency: 'usd', interval: 'month', nickname: 'Monthly' }).id;
+});
+afterAll(async () => {
+  await fake.close();
+  await receiver.close();
+});
+beforeEach(async () => {
+  await fake.webhooks.idle();
+  receiver.clear();
+  fake.http.clearFaults();
+});
+
+const gateway = (overrides: Partial<ConstructorParameters<typeof StripeGateway>[0]> = {}) =>
+  new StripeGateway({
+    secretKey: fake.secretKey,
+    webhookSecret: fake.webhookSecret,
+    endpoint: fake.endpoint,
+    maxNetworkRetries: 0,
+    ...overrides,
+  });
+
+/** Presses a button on the hosted checkout page and returns where Stripe redirects. */
+async function press(url: string, choice: 'pay' | 'cancel' | 'async', email = 'member@example.com'): Promise<URL> {
+  const page = await fetch(url);
+  expect(await page.text()).toContain('Fake Stripe Checkout');
+  const res = await fetch(url, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ choice, email, name: 'Ann Member' }) });
+  expect(res.status).toBe(303);
+  return new URL(res.headers.get('location')!);
+}
+
+/** Every delivery received so far, verified by the gateway, in arrival order. */
+async function deliveredEvents(g: StripeGateway): Promise<GatewayEvent[]> {
+  await fake.webhooks.idle();
+  const out: GatewayEvent[] = [];
+  for (const d of receiver.received) {
+    const v = await g.verifyWebhook(d.rawBody, d.headers);
+    if (!v.ok) throw new Error(v.reason);
+    out.push(...v.events);
+  }
+  return out;
+}
+
+async function integrationError(p: Promise<unknown>): Promise<IntegrationError> {
+  const error = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(IntegrationError);
+  return error as IntegrationError;
+}
+
+describe('Stripe amounts and endpoint', () => {
+  it("converts by ISO exponent with Stripe's special cases", () => {
+    expect(toStripeAmount(999, 'USD')).toBe(999);
+    expect(toStripeAmount(1000, 'JPY')).toBe(1000);
+    expect(toStripeAmount(5, 'ISK')).toBe(500);
+    expect(fromStripeAmount(500, 'isk')).toBe(5);
+    expect(toStripeAmount(12_340, 'KWD')).toBe(12_340);
+    expect(() => toStripeAmount(12_341, 'KWD')).toThrow(/steps of 10/);
+    expect(toStripeAmount(1500, 'MGA')).toBe(15);
+    expect(() => toStripeAmount(1550, 'MGA')).toThrow(/whole MGA/);
+    expect(() => toStripeAmount(9.5, 'USD')).toThrow(/integer/);
+  });
+
+  it('takes host, port and protocol from the environment only when set', () => {
+    expect(stripeEndpoint({})).toEqual({});
+    expect(stripeEndpoint({ STRIPE_API_HOST: '127.0.0.1', STRIPE_API_PORT: 8097, STRIPE_API_PROTOCOL: 'http' })).toEqual({
+      host: '127.0.0.1',
+      port: 8097,
+      protocol: 'http',
+    });
+  });
+
+  it('sends the pinned API version on every call', async () => {
+    await gateway().testCredentials();
+    expect(fake.apiVersions).toEqual([STRIPE_API_VERSION]);
+  });
+});
+
+describe('Stripe credentials', () => {
+  it('reports test mode for a good key and warns about a webhook secret without whsec_', async () => {
+    const check = await gateway({ webhookSecret: 'not-a-secret' }).testCredentials();
+    expect(check.live).toBe(false);
+    expect(check.details.join(' ')).toMatch(/whsec_/);
+  });
+
+  it('explains a wrong key without echoing it', async () => {
+    const error = await integrationError(gateway({ secretKey: 'sk_test_wrongwrongwrong1234' }).testCredentials());
+    expect(error).toMatchObject({ kind: 'unauthorized', status: 401, retryable: false });
+    expect(error.fix).toMatch(/API keys/);
+    expect(error.message).not.toContain('wrongwrongwrong');
+  });
+
+  it('treats a 500 as retryable and unavailable', async () => {
+    fake.http.fail('GET /v1/balance', 1, 500, JSON.stringify({ error: { type: 'api_error', message: 'boom' } }));
+    const error = await integrationError(gateway().testCredentials());
+    expect(error).toMatchObject({ kind: 'unavailable', retryable: true, status: 500 });
+  });
+});
+
+describe('Stripe one-off checkout', () => {
+  it("charges Usher's own amount with price_data and records one payment keyed by PaymentIntent", async () => {
+    const g = gateway();
+    const session = await g.createCheckout({
+      mode: 'one_off',
+      reference: 'chk_1',
+      amount: { amountMinor: 1250, currency: 'EUR' },
+      itemName: 'Monthly access (discounted)',
+      successUrl: SUCCESS,
+      cancelUrl: CANCEL,
+      email: 'member@example.com',
+    });
+    expect(session.externalId).toMatch(/^cs_test_/);
+    expect(session.expiresAt).toBeInstanceOf(Date);
+    const back = await press(session.redirectUrl, 'pay');
+    expect(back.searchParams.get('session_id')).toBe(session.externalId);
+    const events = await deliveredEvents(g);
+    const completed = events.find((e) => e.gatewayType === 'checkout.session.completed')!;
+    expect(completed).toMatchObject({
+      type: 'payment.succeeded',
+      reference: 'chk_1',
+      checkoutId: session.externalId,
+      amount: { amountMinor: 1250, currency: 'EUR' },
+      email: 'member@example.com',
+    });
+    expect(completed.transactionId).toMatch(/^pi_/);
+    expect(completed.customerId).toMatch(/^cus_/);
+    const pi = fake.state.paymentIntents.get(completed.transactionId!)!;
+    expect(pi.metadata).toMatchObject({ usher_reference: 'chk_1' });
+  });
+
+  it('creates one session for one idempotency key', async () => {
+    const g = gateway();
+    const request = {
+      mode: 'one_off' as const,
+      reference: 'chk_idem',
+      amount: { amountMinor: 500, currency: 'USD' },
+      itemName: 'Week',
+      successUrl: SUCCESS,
+      cancelUrl: CANCEL,
+      idempotencyKey: 'op-42',
+    };
+    const a = await g.createCheckout(request);
+    const b = await g.createCheckout(request);
+    expect(b.externalId).toBe(a.externalId);
+  });
+
+  it('cancel changes nothing and sends no event', async () => {
+    const g = gateway();
+    const session = await g.createCheckout({
+      mode: 'one_off',
+      reference: 'chk_cancel',
+      amount: { amountMinor: 300, currency: 'USD' },
+      itemName: 'Day',
+      successUrl: SUCCESS,
+      cancelUrl: CANCEL,
+    });
+    const back = await press(session.redirectUrl, 'cancel');
+    expect(back.toString()).toBe(CANCEL);
+    expect(await deliveredEvents(g)).toEqual([]);
+    expect(fake.state.sessions.get(session.externalId)!.status).toBe('open');
+  });
+
+  it('a bank debit completes unpaid, then async_payment_succeeded carries the money', async () => {
+    const g = gateway();
+    const session = await g.createCheckout({
+      mode: 'one_off',
+      reference: 'chk_async',
+      amount: { amountMinor: 1000, currency: 'JPY' },
+      itemName: 'Month',
+      successUrl: SUCCESS,
+      cancelUrl: CANCEL,
+    });
+    await press(session.redirectUrl, 'async');
+    fake.account.settleAsync(fake.state.sessions.get(session.externalId)!, true);
+    const events = await deliveredEvents(g);
+    expect(events.map((e) => [e.gatewayType, e.type])).toEqual([
+      ['checkout.session.completed', 'checkout.completed'],
+      ['checkout.session.async_payment_succeeded', 'payment.succeeded'],
+    ]);
+    expect(events[1]!.amount).toEqual({ amountMinor: 1000, currency: 'JPY' });
+  });
+});
+
+describe('Stripe subscription checkout', () => {
+  it('links the subscription on checkout.session.completed and records the money on invoice.paid', async () => {
+    const g = gateway();
+    const session = await g.createCheckout({
+      mode: 'recurring',
+      reference: 'chk_sub',
+      gatewayPlanId: monthly,
+      successUrl: SUCCESS,
+      cancelUrl: CANCEL,
+      email: 'sub@example.com',
+    });
+    await press(session.redirectUrl, 'pay', 'sub@example.com');
+    const events = await deliveredEvents(g);
+    const completed = events.find((e) => e.gatewayType === 'checkout.session.completed')!;
+    const paid = events.find((e) => e.gatewayType === 'invoice.paid')!;
+    expect(completed).toMatchObject({ type: 'checkout.completed', reference: 'chk_sub', transactionId: null });
+    expect(completed.subscriptionId).toMatch(/^sub_/);
+    // The webhook's invoice has no `payments`: the gateway reads them so the payment id is the PaymentIntent.
+    expect(paid).toMatchObject({
+      type: 'payment.succeeded',
+      reference: 'chk_sub',
+      subscriptionId: completed.subscriptionId,
+      amount: { amountMinor: 999, currency: 'USD' },
+    });
+    expect(paid.transactionId).toMatch(/^pi_/);
+    expect(paid.periodEnd!.getTime()).toBeGreaterThan(Date.now() + 27 * 86_400_000);
+
+    const sub = fake.state.subscriptions.get(completed.subscriptionId!)!;
+    receiver.clear();
+    fake.account.renew(sub);
+    fake.account.failRenewal(sub);
+    fake.account.cancel(sub, true);
+    const later = await deliveredEvents(g);
+    expect(later.map((e) => e.type)).toEqual([
+      'subscription.updated',
+      'payment.succeeded',
+      'payment.failed',
+      'subscription.updated',
+      'subscription.updated',
+    ]);
+    const renewal = later[1]!;
+    expect(renewal.transactionId).not.toBe(paid.transactionId);
+    expect(later[4]).toMatchObject({ cancelAtPeriodEnd: true, subscriptionStatus: 'past_due' });
+    receiver.clear();
+    fake.account.cancel(sub, false);
+    expect((await deliveredEvents(g))[0]).toMatchObject({ type: 'subscription.canceled', subscriptionStatus: 'canceled' });
+  });
+
+  it('explains a price id from the other mode', async () => {
+    const error = await integrationError(
+      gateway().createCheckout({
+        mode: 'recurring',
+        reference: 'x',
+        gatewayPlanId: 'price_live_only',
+        successUrl: SUCCESS,
+        cancelUrl: CANCEL,
+      }),
+    );
+    expect(error).toMatchObject({ kind: 'not_found', status: 404, reason: 'stripe_resource_missing' });
+    expect(error.fix).toMatch(/Test\/live mismatch or wrong price id/);
+  });
+});
+
+describe('Stripe webhook verification', () => {
+  async function oneDelivery(corrupt?: 'signature' | 'body' | 'stale') {
+    if (corrupt) fake.webhooks.corrupt(corrupt);
+    const g = gateway();
+    const session = await g.createCheckout({
+      mode: 'one_off',
+      reference: 'chk_sig',
+      amount: { amountMinor: 100, currency: 'USD' },
+      itemName: 'x',
+      successUrl: SUCCESS,
+      cancelUrl: CANCEL,
+    });
+    await fake.account.paySession(fake.state.sessions.get(session.externalId)!, {});
+    await fake.webhooks.idle();
+    return { g, delivery: receiver.received[0]! };
+  }
+
+  it('refuses a forged signature, a tampered body and a stale timestamp', async () => {
+    for (const mode of ['signature', 'body', 'stale'] as const) {
+      receiver.clear();
+      const { g, delivery } = await oneDelivery(mode);
+      const v = await g.verifyWebhook(delivery.rawBody, delivery.headers);
+      expect(v.ok, mode).toBe(false);
+    }
+  });
+
+  it('refuses a delivery without the header or with the wrong secret', async () => {
+    const { g, delivery } = await oneDelivery();
+    expect(await g.verifyWebhook(delivery.rawBody, {})).toEqual({ ok: false, reason: 'no Stripe-Signature header' });
+    const other = gateway({ webhookSecret: 'whsec_other' });
+    expect((await other.verifyWebhook(delivery.rawBody, delivery.headers)).ok).toBe(false);
+    expect((await g.verifyWebhook(delivery.rawBody, delivery.headers)).ok).toBe(true);
+  });
+
+  it("measures the 300 s tolerance on Usher's clock", async () => {
+    const { delivery } = await oneDelivery();
+    const clock = new ManualClock(new Date());
+    const g = gateway({ clock });
+    clock.advance(299_000);
+    expect((await g.verifyWebhook(delivery.rawBody, delivery.headers)).ok).toBe(true);
+    clock.advance(2_000);
+    expect((await g.verifyWebhook(delivery.rawBody, delivery.headers)).ok).toBe(false);
+  });
+
+  it('a replayed event keeps its event id, so the pipeline can drop duplicates', async () => {
+    const { g, delivery } = await oneDelivery();
+    const first = await g.verifyWebhook(delivery.rawBody, delivery.headers);
+    const eventId = JSON.parse(delivery.rawBody).id as string;
+    receiver.clear();
+    fake.webhooks.replay(eventId, 3);
+    const copies = await deliveredEvents(g);
+    expect(copies).toHaveLength(3);
+    expect(new Set(copies.map((e) => e.eventId))).toEqual(new Set([first.ok && first.events[0]!.eventId]));
+  });
+});
+
+describe('Stripe refunds, disputes and portal', () => {
+  async function paidOneOff(amountMinor = 2000) {
+    const g = gateway();
+    const session = await g.createCheckout({
+      mode: 'one_off',
+      reference: 'chk_refund',
+      amount: { amountMinor, currency: 'USD' },
+      itemName: 'x',
+      successUrl: SUCCESS,
+      cancelUrl: CANCEL,
+    });
+    fake.account.paySession(fake.state.sessions.get(session.externalId)!, { email: 'r@example.com' });
+    const s = fake.state.sessions.get(session.externalId)!;
+    await fake.webhooks.idle();
+    receiver.clear();
+    return { g, pi: s.payment_intent!, customer: s.customer! };
+  }
+
+  it('refunds part, then the rest, then refuses a third with a clear fix', async () => {
+    const { g, pi } = await paidOneOff();
+    const part = await g.refund({ transactionId: pi, amount: { amountMinor: 500, currency: 'USD' }, idempotencyKey: 'refund-1' });
+    expect(part).toMatchObject({ status: 'succeeded', amount: { amountMinor: 500, currency: 'USD' } });
+    const again = await g.refund({ transactionId: pi, amount: { amountMinor: 500, currency: 'USD' }, idempotencyKey: 'refund-1' });
+    expect(again.refundId).toBe(part.refundId);
+    const rest = await g.refund({ transactionId: pi });
+    expect(rest.amount.amountMinor).toBe(1500);
+    const error = await integrationError(g.refund({ transactionId: pi }));
+    expect(error.reason).toBe('stripe_charge_already_refunded');
+    const refunded = (await deliveredEvents(g)).filter((e) => e.type === 'payment.refunded');
+    expect(refunded.map((e) => [e.transactionId, e.refundedAmount?.amountMinor])).toEqual([
+      [pi, 500],
+      [pi, 2000],
+    ]);
+  });
+
+  it('refusing an unknown payment says so', async () => {
+    const error = await integrationError(gateway().refund({ transactionId: 'pi_unknown' }));
+    expect(error).toMatchObject({ kind: 'not_found', reason: 'stripe_resource_missing' });
+  });
+
+  it('a dispute becomes dispute.created on the payment', async () => {
+    const { g, pi } = await paidOneOff();
+    fake.account.dispute(pi);
+    const [event] = await deliveredEvents(g);
+    expect(event).toMatchObject({ type: 'dispute.created', transactionId: pi, amount: { amountMinor: 2000, currency: 'USD' } });
+  });
+
+  it('opens the customer portal for a known customer and explains an unknown one', async () => {
+    const { g, customer } = await paidOneOff();
+    const url = await g.customerPortalUrl(customer, 'https://usher.example/account');
+    const page = await fetch(url!);
+    expect(await page.text()).toContain('customer portal');
+    const error = await integrationError(g.customerPortalUrl('cus_gone', 'https://usher.example/account'));
+    expect(error.fix).toMatch(/customer no longer exists/);
+  });
+});
+
+describe('Stripe transaction listing', () => {
+  it('reads every page and tags subscription payments with their subscription', async () => {
+    const g = gateway();
+    const since = new Date(Date.now() - 1000);
+    const payments: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const session = await g.createCheckout({
+        mode: 'one_off',
+        reference: `bulk_${i}`,
+        amount: { amountMinor: 100 + i, currency: 'USD' },
+        itemName: 'x',
+        successUrl: SUCCESS,
+        cancelUrl: CANCEL,
+        email: `bulk${i}@example.com`,
+      });
+      fake.account.paySession(fake.state.sessions.get(session.externalId)!, { email: `bulk${i}@example.com` });
+      payments.push(fake.state.sessions.get(session.externalId)!.payment_intent!);
+    }
+    const sub = await g.createCheckout({
+      mode: 'recurring',
+      reference: 'bulk_sub',
+      gatewayPlanId: monthly,
+      successUrl: SUCCESS,
+      cancelUrl: CANCEL,
+    });
+    fake.account.paySession(fake.state.sessions.get(sub.externalId)!, { email: 'bulksub@example.com' });
+    const subId = fake.state.sessions.get(sub.externalId)!.subscription!;
+    fake.http.resetCounts();
+    // limit=100 per page: seed past it so has_more/starting_after are exercised.
+    for (let i = 0; i < 120; i++)
+      fake.state.charge({ amount: 1, currency: 'usd', customer: null, email: null, name: null, description: 'filler', metadata: {} });
+    const rows = await g.listTransactions(since, new Date(Date.now() + 5000));
+    expect(fake.http.requestCounts()['GET /v1/charges']).toBeGreaterThanOrEqual(2);
+    expect(new Set(rows.map((r) => r.transactionId)).size).toBe(rows.length);
+    for (const pi of payments)
+      expect(rows.find((r) => r.transactionId === pi)).toMatchObject({ status: 'succeeded', subscriptionId: null });
+    const subRow = rows.find((r) => r.subscriptionId === subId)!;
+    expect(subRow).toMatchObject({ amount: { amountMinor: 999, currency: 'USD' }, email: 'bulksub@example.com', reference: 'bulk_sub' });
+    expect(rows.find((r) => r.transactionId === payments[3])!.email).toBe('bulk3@example.com');
+  });
+
+  it('a failed listing is an IntegrationError', async () => {
+    fake.http.fail('GET /v1/invoices', 1, 429, JSON.stringify({ error: { type: 'rate_limit_error', message: 'slow down' } }));
+    const error = await integrationError(gateway().listTransactions(new Date(0)));
+    expect(error).toMatchObject({ kind: 'rate_limited', retryable: true });
+  });
+});
+
+it('pins the SDK type for the API version the fake speaks', () => {
+  expect(STRIPE_API_VERSION).toBe(Stripe.API_VERSION);
+});
