@@ -40,3 +40,12 @@ export type { Delivery as PayPalDelivery, Corruption as PayPalCorruption } from 
 export { StripeFake, startStripeFake, type StripeFakeOptions, type StripeFakePrice } from './stripe/stripe-fake.js';
 export { STRIPE_FAKE_API_VERSION } from './stripe/state.js';
 export type { Delivery as StripeDelivery, Corruption as StripeCorruption, StripeEventWire } from './stripe/webhooks.js';
+export {
+  PlisioFake,
+  startPlisioFake,
+  PLISIO_STATUSES,
+  type PlisioFakeOptions,
+  type PlisioFakeStatus,
+  type PlisioInvoice,
+} from './plisio/plisio-fake.js';
+export type { PlisioDelivery, PlisioCorruption } from './plisio/callbacks.js';

@@ -127,8 +127,9 @@ export class PlisioGateway implements PaymentGateway {
   /**
    * GET /api/v1/invoices/new with the query parameters plisio-python's `invoice()` and the PHP
    * ClientAPI send: order_number (Usher's reference, unique), source_currency/source_amount in
-   * major units, callback_url with json=true. A GET that creates: retried only because Plisio
-   * refuses a second invoice for the same order_number ("cancelled duplicate"), never pays twice.
+   * major units, callback_url with json=true. Plisio's API is GET-only, so the HTTP client may
+   * retry it after a dropped connection; the worst case is a second unpaid invoice that expires,
+   * never a second payment (the payer only ever sees one invoice URL).
    */
   async createCheckout(request: CheckoutRequest): Promise<CheckoutSession> {
     if (request.mode !== 'one_off')
@@ -165,7 +166,7 @@ export class PlisioGateway implements PaymentGateway {
    * without verify_hash, keys in the order received — Plisio's Node snippet as integrators quote it
    * and plisio-python's `validate_callback`. The raw body is parsed once and never re-ordered.
    */
-  verifyWebhook(rawBody: string): Promise<WebhookVerification> {
+  verifyWebhook(rawBody: string, _headers: Record<string, string | string[] | undefined> = {}): Promise<WebhookVerification> {
     let payload: Record<string, unknown>;
     try {
       const parsed = JSON.parse(rawBody) as unknown;
@@ -293,9 +294,9 @@ function fixFor(status: number | undefined, name: string | undefined, message: s
   if (status === 401 || status === 403 || /api.?key|secret/i.test(`${name ?? ''} ${message ?? ''}`))
     return 'Plisio refused the secret key: copy it again from plisio.net → API (the shop\'s "Secret key").';
   if (status === 429) return 'Plisio is rate limiting; Usher retries later.';
-  if (/currenc/i.test(message ?? '')) return "The currency is not accepted by this Plisio shop: check the shop's fiat and crypto settings.";
-  if (/amount|min/i.test(message ?? ''))
+  if (/amount|minimum/i.test(message ?? ''))
     return "The amount is below Plisio's minimum for the coins enabled: raise the plan's price or enable other coins.";
+  if (/currenc/i.test(message ?? '')) return "The currency is not accepted by this Plisio shop: check the shop's fiat and crypto settings.";
   return undefined;
 }
 
