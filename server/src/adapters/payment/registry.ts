@@ -58,7 +58,8 @@ export function gatewayEndpoints(
 
 /** The webhook URL an admin pastes into each gateway's dashboard. */
 export function webhookUrl(siteUrl: string, kind: Exclude<GatewayKind, 'manual'>): string {
-  return new URL(`/api/webhooks/${kind}`, siteUrl.endsWith('/') ? siteUrl : `${siteUrl}/`).toString();
+  // Relative, so a SITE_URL with a path (https://host/usher/) keeps it.
+  return new URL(`api/webhooks/${kind}`, siteUrl.endsWith('/') ? siteUrl : `${siteUrl}/`).toString();
 }
 
 /** The only place that switches on the payment gateway kind. */
@@ -93,7 +94,7 @@ export class PaymentGatewayRegistry {
               nvpUrl: paypalNvpUrl(config.mode, { PAYPAL_NVP_URL: this.endpoints.paypalNvpUrl }),
             })
           : null;
-        return new PayPalGateway({ client, webhookId: config.webhookId, nvp });
+        return new PayPalGateway({ client, webhookId: config.webhookId, nvp, ...clock });
       }
       case 'plisio':
         return new PlisioGateway({

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../../../platform/clock.js';
 import { IntegrationError } from '../../http/integration-error.js';
 import {
   gatewayEvent,
@@ -24,6 +25,7 @@ export interface PayPalGatewayOptions {
   webhookId: string;
   /** Set when API username/password/signature are: NVP shows transactions at once, Reporting up to 3 h late. */
   nvp?: PayPalNvpClient | null;
+  clock?: Clock;
 }
 
 type Json = Record<string, unknown>;
@@ -107,7 +109,7 @@ export class PayPalGateway implements PaymentGateway {
   }
 
   async listTransactions(since: Date, until?: Date): Promise<GatewayTransaction[]> {
-    const to = until ?? new Date();
+    const to = until ?? (this.options.clock ?? systemClock).now();
     const rows = this.options.nvp
       ? await this.options.nvp.transactionSearch({ from: since, to })
       : await this.options.client.searchTransactions({ from: since, to });
