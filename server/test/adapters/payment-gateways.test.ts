@@ -139,6 +139,20 @@ describe('PayPal behind the port', () => {
     });
   });
 
+  it('a plan id from the other mode is explained', async () => {
+    const error = await gateway
+      .createCheckout({
+        mode: 'recurring',
+        reference: 'x',
+        gatewayPlanId: 'P-LIVE-ONLY',
+        successUrl: `${SITE}/return`,
+        cancelUrl: `${SITE}/cancel`,
+      })
+      .catch((e: unknown) => e as IntegrationError);
+    expect(error).toBeInstanceOf(IntegrationError);
+    expect((error as IntegrationError).fix).toMatch(/Sandbox\/live mismatch or wrong plan id/);
+  });
+
   it('a forged delivery is refused', async () => {
     h.fake.webhooks.corrupt('signature');
     await gateway.createCheckout({

@@ -214,6 +214,18 @@ describe('Plisio listing and unsupported calls', () => {
     expect(await g.listTransactions(new Date(Date.now() + 60_000))).toEqual([]);
   });
 
+  it('a failed page stops the listing with a retryable error', async () => {
+    fake.http.fail(
+      'GET /api/v1/operations',
+      1,
+      500,
+      JSON.stringify({ status: 'error', data: { name: 'Internal Server Error', message: 'db down', code: 500 } }),
+    );
+    const error = await integrationError(gateway().listTransactions(new Date(0)));
+    expect(error).toMatchObject({ kind: 'unavailable', retryable: true, reason: 'plisio_500' });
+    expect(error.message).toMatch(/db down/);
+  });
+
   it('has no refunds and no portal', async () => {
     const error = await integrationError(gateway().refund());
     expect(error.reason).toBe('gateway_refund_unsupported');

@@ -112,9 +112,10 @@ export class StripeGateway implements PaymentGateway {
    * POST /v1/checkout/sessions. Payment mode sends Usher's own amount as `price_data` (so discounts
    * and plans without a Stripe price work); subscription mode the plan's price id. The reference
    * goes into client_reference_id and into the metadata Stripe copies onto the PaymentIntent or
-   * Subscription, so renewals carry it too. Stripe's own Checkout samples and most Node
-   * integrations (e.g. vercel/nextjs-subscription-payments) build the session the same way and pass
-   * an idempotency key so a retried request cannot create a second session.
+   * Subscription, so renewals carry it too. Stripe's Checkout quickstart and the common Node
+   * integrations build sessions the same way (price_data + quantity 1, or the price id in
+   * subscription mode; `{CHECKOUT_SESSION_ID}` in success_url). Few pass an idempotency key; Usher
+   * does (Stripe docs, "Idempotent requests") so a retried operation never makes a second session.
    */
   async createCheckout(request: CheckoutRequest): Promise<CheckoutSession> {
     const metadata = { ...request.metadata, [REFERENCE_KEY]: request.reference };
