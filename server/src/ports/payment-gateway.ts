@@ -60,7 +60,11 @@ export interface CheckoutSession {
  * `eventId` and payments on `transactionId`, so both are stable across re-deliveries.
  */
 export type GatewayEventType =
-  /** The payer finished checkout; in subscription mode this only links the subscription. */
+  /**
+   * The payer finished checkout but no money is recorded by this event: in subscription mode it
+   * links the subscription (the invoice or sale event carries the money), for an asynchronous
+   * payment the money follows, and for PayPal orders it is the cue to capture.
+   */
   | 'checkout.completed'
   /** An asynchronous checkout payment (bank debit) failed, or the checkout expired unpaid. */
   | 'checkout.failed'
@@ -159,6 +163,8 @@ export interface PaymentGateway {
   /**
    * Checks a delivery against the raw body exactly as received (re-serialized JSON would not match
    * the signature) and turns it into events. A bad or stale signature is `ok: false`, never a throw.
+   * It throws an IntegrationError only when asking the gateway failed (PayPal's verify call, a
+   * Stripe invoice read): answer that delivery 5xx so the gateway sends it again.
    */
   verifyWebhook(rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<WebhookVerification>;
   refund(request: RefundRequest): Promise<RefundResult>;

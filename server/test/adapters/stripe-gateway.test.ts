@@ -251,6 +251,25 @@ describe('Stripe subscription checkout', () => {
     expect((await deliveredEvents(g))[0]).toMatchObject({ type: 'subscription.canceled', subscriptionStatus: 'canceled' });
   });
 
+  it('an invoice read that fails during verification throws a retryable error, so the delivery is retried', async () => {
+    const g = gateway();
+    const session = await g.createCheckout({
+      mode: 'recurring',
+      reference: 'chk_retry',
+      gatewayPlanId: monthly,
+      successUrl: SUCCESS,
+      cancelUrl: CANCEL,
+    });
+    fake.account.paySession(fake.state.sessions.get(session.externalId)!, {});
+    await fake.webhooks.idle();
+    const paid = receiver.received.find((d) => d.rawBody.includes('"invoice.paid"'))!;
+    fake.http.fail('GET /v1/invoices/:id', 1, 503, JSON.stringify({ error: { type: 'api_error', message: 'try again' } }));
+    const error = await integrationError(g.verifyWebhook(paid.rawBody, paid.headers));
+    expect(error).toMatchObject({ retryable: true, status: 503 });
+    const again = await g.verifyWebhook(paid.rawBody, paid.headers);
+    expect(again.ok && again.events[0]!.transactionId).toMatch(/^pi_/);
+  });
+
   it('explains a price id from the other mode', async () => {
     const error = await integrationError(
       gateway().createCheckout({
