@@ -32,6 +32,17 @@ describe('payment gateway registry', () => {
     ]);
   });
 
+  it('keeps one gateway per configuration and a fresh one when a secret changes', async () => {
+    const cached = new PaymentGatewayRegistry(gatewayEndpoints({}, SITE));
+    const config = { kind: 'stripe' as const, secretKey: 'sk_test_a', webhookSecret: 'whsec_a' };
+    const first = cached.get(config);
+    expect(cached.get({ ...config })).toBe(first);
+    expect(cached.get({ ...config, secretKey: 'sk_test_b' })).not.toBe(first);
+    expect(cached.create(config)).not.toBe(first);
+    await cached.closeAll();
+    expect(cached.get(config)).not.toBe(first);
+  });
+
   it('gives the webhook URL to paste into each dashboard', () => {
     expect(webhookUrl(SITE, 'stripe')).toBe('https://usher.example/api/webhooks/stripe');
     expect(webhookUrl('https://usher.example/sub/', 'plisio')).toBe('https://usher.example/sub/api/webhooks/plisio');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../../platform/clock.js';
 import type { GatewayKind, PaymentGateway } from '../../ports/payment-gateway.js';
 import { ManualGateway } from './manual/manual-gateway.js';
@@ -62,13 +63,38 @@ export function webhookUrl(siteUrl: string, kind: Exclude<GatewayKind, 'manual'>
   return new URL(`api/webhooks/${kind}`, siteUrl.endsWith('/') ? siteUrl : `${siteUrl}/`).toString();
 }
 
-/** The only place that switches on the payment gateway kind. */
+/**
+ * The only place that switches on the payment gateway kind. Gateways are kept per configuration,
+ * so every webhook and checkout of one account shares its PayPal token and HTTP connections; a
+ * changed secret is a new configuration and gets a fresh gateway.
+ */
 export class PaymentGatewayRegistry {
+  private readonly gateways = new Map<string, PaymentGateway>();
+
   constructor(
     private readonly endpoints: GatewayEndpoints,
     private readonly clock?: Clock,
   ) {}
 
+  /** The gateway for this configuration, made on first use. */
+  get(config: GatewayConfig): PaymentGateway {
+    // A digest, so the map's keys are not the secrets themselves.
+    const key = createHash('sha256').update(JSON.stringify(config)).digest('hex');
+    let gateway = this.gateways.get(key);
+    if (!gateway) {
+      gateway = this.create(config);
+      this.gateways.set(key, gateway);
+    }
+    return gateway;
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.gateways.values()];
+    this.gateways.clear();
+    await Promise.all(all.map((g) => g.close()));
+  }
+
+  /** A new gateway every call (the "test credentials" button tries unsaved settings this way). */
   create(config: GatewayConfig): PaymentGateway {
     const clock = this.clock ? { clock: this.clock } : {};
     switch (config.kind) {
