@@ -79,7 +79,9 @@ export function registerStripeControl(ctx: StripeRouteContext, account: StripeAc
   );
   http.route('POST', '/__control/webhooks', (req) =>
     guarded(() => {
-      webhooks.configure(body<{ url?: string | null; secret?: string; hold?: boolean; delayMs?: number }>(req.body));
+      webhooks.configure(
+        body<{ url?: string | null; secret?: string; previousSecret?: string | null; hold?: boolean; delayMs?: number }>(req.body),
+      );
       return webhookView();
     }),
   );

@@ -38,6 +38,8 @@ export interface Delivery {
 export class StripeWebhooks {
   url: string | null = null;
   secret: string;
+  /** While an endpoint's secret is rolled, Stripe signs with the old one too (a second `v1`). */
+  previousSecret: string | null = null;
   hold = false;
   delayMs = 0;
   readonly events: StripeEventWire[] = [];
@@ -52,9 +54,10 @@ export class StripeWebhooks {
     this.secret = secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
   }
 
-  configure(input: { url?: string | null; secret?: string; hold?: boolean; delayMs?: number }): void {
+  configure(input: { url?: string | null; secret?: string; previousSecret?: string | null; hold?: boolean; delayMs?: number }): void {
     if (input.url !== undefined) this.url = input.url;
     if (input.secret) this.secret = input.secret;
+    if (input.previousSecret !== undefined) this.previousSecret = input.previousSecret;
     if (typeof input.hold === 'boolean') this.hold = input.hold;
     if (typeof input.delayMs === 'number') this.delayMs = Math.max(0, input.delayMs);
   }
@@ -65,8 +68,8 @@ export class StripeWebhooks {
 
   /** Signs like Stripe (and like the SDK's generateTestHeaderString). */
   sign(body: string, timestamp = this.state.now()): string {
-    const v1 = createHmac('sha256', this.secret).update(`${timestamp}.${body}`).digest('hex');
-    return `t=${timestamp},v1=${v1}`;
+    const v1 = (secret: string) => createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+    return `t=${timestamp},v1=${v1(this.secret)}${this.previousSecret ? `,v1=${v1(this.previousSecret)}` : ''}`;
   }
 
   emit(type: string, object: unknown, previous?: Record<string, unknown>): StripeEventWire {

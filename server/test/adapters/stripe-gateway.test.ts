@@ -269,6 +269,20 @@ describe('Stripe webhook verification', () => {
     expect((await g.verifyWebhook(delivery.rawBody, delivery.headers)).ok).toBe(true);
   });
 
+  it('accepts either signature while the endpoint secret is being rolled', async () => {
+    const oldSecret = fake.webhookSecret;
+    fake.webhooks.configure({ secret: 'whsec_rolled_new', previousSecret: oldSecret });
+    try {
+      const { delivery } = await oneDelivery();
+      expect(String(delivery.headers['stripe-signature']).match(/v1=/g)).toHaveLength(2);
+      expect((await gateway({ webhookSecret: oldSecret }).verifyWebhook(delivery.rawBody, delivery.headers)).ok).toBe(true);
+      expect((await gateway({ webhookSecret: 'whsec_rolled_new' }).verifyWebhook(delivery.rawBody, delivery.headers)).ok).toBe(true);
+      expect((await gateway({ webhookSecret: 'whsec_unrelated' }).verifyWebhook(delivery.rawBody, delivery.headers)).ok).toBe(false);
+    } finally {
+      fake.webhooks.configure({ secret: oldSecret, previousSecret: null });
+    }
+  });
+
   it("measures the 300 s tolerance on Usher's clock", async () => {
     const { delivery } = await oneDelivery();
     const clock = new ManualClock(new Date());
