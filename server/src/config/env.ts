@@ -33,6 +33,12 @@ const envSchema = z.object({
   // Unset means PayPal's own host for each account's mode (live or sandbox); set, every account uses it.
   PAYPAL_API_URL: z.url().optional(),
   PAYPAL_NVP_URL: z.url().optional(),
+  // Unset means api.stripe.com over https; set (tests, the demo), every Stripe call goes there instead.
+  STRIPE_API_HOST: z.string().min(1).optional(),
+  STRIPE_API_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  STRIPE_API_PROTOCOL: z.enum(['http', 'https']).optional(),
+  // Unset means https://api.plisio.net.
+  PLISIO_API_URL: z.url().optional(),
   USHER_DISABLE_JOBS: z
     .enum(['0', '1', 'true', 'false'])
     .optional()
