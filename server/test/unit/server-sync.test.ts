@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { RemoteAccount } from '../../src/ports/media-server.js';
-import { diffAccounts, diffLibraries, isManageable, MemberMatcher, sameLibraries, type StoredAccount } from '../../src/domain/server-sync.js';
+import {
+  diffAccounts,
+  diffLibraries,
+  isManageable,
+  MemberMatcher,
+  sameLibraries,
+  type StoredAccount,
+} from '../../src/domain/server-sync.js';
 
 const remoteAccount = (over: Partial<RemoteAccount> = {}): RemoteAccount => ({
   remoteId: 'r1',
@@ -24,6 +31,8 @@ const stored = (over: Partial<StoredAccount> = {}): StoredAccount => ({
   state: 'active',
   libraries: ['2', '1'],
   allowDownloads: false,
+  allowTranscoding: null,
+  sessionCap: null,
   shareId: null,
   invitedAt: null,
   acceptedAt: null,
@@ -34,7 +43,11 @@ describe('diffLibraries', () => {
   const storedLib = { id: 'l1', remoteId: '10', key: '1', title: 'Movies', type: 'movie', removedAt: null };
 
   it('finds nothing to do when the server matches', () => {
-    expect(diffLibraries([storedLib], [{ remoteId: '10', key: '1', title: 'Movies', type: 'movie' }])).toEqual({ added: [], updated: [], removed: [] });
+    expect(diffLibraries([storedLib], [{ remoteId: '10', key: '1', title: 'Movies', type: 'movie' }])).toEqual({
+      added: [],
+      updated: [],
+      removed: [],
+    });
   });
 
   it('finds added, renamed, removed and returning libraries', () => {
@@ -67,6 +80,13 @@ describe('diffAccounts', () => {
     expect(changes.added.map((a) => a.remoteId)).toEqual(['r3']);
     expect(changes.updated.map((u) => u.id)).toEqual(['a1']);
     expect(changes.gone.map((g) => g.id)).toEqual(['a2']);
+  });
+
+  it('a changed stream cap or video transcoding flag alone updates the row (so the reconciler sees it)', () => {
+    const known = stored({ allowTranscoding: true, sessionCap: 2 });
+    expect(diffAccounts([known], [remoteAccount({ allowTranscoding: true, sessionCap: 2 })]).updated).toEqual([]);
+    expect(diffAccounts([known], [remoteAccount({ allowTranscoding: true, sessionCap: 3 })]).updated.map((u) => u.id)).toEqual(['a1']);
+    expect(diffAccounts([known], [remoteAccount({ allowTranscoding: false, sessionCap: 2 })]).updated.map((u) => u.id)).toEqual(['a1']);
   });
 });
 

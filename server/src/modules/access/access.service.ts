@@ -2,7 +2,14 @@ import type { Logger } from 'pino';
 import { accessPhase, type AccessPhase, type ExpiryPolicy } from '../../domain/access-phase.js';
 import { desiredAccess, type AccessPlan } from '../../domain/desired-access.js';
 import { coveringPayment, type PaymentPeriod } from '../../domain/member-status.js';
-import { reconcile, type ActualAccount, type DesiredEntry, type Operation, type ReconcilePlan, type SkipReason } from '../../domain/reconcile.js';
+import {
+  reconcile,
+  type ActualAccount,
+  type DesiredEntry,
+  type Operation,
+  type ReconcilePlan,
+  type SkipReason,
+} from '../../domain/reconcile.js';
 import type { Clock } from '../../platform/clock.js';
 import type { AppliedOperation, OperationsService } from '../operations/operations.service.js';
 import { PRIVATE_GROUP_ID } from '../libraries/libraries.repository.js';
@@ -59,13 +66,24 @@ export interface AccessPassResult {
 /** Immediate passes for one member wait this long, so a burst of edits makes one pass. */
 const MEMBER_DEBOUNCE_MS = 250;
 
-const periodsOf = (payments: readonly PaymentRecord[]): PaymentPeriod[] => payments.map((p) => ({ id: p.id, from: new Date(p.from), to: new Date(p.to) }));
+const periodsOf = (payments: readonly PaymentRecord[]): PaymentPeriod[] =>
+  payments.map((p) => ({ id: p.id, from: new Date(p.from), to: new Date(p.to) }));
 
 function toAccessPlan(plan: PlanRecord): AccessPlan {
-  return { libraryGroupIds: plan.libraryGroupIds, allowDownloads: plan.allowDownloads, allowTranscoding: plan.allowTranscoding, maxStreams: plan.maxStreams ?? 0 };
+  return {
+    libraryGroupIds: plan.libraryGroupIds,
+    allowDownloads: plan.allowDownloads,
+    allowTranscoding: plan.allowTranscoding,
+    maxStreams: plan.maxStreams ?? 0,
+  };
 }
 
-function memberLabel(a: { memberDisplayName: string | null; memberUsername: string | null; memberEmail: string | null; memberId: string }): string {
+function memberLabel(a: {
+  memberDisplayName: string | null;
+  memberUsername: string | null;
+  memberEmail: string | null;
+  memberId: string;
+}): string {
   return a.memberDisplayName ?? a.memberUsername ?? a.memberEmail ?? a.memberId;
 }
 
@@ -96,7 +114,12 @@ export class AccessService {
   /** Dry run: every operation a pass would make now, without queueing anything. */
   async computePlan(options: { memberId?: string } = {}): Promise<AccessPassResult> {
     const now = this.clock.now();
-    const [media, subs, servers, plans] = await Promise.all([this.settings.get('mediaServer'), this.settings.get('subscriptions'), this.servers.list(), this.plans.list()]);
+    const [media, subs, servers, plans] = await Promise.all([
+      this.settings.get('mediaServer'),
+      this.settings.get('subscriptions'),
+      this.servers.list(),
+      this.plans.list(),
+    ]);
     const policy: ExpiryPolicy = {
       graceEnabled: subs.advancedExpirationEnabled,
       graceDays: subs.graceDays,
@@ -111,10 +134,23 @@ export class AccessService {
     const withAccount = new Set(linked.map((a) => a.memberId));
     // A Plex member whose share was removed at expiry has no account row any more: a renewal re-invites
     // them where they were, by their Plex account id (placement elsewhere is not this pass's job).
-    const previous = (await this.repo.previousPlexAccounts(options.memberId)).filter((p) => !withAccount.has(p.memberId) && serverById.has(p.serverId));
+    const previous = (await this.repo.previousPlexAccounts(options.memberId)).filter(
+      (p) => !withAccount.has(p.memberId) && serverById.has(p.serverId),
+    );
     const accounts: LinkedAccount[] = [
       ...linked,
-      ...previous.map((p) => ({ ...p, shareId: null, username: null, email: null, state: 'active' as const, libraries: [], allowDownloads: false, updatedAt: `removed:${p.removedAt}` })),
+      ...previous.map((p) => ({
+        ...p,
+        shareId: null,
+        username: null,
+        email: null,
+        state: 'active' as const,
+        libraries: [],
+        allowDownloads: false,
+        allowTranscoding: null,
+        sessionCap: null,
+        updatedAt: `removed:${p.removedAt}`,
+      })),
     ];
 
     const memberIds = [...new Set(accounts.map((a) => a.memberId))];
@@ -127,7 +163,9 @@ export class AccessService {
     const librariesByServer = new Map<string, LibraryRow[]>();
     for (const l of libraries) librariesByServer.set(l.serverId, [...(librariesByServer.get(l.serverId) ?? []), l]);
     const unconfigured = new Set(
-      [...new Set(accounts.map((a) => a.serverId))].filter((id) => !(librariesByServer.get(id) ?? []).some((l) => !l.removed && l.groupId !== PRIVATE_GROUP_ID)),
+      [...new Set(accounts.map((a) => a.serverId))].filter(
+        (id) => !(librariesByServer.get(id) ?? []).some((l) => !l.removed && l.groupId !== PRIVATE_GROUP_ID),
+      ),
     );
     const capabilities = new Map((await this.plans.serverCapabilities([...serverById.keys()])).map((c) => [c.id, c]));
 
@@ -147,6 +185,8 @@ export class AccessService {
         state: account.state,
         libraries: account.libraries,
         allowDownloads: account.allowDownloads,
+        ...(account.allowTranscoding === null ? {} : { allowTranscoding: account.allowTranscoding }),
+        ...(account.sessionCap === null ? {} : { sessionCap: account.sessionCap }),
       });
       const pair = `${account.memberId}\u0000${account.serverId}`;
       if (seenPairs.has(pair)) continue;
@@ -159,7 +199,8 @@ export class AccessService {
       const payment = this.planPayment(own, now);
       const plan = (payment ? planById.get(payment.planId) : undefined) ?? (permanent ? defaultPlan : null);
       const capability = capabilities.get(server.id);
-      const supportsDownloads = server.kind === 'jellyfin' || (server.kind === 'emby' ? server.hasEmbyPremiere : capability?.plexPass === true);
+      const supportsDownloads =
+        server.kind === 'jellyfin' || (server.kind === 'emby' ? server.hasEmbyPremiere : capability?.plexPass === true);
       const access = desiredAccess({
         phase,
         permanent,
@@ -258,7 +299,10 @@ export class AccessService {
     const payload = operation.payload;
     const now = this.clock.now().toISOString();
     if (payload.kind === 'grant') {
-      await this.repo.recordAccess(server.id, payload.account.remoteId, { libraries: payload.grant.libraries, allowDownloads: payload.grant.allowDownloads }, now);
+      const { libraries, allowDownloads, allowTranscoding, sessionCap } = payload.grant;
+      // Plex has no per-account cap or transcoding flag: leave them unknown so they are never compared.
+      const extra = server.kind === 'plex' ? {} : { allowTranscoding, sessionCap };
+      await this.repo.recordAccess(server.id, payload.account.remoteId, { libraries, allowDownloads, ...extra }, now);
     } else if (payload.kind === 'revoke') {
       await this.repo.recordAccess(server.id, payload.account.remoteId, { libraries: [], allowDownloads: false }, now);
     }
@@ -273,7 +317,8 @@ export class AccessService {
     now: Date,
     members: number,
   ): AccessPassResult {
-    const titleOf = (serverId: string, remoteId: string) => libraries.get(serverId)?.find((l) => l.remoteId === remoteId)?.title ?? remoteId;
+    const titleOf = (serverId: string, remoteId: string) =>
+      libraries.get(serverId)?.find((l) => l.remoteId === remoteId)?.title ?? remoteId;
     const changes: AccessChange[] = result.operations.map((op) => {
       const ctx = context.get(`${op.memberId}\u0000${op.serverId}`)!;
       const server = servers.get(op.serverId)!;
@@ -298,8 +343,23 @@ export class AccessService {
     });
     const skipped: AccessSkip[] = result.skipped.map((s) => {
       const ctx = context.get(`${s.memberId}\u0000${s.serverId}`);
-      return { serverId: s.serverId, serverName: servers.get(s.serverId)?.name ?? s.serverId, memberId: s.memberId, memberLabel: ctx ? memberLabel(ctx.account) : s.memberId, reason: s.reason };
+      return {
+        serverId: s.serverId,
+        serverName: servers.get(s.serverId)?.name ?? s.serverId,
+        memberId: s.memberId,
+        memberLabel: ctx ? memberLabel(ctx.account) : s.memberId,
+        reason: s.reason,
+      };
     });
-    return { syncSharedLibraries, computedAt: now.toISOString(), members, operations: result.operations, changes, skipped, unconfiguredServers: [], enqueued: 0 };
+    return {
+      syncSharedLibraries,
+      computedAt: now.toISOString(),
+      members,
+      operations: result.operations,
+      changes,
+      skipped,
+      unconfiguredServers: [],
+      enqueued: 0,
+    };
   }
 }
