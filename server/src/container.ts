@@ -50,6 +50,8 @@ import { PlansRepository } from './modules/plans/plans.repository.js';
 import { PlansService } from './modules/plans/plans.service.js';
 import { PaymentsRepository } from './modules/payments/payments.repository.js';
 import { PaymentsService } from './modules/payments/payments.service.js';
+import { SubscriptionsRepository } from './modules/subscriptions/subscriptions.repository.js';
+import { SubscriptionsService } from './modules/subscriptions/subscriptions.service.js';
 import { OnboardingService } from './modules/onboarding/onboarding.service.js';
 import { AccessRepository } from './modules/access/access.repository.js';
 import { AccessService } from './modules/access/access.service.js';
@@ -95,7 +97,18 @@ export function createContainer(options: ContainerOptions) {
   const twoFactor = new TwoFactorService(authRepo, settings, notifications, audit, secrets, clock);
   const apiKeys = new ApiKeysService(new ApiKeysRepository(db), rolesRepo, settings, audit, clock);
   const roles = new RolesService(rolesRepo, apiKeys, audit, clock);
-  const logins = new LoginsService(new LoginsRepository(db), authRepo, auth, twoFactor, rolesRepo, notifications, apiKeys, audit, clock, loginThrottle);
+  const logins = new LoginsService(
+    new LoginsRepository(db),
+    authRepo,
+    auth,
+    twoFactor,
+    rolesRepo,
+    notifications,
+    apiKeys,
+    audit,
+    clock,
+    loginThrottle,
+  );
   const alerts = new AlertsService(new AlertsRepository(db), settings, notifications, clock);
   const jobsRepo = new JobsRepository(db);
   const jobs = new JobsService(new CronJobRunner({ store: jobsRepo, clock, log }), jobsRepo, clock);
@@ -124,7 +137,18 @@ export function createContainer(options: ContainerOptions) {
   const plans = new PlansService(plansRepo, settings, audit, clock, accessHooks.planChanged);
   settings.registerGuard('general', (next, before) => plans.checkCurrencyChange(String(before.currency), String(next.currency)));
   const paymentsRepo = new PaymentsRepository(db);
-  const payments = new PaymentsService(paymentsRepo, plansRepo, membersRepo, settings, audit, clock, accessHooks.memberChanged);
+  const subscriptionsRepo = new SubscriptionsRepository(db);
+  const payments = new PaymentsService(
+    paymentsRepo,
+    plansRepo,
+    membersRepo,
+    settings,
+    audit,
+    clock,
+    accessHooks.memberChanged,
+    subscriptionsRepo,
+  );
+  const subscriptions = new SubscriptionsService(subscriptionsRepo, membersRepo, audit, clock, accessHooks.memberChanged);
   const memberOpsRepo = new MemberOpsRepository(db);
   const members = new MembersService(
     membersRepo,
@@ -141,17 +165,37 @@ export function createContainer(options: ContainerOptions) {
   const sync = new SyncService(serversRepo, librariesRepo, membersRepo, payments, connector, settings, alerts, syncGuard, audit, clock);
   // A new server is read at once, so its libraries are there to group without waiting for the hour.
   const syncAdded = (serverId: string) => {
-    sync
-      .syncById(serverId)
-      .catch((error: unknown) => log.warn({ err: error, serverId }, 'first sync of a new server failed'));
+    sync.syncById(serverId).catch((error: unknown) => log.warn({ err: error, serverId }, 'first sync of a new server failed'));
   };
   const servers = new ServersService(serversRepo, connector, plexAccounts, secrets, audit, clock, syncAdded);
   const onboarding = new OnboardingService(settings, serversRepo, plexAccountsRepo, librariesRepo, plansRepo, audit, clock);
-  const operations = new OperationsService(new OperationsRepository(db), serversRepo, connector, syncGuard, alerts, audit, clock, log, { instanceId: jobs.instanceId });
-  const access = new AccessService(new AccessRepository(db), paymentsRepo, plansRepo, serversRepo, settings, operations, sync, clock, log);
+  const operations = new OperationsService(new OperationsRepository(db), serversRepo, connector, syncGuard, alerts, audit, clock, log, {
+    instanceId: jobs.instanceId,
+  });
+  const access = new AccessService(
+    new AccessRepository(db),
+    paymentsRepo,
+    plansRepo,
+    serversRepo,
+    settings,
+    operations,
+    sync,
+    clock,
+    log,
+    subscriptionsRepo,
+  );
 
   // Registered here so every instance lists the same jobs; they only run once startUsher starts them.
-  registerUsherJobs({ jobs, notifications, authCleanup: new AuthCleanupService(authRepo, clock), sync, plexAccounts, settings, operations, access });
+  registerUsherJobs({
+    jobs,
+    notifications,
+    authCleanup: new AuthCleanupService(authRepo, clock),
+    sync,
+    plexAccounts,
+    settings,
+    operations,
+    access,
+  });
 
   return {
     env,
@@ -178,6 +222,7 @@ export function createContainer(options: ContainerOptions) {
     memberOps,
     plans,
     payments,
+    subscriptions,
     sync,
     syncGuard,
     onboarding,

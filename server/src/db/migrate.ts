@@ -13,6 +13,7 @@ import * as m0010 from './migrations/0010_member_server_history.js';
 import * as m0011 from './migrations/0011_operations.js';
 import * as m0012 from './migrations/0012_member_fields.js';
 import * as m0017 from './migrations/0017_account_grant_fields.js';
+import * as m0018 from './migrations/0018_subscriptions.js';
 
 /** Migrations are listed here (not read from disk) so src/ and dist/ behave the same. */
 const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0011_operations': m0011,
   '0012_member_fields': m0012,
   '0017_account_grant_fields': m0017,
+  '0018_subscriptions': m0018,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { accessPhase, type AccessPhase, type ExpiryPolicy } from '../../domain/access-phase.js';
 import { desiredAccess, type AccessPlan } from '../../domain/desired-access.js';
-import { coveringPayment, type PaymentPeriod } from '../../domain/member-status.js';
+import { coveringPayment, subscriptionStateOf, type PaymentPeriod } from '../../domain/member-status.js';
 import {
   reconcile,
   type ActualAccount,
@@ -17,6 +17,7 @@ import type { PaymentRecord, PaymentsRepository } from '../payments/payments.rep
 import type { PlanRecord, PlansRepository } from '../plans/plans.repository.js';
 import type { ServerRecord, ServersRepository } from '../servers/servers.repository.js';
 import type { SettingsService } from '../settings/settings.service.js';
+import type { SubscriptionsRepository } from '../subscriptions/subscriptions.repository.js';
 import type { SyncService } from '../sync/sync.service.js';
 import type { AccessRepository, LibraryRow, LinkedAccount } from './access.repository.js';
 
@@ -107,6 +108,7 @@ export class AccessService {
     private readonly sync: SyncService,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly subscriptions: SubscriptionsRepository,
   ) {
     operations.onApplied((applied) => this.recordApplied(applied));
   }
@@ -156,7 +158,10 @@ export class AccessService {
     const memberIds = [...new Set(accounts.map((a) => a.memberId))];
     // A sub's own payments do not count: it has exactly its master's access (reference §2.14).
     const masters = await this.repo.mastersOf(memberIds);
-    const payments = await this.payments.forMembers([...new Set([...memberIds, ...[...masters.values()].map((m) => m.masterId)])]);
+    const payers = [...new Set([...memberIds, ...[...masters.values()].map((m) => m.masterId)])];
+    const payments = await this.payments.forMembers(payers);
+    // Whether a renewal is on its way (a live gateway subscription): it keeps the member on for the renewal grace.
+    const subscriptionStatuses = await this.subscriptions.statusesFor(payers);
     const paymentsByMember = new Map<string, PaymentRecord[]>();
     for (const p of payments) paymentsByMember.set(p.memberId, [...(paymentsByMember.get(p.memberId) ?? []), p]);
     const libraries = await this.repo.libraries([...new Set(accounts.map((a) => a.serverId))]);
@@ -195,7 +200,11 @@ export class AccessService {
       const master = masters.get(account.memberId);
       const permanent = master ? master.permanent : account.permanent;
       const own = paymentsByMember.get(master ? master.masterId : account.memberId) ?? [];
-      const phase = accessPhase({ permanent, payments: periodsOf(own), now, renewalGraceMs: subs.renewalGraceHours * 3_600_000 }, policy);
+      const subscription = subscriptionStateOf(subscriptionStatuses.get(master ? master.masterId : account.memberId) ?? []);
+      const phase = accessPhase(
+        { permanent, payments: periodsOf(own), now, subscription, renewalGraceMs: subs.renewalGraceHours * 3_600_000 },
+        policy,
+      );
       const payment = this.planPayment(own, now);
       const plan = (payment ? planById.get(payment.planId) : undefined) ?? (permanent ? defaultPlan : null);
       const capability = capabilities.get(server.id);
