@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { DAY_MS, periodEnd } from '../../domain/calendar.js';
+import { adminPlanChange, type AdminPlanChange } from '../../domain/plan-change-credit.js';
 import {
   memberStatus,
   nextPeriodStart,
@@ -160,30 +161,87 @@ export class PaymentsService {
   }
 
   /**
-   * Moves a member to another plan for the rest of the paid run: a zero-amount payment on the new
-   * plan from now to the run's end. The latest-starting covering payment carries the current plan,
-   * so the new one wins at once; nobody is charged or credited (the credit maths is §6.13's job).
+   * Moves a member to another plan now, with credit for the unused time (reference §6.13): every
+   * running or paid-ahead payment is cut at now (its amount reduced by its credit, noted on it), and
+   * the new plan gets what that time is worth — paid time by value at the new plan's daily rate,
+   * free time (imports, extensions) as time. Nobody is charged; gateways are not touched.
    */
   async changePlan(memberId: string, planId: string, actor: Actor): Promise<PaymentRecord> {
     await this.liveMember(memberId);
+    const plan = await this.plans.find(planId);
+    if (!plan) throw badRequest('unknown_plan', 'No plan has that id.');
+    if (plan.masterOnly && (await this.members.findMember(memberId))?.master_member_id)
+      throw badRequest('sub_plan_master_only', `The plan ${plan.name} is for masters only; a linked member cannot have it.`);
     const existing = await this.repo.forMember(memberId);
     const now = this.clock.now();
     const status = memberStatus({ permanent: false, payments: periods(existing), now });
     if (!status.active || status.reason.kind === 'permanent')
       throw conflict('no_current_period', 'The member has no paid period running now; record a payment on the new plan instead.');
-    const until = status.reason.until;
-    // A payment that started this very millisecond would tie with the new one (and ties are broken by
-    // random ids), so the new plan starts one millisecond after the latest start to win for sure.
-    const running = existing.filter((p) => p.to > now.toISOString() && p.from < until.toISOString());
-    const latestStart = Math.max(...running.map((p) => new Date(p.from).getTime()));
-    if (latestStart + 1 >= until.getTime())
-      throw conflict('no_current_period', 'The paid period ends too soon to change the plan; record a payment on the new plan instead.');
-    const from = new Date(Math.max(now.getTime(), latestStart + 1));
-    return this.add(
-      memberId,
-      { planId, amountMinor: 0, from: from.toISOString(), to: until.toISOString(), notes: 'Plan changed by admin' },
+    const { currency, timeZone } = await this.settings.get('general');
+    let change: AdminPlanChange;
+    try {
+      change = adminPlanChange({
+        now,
+        periods: existing.map((p) => ({ paymentId: p.id, amountMinor: p.amountMinor, from: new Date(p.from), to: new Date(p.to) })),
+        newPlan: { costMinor: plan.costMinor, duration: plan.duration },
+        timeZone,
+      });
+    } catch (error) {
+      if (error instanceof RangeError)
+        throw conflict('plan_change_out_of_range', `The credit cannot be turned into time on ${plan.name}: ${error.message}.`);
+      throw error;
+    }
+    if (change.payments.length === 0)
+      throw conflict('no_credit', 'The unused time is worth nothing on the new plan; record a payment on the new plan instead.');
+    const money = (minor: number) => `${minor} ${currency} minor units`;
+    const byId = new Map(existing.map((p) => [p.id, p]));
+    const inserted = change.payments.map((p) => ({
+      id: newId(),
+      row: {
+        memberId,
+        planId: plan.id,
+        amountMinor: p.amountMinor,
+        currency,
+        from: p.from.toISOString(),
+        to: p.to.toISOString(),
+        gateway: 'manual',
+        transactionId: null,
+        sequenceNumber: 0,
+        subscriptionId: null,
+        payerEmail: null,
+        notes:
+          p.kind === 'credit'
+            ? `Plan changed by admin: credit of ${money(p.amountMinor)} for unused time on the previous plan.`
+            : `Plan changed by admin: unpaid time carried over from the previous plan${change.unappliedCreditMinor ? ` (credit of ${money(change.unappliedCreditMinor)} not applied: the new plan is free)` : ''}.`,
+      },
+    }));
+    await this.repo.transaction(async (trx) => {
+      for (const a of change.adjustments) {
+        const old = byId.get(a.paymentId)!;
+        const note = `Ended early by a plan change${a.creditMinor ? `; credit of ${money(a.creditMinor)} moved to the new plan` : ''}.`;
+        await this.repo.update(
+          a.paymentId,
+          { ...old, to: a.newTo.toISOString(), amountMinor: a.newAmountMinor, notes: old.notes ? `${old.notes}\n${note}` : note },
+          trx,
+        );
+      }
+      await this.repo.insert(inserted, now.toISOString(), actor.label ?? actor.id, trx);
+    });
+    await this.audit.record(
       actor,
+      'payment.plan_change',
+      { type: 'member', id: memberId },
+      {
+        planId: plan.id,
+        creditMinor: change.creditMinor,
+        unappliedCreditMinor: change.unappliedCreditMinor,
+        endedPaymentIds: change.adjustments.map((a) => a.paymentId),
+        paymentIds: inserted.map((p) => p.id),
+        until: inserted.at(-1)!.row.to,
+      },
     );
+    this.memberChanged(memberId);
+    return (await this.repo.find(inserted[0]!.id))!;
   }
 
   /** The plan a member is on: the covering payment's, else the latest payment's, else none. */
