@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Env } from './config/env.js';
 import type { DatabaseHandle } from './db/database.js';
-import { systemClock, type Clock } from './platform/clock.js';
+import { systemClock, type Clock, type OffsetClock } from './platform/clock.js';
+import { DemoService } from './modules/demo/demo.service.js';
 import type { SecretBox } from './platform/secrets.js';
 import { AlertsRepository } from './modules/alerts/alerts.repository.js';
 import { AlertsService } from './modules/alerts/alerts.service.js';
@@ -62,6 +63,8 @@ export interface ContainerOptions {
   secrets: SecretBox;
   log: Logger;
   clock?: Clock;
+  /** Demo mode: the movable clock behind "advance the clock" (its routes exist only then). */
+  demoClock?: OffsetClock;
   emailNotifierFactory?: EmailNotifierFactory;
   /** Replaces how stored servers become adapters (tests that count or break connections). */
   serverConnector?: ServerConnector;
@@ -70,7 +73,7 @@ export interface ContainerOptions {
 /** The composition root: every dependency is created here and passed explicitly. */
 export function createContainer(options: ContainerOptions) {
   const { env, database, secrets, log } = options;
-  const clock = options.clock ?? systemClock;
+  const clock = options.demoClock ?? options.clock ?? systemClock;
   const db = database.db;
 
   const audit = new AuditService(new AuditRepository(db), clock);
@@ -186,6 +189,9 @@ export function createContainer(options: ContainerOptions) {
   );
 
   // Registered here so every instance lists the same jobs; they only run once startUsher starts them.
+  const demo = options.demoClock
+    ? new DemoService(options.demoClock, access, operations, audit, async () => (await settings.get('mediaServer')).syncSharedLibraries)
+    : null;
   registerUsherJobs({
     jobs,
     notifications,
@@ -228,6 +234,7 @@ export function createContainer(options: ContainerOptions) {
     onboarding,
     operations,
     access,
+    demo,
   };
 }
 

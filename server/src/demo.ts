@@ -17,7 +17,14 @@ const DEFAULT_DEMO_PORT = '8090';
 /** The demo's configuration: the operator's environment, minus anything that would touch real data. */
 function demoEnv(dataDir: string, fakes: DemoFakes | null): Env {
   const source: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['DATABASE_URL', 'USHER_SECRET_KEY', 'USHER_SECRET_KEY_FILE', 'USHER_ADMIN_EMAIL', 'USHER_ADMIN_PASSWORD', 'SITE_URL']) {
+  for (const name of [
+    'DATABASE_URL',
+    'USHER_SECRET_KEY',
+    'USHER_SECRET_KEY_FILE',
+    'USHER_ADMIN_EMAIL',
+    'USHER_ADMIN_PASSWORD',
+    'SITE_URL',
+  ]) {
     delete source[name];
     delete source[`${name}_FILE`];
   }
@@ -78,7 +85,7 @@ async function main(): Promise<void> {
     throw error;
   }
   await prepare(env, fakes);
-  const usher = await startUsher(env);
+  const usher = await startUsher(env, undefined, { demo: true });
   running.usher = usher;
   process.stdout.write(
     [

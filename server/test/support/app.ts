@@ -7,7 +7,7 @@ import { createContainer, type Container } from '../../src/container.js';
 import type { Dialect } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/http/logger.js';
-import { ManualClock } from '../../src/platform/clock.js';
+import { ManualClock, OffsetClock } from '../../src/platform/clock.js';
 import { SecretBox } from '../../src/platform/secrets.js';
 import { systemActor } from '../../src/modules/audit/audit.service.js';
 import { freshDatabase, type FreshDatabase } from './db.js';
@@ -37,6 +37,8 @@ export interface TestUsherOptions {
    * `migrateTo` and write rows in that schema); the database is then migrated to the latest.
    */
   prepare?: (db: FreshDatabase) => Promise<void>;
+  /** Demo mode: the container runs on a movable demo clock over the manual one (its routes exist). */
+  demo?: boolean;
 }
 
 export async function createTestUsher(
@@ -74,6 +76,7 @@ export async function createTestUsher(
     secrets: options.secrets ?? new SecretBox(randomBytes(32)),
     log: createLogger('debug', sink),
     clock,
+    ...(options.demo ? { demoClock: new OffsetClock(clock) } : {}),
   });
   await container.settings.update(
     'email',
