@@ -7144,7 +7144,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import the waiting accounts of these servers, as permanent or expiring members */
+        /** Import the waiting accounts of these servers: each as Permanent, or on the Default plan until a date */
         post: {
             parameters: {
                 query?: never;
@@ -7162,6 +7162,12 @@ export interface paths {
                         expiresAt?: string;
                         /** @description Accounts to leave out, as "serverId:remoteId"; sync will not import them later */
                         exclude?: string[];
+                        /** @description Per-row choices that differ from mode, keyed "serverId:remoteId": Permanent, or Default plan until expiresAt */
+                        rows?: {
+                            account: string;
+                            /** @enum {string} */
+                            mode: "permanent" | "expiring";
+                        }[];
                     };
                 };
             };
