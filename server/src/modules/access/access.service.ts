@@ -278,10 +278,13 @@ export class AccessService {
 
   /** A plan's library groups or options changed: everyone who may be on it gets a pass. */
   planChanged(planId: string): void {
-    this.repo
+    // Tracked like a pass, so settled() (tests, shutdown) also waits for the lookup that queues the passes.
+    const run: Promise<void> = this.repo
       .membersWithPlan(planId)
       .then((ids) => ids.forEach((id) => this.memberChanged(id)))
-      .catch((error: unknown) => this.log.error({ err: error, planId }, 'access pass for a plan failed'));
+      .catch((error: unknown) => this.log.error({ err: error, planId }, 'access pass for a plan failed'))
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
   }
 
   /** Waits for the debounced passes queued so far (tests, shutdown). */
