@@ -15,6 +15,7 @@ describe('Demo clock routes outside demo mode', () => {
     expect((await admin.post('/api/admin/demo/clock/advance', { days: 3 })).statusCode).toBe(404);
     expect((await admin.post('/api/admin/demo/clock', { at: null })).statusCode).toBe(404);
     expect(usher.container.demo).toBeNull();
+    expect((await admin.get('/api/public/site')).json().demo).toBe(false);
     const paths = Object.keys(((await admin.get('/api/openapi.json')).json() as { paths: Record<string, unknown> }).paths);
     expect(paths.length).toBeGreaterThan(10);
     expect(paths.filter((p) => p.includes('/demo/'))).toEqual([]);
@@ -52,6 +53,7 @@ describeEachDb('Demo mode: advancing the clock expires a member and unshares the
   afterAll(() => jellyfin.close());
 
   it('reads the clock: real time at first', async () => {
+    expect((await admin.get('/api/public/site')).json().demo).toBe(true);
     const res = await admin.get('/api/admin/demo/clock');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ now: usher.clock.now().toISOString(), offsetMs: 0, syncSharedLibraries: true, pass: null });

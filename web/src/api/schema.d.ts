@@ -9644,6 +9644,7 @@ export interface components {
             registrationEnabled: boolean;
             registrationRequiresDiscord: boolean;
             currency: string;
+            demo: boolean;
             theme: {
                 primaryColor: string;
                 /** @enum {string} */
@@ -10108,6 +10109,7 @@ export interface components {
             registrationEnabled: boolean;
             registrationRequiresDiscord: boolean;
             currency: string;
+            demo: boolean;
             theme: {
                 primaryColor: string;
                 /** @enum {string} */

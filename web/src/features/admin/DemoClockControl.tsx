@@ -3,6 +3,7 @@ import { IconClockPlay } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, CSRF_COOKIE, errorMessage, readCookie } from '../../api/client';
+import { usePublicSite } from '../../app/session';
 import { formatDateTime } from '../../lib/format';
 
 /** GET/POST /api/admin/demo/clock: demo mode only, so they are not in the typed API document. */
@@ -28,7 +29,7 @@ async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promi
     headers,
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  // Not the demo (404), or not an administrator (403): there is no control to show.
+  // Not an administrator (403), or the demo went away (404): there is no control to show.
   if (method === 'GET' && (res.status === 404 || res.status === 403)) return null;
   const json = (await res.json().catch(() => undefined)) as { error?: { code: string; message: string } } | DemoClock | undefined;
   if (!res.ok) {
@@ -46,7 +47,9 @@ const days = (ms: number) => Math.round(ms / 86_400_000);
  */
 export function DemoClockControl() {
   const client = useQueryClient();
-  const clock = useQuery({ queryKey: KEY, queryFn: () => call('GET', '/clock'), retry: false });
+  // Only the demo has the clock routes: asking elsewhere would be a 404 in the browser console.
+  const demo = usePublicSite().data?.demo === true;
+  const clock = useQuery({ queryKey: KEY, queryFn: () => call('GET', '/clock'), retry: false, enabled: demo });
   const [step, setStep] = useState<number>(3);
   const move = useMutation({
     mutationFn: (input: { advance: number } | { reset: true }) =>
