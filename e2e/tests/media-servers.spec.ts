@@ -1,13 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import {
-  demoSeed,
-  startEmbyFake,
-  startJellyfinFake,
-  startPlexFakes,
-  TEMPLATE_USER_NAME,
-  type MediaBrowserFake,
-  type PlexFakes,
-} from '../../fakes/src/index.js';
+import { demoSeed, startEmbyFake, startJellyfinFake, startPlexFakes, TEMPLATE_USER_NAME, type MediaBrowserFake, type PlexFakes } from '../../fakes/src/index.js';
 import { completeSetup, rowAction, screenshot, tableAction, watchConsole } from '../support/browser';
 import { startUsher, type RunningUsher } from '../support/usher';
 
@@ -27,13 +19,7 @@ let consoleErrors: string[] = [];
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async ({ browser }) => {
-  plex = await startPlexFakes({
-    servers: 2,
-    usersPerServer: 3,
-    pendingInvitesPerServer: 1,
-    homeUsers: 1,
-    serverNames: [PLEX_SERVER, 'Cabin Plex'],
-  });
+  plex = await startPlexFakes({ servers: 2, usersPerServer: 3, pendingInvitesPerServer: 1, homeUsers: 1, serverNames: [PLEX_SERVER, 'Cabin Plex'] });
   jellyfin = await startJellyfinFake({ serverName: JELLYFIN });
   jellyfin.seed(demoSeed({ users: 5, userPrefix: 'jf-' }));
   emby = await startEmbyFake({ serverName: EMBY, premiere: true });
@@ -249,9 +235,7 @@ test('libraries arrive in Private; one is moved to Standard', async () => {
   for (let i = 0; i < count; i++) await expect(groups.nth(i)).toHaveValue('Private');
   await expect(page.getByText(`${count} libraries are still Private.`)).toBeVisible();
 
-  await main()
-    .getByRole('textbox', { name: `Group of Movies on ${JELLYFIN}` })
-    .click();
+  await main().getByRole('textbox', { name: `Group of Movies on ${JELLYFIN}` }).click();
   await page.getByRole('option', { name: 'Standard' }).click();
   await expect(page.getByText(`Movies (${JELLYFIN}) is now in Standard.`)).toBeVisible();
   await expect(main().getByRole('textbox', { name: `Group of Movies on ${JELLYFIN}` })).toHaveValue('Standard');
@@ -271,8 +255,7 @@ test('the import preview lists the accounts found, and imports them as permanent
   await expect(page.getByRole('heading', { level: 2, name: 'Import members' })).toBeVisible();
   for (const name of [PLEX_SERVER, JELLYFIN, EMBY]) await expect(page.getByRole('checkbox', { name: `Import from ${name}` })).toBeChecked();
   // Never offered: the Plex owner, the Home user, the Jellyfin/Emby administrators and the template user.
-  for (const hidden of ['owner', 'Kid 1', 'admin', TEMPLATE_USER_NAME])
-    await expect(main().getByRole('cell', { name: hidden, exact: true })).toHaveCount(0);
+  for (const hidden of ['owner', 'Kid 1', 'admin', TEMPLATE_USER_NAME]) await expect(main().getByRole('cell', { name: hidden, exact: true })).toHaveCount(0);
   await expect(main().getByRole('cell', { name: 'member1x1', exact: true })).toBeVisible();
   await main().getByRole('radio', { name: 'Default plan until a date' }).check();
   await expect(main().getByLabel('Access ends on')).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
@@ -324,11 +307,7 @@ test('members show their servers; a member’s detail shows each account’s rem
 
 test('Shared Servers lists who shares what, pending invites included, filterable by server', async () => {
   await open('/admin/shared-servers', 'Shared Servers');
-  await expect(
-    main()
-      .getByRole('row', { name: /Invite pending/ })
-      .first(),
-  ).toBeVisible();
+  await expect(main().getByRole('row', { name: /Invite pending/ }).first()).toBeVisible();
   await page.getByRole('textbox', { name: 'Filter by server' }).click();
   await page.getByRole('option', { name: EMBY }).click();
   await expect(page.getByTestId('data-table-range')).toHaveText('1–3 of 3');

@@ -17,14 +17,7 @@ const DEFAULT_DEMO_PORT = '8090';
 /** The demo's configuration: the operator's environment, minus anything that would touch real data. */
 function demoEnv(dataDir: string, fakes: DemoFakes | null): Env {
   const source: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of [
-    'DATABASE_URL',
-    'USHER_SECRET_KEY',
-    'USHER_SECRET_KEY_FILE',
-    'USHER_ADMIN_EMAIL',
-    'USHER_ADMIN_PASSWORD',
-    'SITE_URL',
-  ]) {
+  for (const name of ['DATABASE_URL', 'USHER_SECRET_KEY', 'USHER_SECRET_KEY_FILE', 'USHER_ADMIN_EMAIL', 'USHER_ADMIN_PASSWORD', 'SITE_URL']) {
     delete source[name];
     delete source[`${name}_FILE`];
   }

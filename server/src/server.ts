@@ -52,7 +52,9 @@ export async function startUsher(
   if (await container.auth.needsSetup()) {
     const token = container.auth.issueSetupToken();
     // Printed plainly (not only as JSON) so an operator reading the console finds it at once.
-    process.stdout.write(`\nUsher has no administrator yet. Open ${url}/setup and enter this one-time setup token:\n\n    ${token}\n\n`);
+    process.stdout.write(
+      `\nUsher has no administrator yet. Open ${url}/setup and enter this one-time setup token:\n\n    ${token}\n\n`,
+    );
   } else {
     process.stdout.write(`\nUsher is running at ${url}\n\n`);
   }

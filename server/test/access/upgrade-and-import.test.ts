@@ -10,19 +10,7 @@ import { createTestUsher, setupAdmin } from '../support/app.js';
 const T0 = '2026-01-01T00:00:00.000Z';
 
 function member(id: string, permanent: boolean, importExpiresAt: string | null, deletedAt: string | null = null) {
-  return {
-    id,
-    email: `${id}@example.com`,
-    username: id,
-    display_name: null,
-    login_id: null,
-    permanent,
-    source: 'import',
-    import_expires_at: importExpiresAt,
-    deleted_at: deletedAt,
-    created_at: T0,
-    updated_at: T0,
-  };
+  return { id, email: `${id}@example.com`, username: id, display_name: null, login_id: null, permanent, source: 'import', import_expires_at: importExpiresAt, deleted_at: deletedAt, created_at: T0, updated_at: T0 };
 }
 
 describeEachDb('upgrade to plans and payments', (dialect) => {
@@ -32,20 +20,12 @@ describeEachDb('upgrade to plans and payments', (dialect) => {
     const fresh = track(await freshDatabase(dialect, { migrate: false }));
     await migrateTo(fresh.handle, '0005_sync_guard');
     const db = fresh.handle.db as unknown as Kysely<Database>;
-    await sql`insert into settings (section, value, updated_at) values ('general', ${JSON.stringify({ currency: 'EUR', timeZone: 'Europe/Paris' })}, ${T0})`.execute(
-      db,
-    );
+    await sql`insert into settings (section, value, updated_at) values ('general', ${JSON.stringify({ currency: 'EUR', timeZone: 'Europe/Paris' })}, ${T0})`.execute(db);
     const later = new Date(Date.now() + 40 * 86_400_000).toISOString();
     const past = '2025-06-01T00:00:00.000Z';
     await db
       .insertInto('members')
-      .values([
-        member('perm', true, null),
-        member('until-date', false, later),
-        member('no-date', false, null),
-        member('lapsed', false, past),
-        member('gone', false, null, T0),
-      ])
+      .values([member('perm', true, null), member('until-date', false, later), member('no-date', false, null), member('lapsed', false, past), member('gone', false, null, T0)])
       .execute();
 
     const before = Date.now();
@@ -69,11 +49,7 @@ describeEachDb('upgrade to plans and payments', (dialect) => {
     const now = new Date();
     for (const id of ['until-date', 'no-date']) {
       const p = byMember.get(id)!;
-      const status = memberStatus({
-        permanent: false,
-        payments: [{ id: p.id, from: new Date(p.period_from), to: new Date(p.period_to) }],
-        now,
-      });
+      const status = memberStatus({ permanent: false, payments: [{ id: p.id, from: new Date(p.period_from), to: new Date(p.period_to) }], now });
       expect(status.active, id).toBe(true);
     }
     // An import expiry already past stays past: that member was expired before the upgrade too.
@@ -83,9 +59,7 @@ describeEachDb('upgrade to plans and payments', (dialect) => {
     expect(plan).toMatchObject({ id: 'plan-default', name: 'Default', cost_minor: 0, duration_unit: 'months', duration_count: 1 });
     expect(Boolean(plan.is_default)).toBe(true);
     expect(Boolean(plan.active)).toBe(false);
-    expect(await db.selectFrom('plan_library_groups').selectAll().execute()).toEqual([
-      { plan_id: 'plan-default', group_id: 'group-standard' },
-    ]);
+    expect(await db.selectFrom('plan_library_groups').selectAll().execute()).toEqual([{ plan_id: 'plan-default', group_id: 'group-standard' }]);
   });
 });
 
@@ -100,63 +74,18 @@ describeEachDb('importing members records default-plan payments', (dialect) => {
     for (const id of ['srv-a', 'srv-b']) {
       await db
         .insertInto('servers')
-        .values({
-          id,
-          kind: 'jellyfin',
-          name: id,
-          machine_id: null,
-          version: null,
-          plex_account_id: null,
-          url: `http://127.0.0.1:9/${id}`,
-          api_key: null,
-          allow_self_signed: false,
-          location_id: null,
-          enabled: true,
-          allow_new_subscriptions: true,
-          allow_trials: true,
-          max_users: 0,
-          allow_4k_transcoding: false,
-          log_streaming: false,
-          log_downloads: false,
-          has_emby_premiere: false,
-          status: 'ok',
-          status_message: null,
-          members_imported_at: null,
-          created_at: now,
-          updated_at: now,
-        })
+        .values({ id, kind: 'jellyfin', name: id, machine_id: null, version: null, plex_account_id: null, url: `http://127.0.0.1:9/${id}`, api_key: null, allow_self_signed: false, location_id: null, enabled: true, allow_new_subscriptions: true, allow_trials: true, max_users: 0, allow_4k_transcoding: false, log_streaming: false, log_downloads: false, has_emby_premiere: false, status: 'ok', status_message: null, members_imported_at: null, created_at: now, updated_at: now })
         .execute();
       await db
         .insertInto('member_accounts')
-        .values({
-          id: `acc-${id}`,
-          server_id: id,
-          member_id: null,
-          remote_id: `r-${id}`,
-          username: `user-${id}`,
-          email: `${id}@example.com`,
-          display_name: null,
-          state: 'active',
-          libraries: '[]',
-          allow_downloads: false,
-          share_id: null,
-          invited_at: null,
-          accepted_at: null,
-          first_seen_at: now,
-          updated_at: now,
-        })
+        .values({ id: `acc-${id}`, server_id: id, member_id: null, remote_id: `r-${id}`, username: `user-${id}`, email: `${id}@example.com`, display_name: null, state: 'active', libraries: '[]', allow_downloads: false, share_id: null, invited_at: null, accepted_at: null, first_seen_at: now, updated_at: now })
         .execute();
     }
     const until = '2026-06-01T00:00:00.000Z';
-    expect((await admin.post('/api/admin/members/import', { serverIds: ['srv-a'], mode: 'expiring', expiresAt: until })).json()).toEqual({
-      imported: 1,
-    });
+    expect((await admin.post('/api/admin/members/import', { serverIds: ['srv-a'], mode: 'expiring', expiresAt: until })).json()).toEqual({ imported: 1 });
     expect((await admin.post('/api/admin/members/import', { serverIds: ['srv-b'], mode: 'permanent' })).json()).toEqual({ imported: 1 });
 
-    const members = (await admin.get('/api/admin/members')).json().items as {
-      username: string;
-      status: { state: string; until: string | null; planId: string | null };
-    }[];
+    const members = (await admin.get('/api/admin/members')).json().items as { username: string; status: { state: string; until: string | null; planId: string | null } }[];
     const a = members.find((m) => m.username === 'user-srv-a')!;
     const b = members.find((m) => m.username === 'user-srv-b')!;
     expect(a.status).toMatchObject({ state: 'active', until, planId: 'plan-default' });

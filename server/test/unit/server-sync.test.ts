@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RemoteAccount } from '../../src/ports/media-server.js';
-import {
-  diffAccounts,
-  diffLibraries,
-  isManageable,
-  MemberMatcher,
-  sameLibraries,
-  type StoredAccount,
-} from '../../src/domain/server-sync.js';
+import { diffAccounts, diffLibraries, isManageable, MemberMatcher, sameLibraries, type StoredAccount } from '../../src/domain/server-sync.js';
 
 const remoteAccount = (over: Partial<RemoteAccount> = {}): RemoteAccount => ({
   remoteId: 'r1',
@@ -43,11 +36,7 @@ describe('diffLibraries', () => {
   const storedLib = { id: 'l1', remoteId: '10', key: '1', title: 'Movies', type: 'movie', removedAt: null };
 
   it('finds nothing to do when the server matches', () => {
-    expect(diffLibraries([storedLib], [{ remoteId: '10', key: '1', title: 'Movies', type: 'movie' }])).toEqual({
-      added: [],
-      updated: [],
-      removed: [],
-    });
+    expect(diffLibraries([storedLib], [{ remoteId: '10', key: '1', title: 'Movies', type: 'movie' }])).toEqual({ added: [], updated: [], removed: [] });
   });
 
   it('finds added, renamed, removed and returning libraries', () => {

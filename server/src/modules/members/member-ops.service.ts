@@ -60,8 +60,7 @@ export class MemberOpsService {
     const rawEmail = blankToNull(input.email);
     const email = rawEmail ? rawEmail.toLowerCase() : rawEmail;
     if (email !== undefined) {
-      if (email && (await this.repo.emailTaken(email, id)))
-        throw conflict('email_taken', `Another member already has the email ${email}; merge them instead.`);
+      if (email && (await this.repo.emailTaken(email, id))) throw conflict('email_taken', `Another member already has the email ${email}; merge them instead.`);
       fields.email = email;
     }
     const paypal = blankToNull(input.paypalEmail);
@@ -102,13 +101,7 @@ export class MemberOpsService {
       }
     }
     const done = results.filter((r) => r.ok).length;
-    await this.audit.record(actor, 'members.bulk', undefined, {
-      action: request.action,
-      days: request.days ?? null,
-      planId: request.planId ?? null,
-      done,
-      failed: results.length - done,
-    });
+    await this.audit.record(actor, 'members.bulk', undefined, { action: request.action, days: request.days ?? null, planId: request.planId ?? null, done, failed: results.length - done });
     return { results };
   }
 
@@ -124,10 +117,7 @@ export class MemberOpsService {
     if (!source) throw notFound('member_not_found', `No member has the id ${sourceId}.`);
     if (!target) throw notFound('merge_target_not_found', `No member has the id ${targetId}.`);
     if (source.deleted_at || target.deleted_at) throw conflict('member_deleted', 'Deleted members cannot be merged.');
-    const notes =
-      [target.notes, source.notes ? `Merged from ${source.email ?? source.username ?? source.id}: ${source.notes}` : null]
-        .filter(Boolean)
-        .join('\n\n') || null;
+    const notes = [target.notes, source.notes ? `Merged from ${source.email ?? source.username ?? source.id}: ${source.notes}` : null].filter(Boolean).join('\n\n') || null;
     const fields = {
       notes,
       paypal_email: target.paypal_email ?? source.paypal_email,
@@ -140,12 +130,7 @@ export class MemberOpsService {
     };
     const now = this.clock.now().toISOString();
     const moved = await this.repo.transaction((trx) => this.repo.merge(sourceId, targetId, fields, now, trx));
-    await this.audit.record(
-      actor,
-      'member.merge',
-      { type: 'member', id: targetId },
-      { from: sourceId, ...moved, loginMoved: !target.login_id && !!source.login_id },
-    );
+    await this.audit.record(actor, 'member.merge', { type: 'member', id: targetId }, { from: sourceId, ...moved, loginMoved: !target.login_id && !!source.login_id });
     this.memberChanged(targetId);
     return this.members.detail(targetId);
   }
@@ -166,18 +151,12 @@ export class MemberOpsService {
     const subPlanId = await this.payments.planOf(subId);
     const subPlan = subPlanId ? await this.plans.find(subPlanId) : undefined;
     const refusal = linkRefusal({
-      master: {
-        id: master.id,
-        deleted: !!master.deleted_at,
-        masterId: master.master_member_id,
-        subCount: await this.repo.subCount(masterId),
-      },
+      master: { id: master.id, deleted: !!master.deleted_at, masterId: master.master_member_id, subCount: await this.repo.subCount(masterId) },
       sub: { id: sub.id, deleted: !!sub.deleted_at, masterId: sub.master_member_id, subCount: await this.repo.subCount(subId) },
       maxSubs: masterPlan?.maxSubAccounts ?? 0,
       subPlanMasterOnly: subPlan?.masterOnly ?? false,
     });
-    if (refusal)
-      throw (refusal.code === 'member_deleted' || refusal.code === 'already_linked' ? conflict : badRequest)(refusal.code, refusal.message);
+    if (refusal) throw (refusal.code === 'member_deleted' || refusal.code === 'already_linked' ? conflict : badRequest)(refusal.code, refusal.message);
     await this.repo.setMaster(subId, masterId, this.clock.now().toISOString());
     await this.audit.record(actor, 'member.link', { type: 'member', id: masterId }, { subId });
     this.memberChanged(subId);
@@ -195,47 +174,14 @@ export class MemberOpsService {
   async exportCsv(): Promise<string> {
     const { members, accounts } = await this.repo.exportRows();
     const statuses = await this.members.statusesFor(members.map((m) => ({ id: m.id, permanent: Boolean(m.permanent) })));
-    const header = [
-      'id',
-      'email',
-      'username',
-      'display_name',
-      'status',
-      'plan',
-      'expires_at',
-      'permanent',
-      'servers',
-      'master_member_id',
-      'paypal_email',
-      'discord_id',
-      'created_at',
-    ];
+    const header = ['id', 'email', 'username', 'display_name', 'status', 'plan', 'expires_at', 'permanent', 'servers', 'master_member_id', 'paypal_email', 'discord_id', 'created_at'];
     const lines = [header.join(',')];
     for (const m of members) {
       const s = statuses.get(m.id)!;
-      const servers = accounts
-        .filter((a) => a.memberId === m.id)
-        .map((a) => `${a.serverName} (${a.state})`)
-        .join('; ');
+      const servers = accounts.filter((a) => a.memberId === m.id).map((a) => `${a.serverName} (${a.state})`).join('; ');
       const expires = s.until ?? s.expiredAt ?? '';
       lines.push(
-        [
-          m.id,
-          m.email,
-          m.username,
-          m.display_name,
-          s.state,
-          s.planName,
-          expires,
-          m.permanent ? 'yes' : 'no',
-          servers,
-          m.master_member_id,
-          m.paypal_email,
-          m.discord_id,
-          m.created_at,
-        ]
-          .map(csvCell)
-          .join(','),
+        [m.id, m.email, m.username, m.display_name, s.state, s.planName, expires, m.permanent ? 'yes' : 'no', servers, m.master_member_id, m.paypal_email, m.discord_id, m.created_at].map(csvCell).join(','),
       );
     }
     return lines.join('\r\n') + '\r\n';

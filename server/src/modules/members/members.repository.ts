@@ -80,11 +80,7 @@ export class MembersRepository {
     }));
   }
 
-  async insertAccounts(
-    rows: { id: string; serverId: string; memberId: string | null; remote: RemoteAccount }[],
-    now: string,
-    db: Db = this.db,
-  ) {
+  async insertAccounts(rows: { id: string; serverId: string; memberId: string | null; remote: RemoteAccount }[], now: string, db: Db = this.db) {
     // Chunked so a server with thousands of accounts stays under SQLite's bound-parameter limit.
     for (let i = 0; i < rows.length; i += 200) {
       await db
@@ -105,23 +101,14 @@ export class MembersRepository {
   }
 
   async updateAccount(id: string, remote: RemoteAccount, now: string, db: Db = this.db): Promise<void> {
-    await db
-      .updateTable('member_accounts')
-      .set({ ...accountRow(remote), updated_at: now })
-      .where('id', '=', id)
-      .execute();
+    await db.updateTable('member_accounts').set({ ...accountRow(remote), updated_at: now }).where('id', '=', id).execute();
   }
 
   /** Removes accounts the server no longer lists; a member's account leaves a trace in the history. */
   async deleteAccounts(ids: string[], removedAt: string, db: Db = this.db): Promise<void> {
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      const linked = await db
-        .selectFrom('member_accounts')
-        .select(['member_id', 'server_id', 'remote_id'])
-        .where('id', 'in', chunk)
-        .where('member_id', 'is not', null)
-        .execute();
+      const linked = await db.selectFrom('member_accounts').select(['member_id', 'server_id', 'remote_id']).where('id', 'in', chunk).where('member_id', 'is not', null).execute();
       for (const row of linked) {
         await db
           .insertInto('member_server_history')
@@ -135,12 +122,7 @@ export class MembersRepository {
 
   /** Servers the member had an account on before (newest removal first), for placement. */
   async previousServers(memberId: string, db: Db = this.db): Promise<{ serverId: string; remoteId: string; removedAt: string }[]> {
-    const rows = await db
-      .selectFrom('member_server_history')
-      .selectAll()
-      .where('member_id', '=', memberId)
-      .orderBy('removed_at', 'desc')
-      .execute();
+    const rows = await db.selectFrom('member_server_history').selectAll().where('member_id', '=', memberId).orderBy('removed_at', 'desc').execute();
     return rows.map((r) => ({ serverId: r.server_id, remoteId: r.remote_id, removedAt: r.removed_at }));
   }
 
@@ -156,15 +138,7 @@ export class MembersRepository {
   }
 
   async insertMembers(
-    rows: {
-      id: string;
-      email: string | null;
-      username: string | null;
-      displayName: string | null;
-      permanent: boolean;
-      source: string;
-      importExpiresAt: string | null;
-    }[],
+    rows: { id: string; email: string | null; username: string | null; displayName: string | null; permanent: boolean; source: string; importExpiresAt: string | null }[],
     now: string,
     db: Db = this.db,
   ): Promise<void> {
@@ -190,36 +164,15 @@ export class MembersRepository {
     }
   }
 
-  async search(query: {
-    q?: string | undefined;
-    serverId?: string | undefined;
-    sort: (typeof MEMBER_SORTS)[number];
-    order: 'asc' | 'desc';
-    offset: number;
-    limit: number;
-  }) {
+  async search(query: { q?: string | undefined; serverId?: string | undefined; sort: (typeof MEMBER_SORTS)[number]; order: 'asc' | 'desc'; offset: number; limit: number }) {
     let base = this.db.selectFrom('members').where('members.deleted_at', 'is', null);
     if (query.q) {
       const like = `%${query.q.toLowerCase()}%`;
-      base = base.where((eb) =>
-        eb.or([
-          eb('members.email', 'like', like),
-          eb(eb.fn('lower', ['members.username']), 'like', like),
-          eb(eb.fn('lower', ['members.display_name']), 'like', like),
-        ]),
-      );
+      base = base.where((eb) => eb.or([eb('members.email', 'like', like), eb(eb.fn('lower', ['members.username']), 'like', like), eb(eb.fn('lower', ['members.display_name']), 'like', like)]));
     }
     if (query.serverId) {
       const serverId = query.serverId;
-      base = base.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('member_accounts')
-            .select(sql`1`.as('x'))
-            .whereRef('member_accounts.member_id', '=', 'members.id')
-            .where('member_accounts.server_id', '=', serverId),
-        ),
-      );
+      base = base.where((eb) => eb.exists(eb.selectFrom('member_accounts').select(sql`1`.as('x')).whereRef('member_accounts.member_id', '=', 'members.id').where('member_accounts.server_id', '=', serverId)));
     }
     const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const rows = await base
@@ -252,12 +205,7 @@ export class MembersRepository {
   }
 
   async hasActiveMemberWithEmail(email: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('members')
-      .select('id')
-      .where('email', '=', email.toLowerCase())
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('members').select('id').where('email', '=', email.toLowerCase()).where('deleted_at', 'is', null).executeTakeFirst();
     return !!row;
   }
 

@@ -68,19 +68,11 @@ export class PaymentsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   private base(db: Db) {
-    return db
-      .selectFrom('payments')
-      .innerJoin('plans', 'plans.id', 'payments.plan_id')
-      .selectAll('payments')
-      .select('plans.name as plan_name');
+    return db.selectFrom('payments').innerJoin('plans', 'plans.id', 'payments.plan_id').selectAll('payments').select('plans.name as plan_name');
   }
 
   async forMember(memberId: string, db: Db = this.db): Promise<PaymentRecord[]> {
-    const rows = await this.base(db)
-      .where('payments.member_id', '=', memberId)
-      .orderBy('payments.period_from', 'desc')
-      .orderBy('payments.id')
-      .execute();
+    const rows = await this.base(db).where('payments.member_id', '=', memberId).orderBy('payments.period_from', 'desc').orderBy('payments.id').execute();
     return rows.map(toRecord);
   }
 
@@ -88,9 +80,7 @@ export class PaymentsRepository {
   async forMembers(memberIds: string[], db: Db = this.db): Promise<PaymentRecord[]> {
     const out: PaymentRecord[] = [];
     for (let i = 0; i < memberIds.length; i += 500) {
-      const rows = await this.base(db)
-        .where('payments.member_id', 'in', memberIds.slice(i, i + 500))
-        .execute();
+      const rows = await this.base(db).where('payments.member_id', 'in', memberIds.slice(i, i + 500)).execute();
       out.push(...rows.map(toRecord));
     }
     return out;

@@ -15,19 +15,7 @@ import { useUnreadAlerts } from './AdminLayout';
 import { GettingStarted, useOnboarding } from './GettingStarted';
 import { JOBS_KEY, RunStatus } from './jobs/JobsPage';
 
-function StatCard({
-  label,
-  value,
-  icon: IconComponent,
-  to,
-  color,
-}: {
-  label: string;
-  value: ReactNode;
-  icon: Icon;
-  to: string;
-  color: string;
-}) {
+function StatCard({ label, value, icon: IconComponent, to, color }: { label: string; value: ReactNode; icon: Icon; to: string; color: string }) {
   return (
     <Card withBorder padding="lg" radius="md" component={Link} to={to} style={{ textDecoration: 'none' }}>
       <Group justify="space-between" align="flex-start" wrap="nowrap">
@@ -82,17 +70,9 @@ export function DashboardPage() {
     queryFn: () => unwrap(api.GET('/api/admin/members', { params: { query: { pageSize: 1 } } })),
     enabled: allowed('members.read'),
   });
-  const servers = useQuery({
-    queryKey: ['admin', 'servers', 'dashboard'],
-    queryFn: () => unwrap(api.GET('/api/admin/servers')),
-    enabled: allowed('servers.read'),
-  });
+  const servers = useQuery({ queryKey: ['admin', 'servers', 'dashboard'], queryFn: () => unwrap(api.GET('/api/admin/servers')), enabled: allowed('servers.read') });
   const serverProblems = servers.data?.items.filter((s) => s.status !== 'ok').length ?? 0;
-  const jobs = useQuery({
-    queryKey: [...JOBS_KEY, 'list'],
-    queryFn: () => unwrap(api.GET('/api/admin/jobs')),
-    enabled: allowed('jobs.read'),
-  });
+  const jobs = useQuery({ queryKey: [...JOBS_KEY, 'list'], queryFn: () => unwrap(api.GET('/api/admin/jobs')), enabled: allowed('jobs.read') });
   const failing = jobs.data?.items.filter((j) => j.lastRun?.status === 'failed').length ?? 0;
   const onboarding = useOnboarding(allowed('settings.read'));
   const greeting = onboarding.data && !onboarding.data.welcomeBack ? 'Welcome' : 'Welcome back';
@@ -100,53 +80,24 @@ export function DashboardPage() {
 
   return (
     <>
-      <PageHeader
-        title="Dashboard"
-        description={`${greeting}, ${login?.displayName ?? login?.email ?? ''}. Here is how the site is doing.`}
-      />
+      <PageHeader title="Dashboard" description={`${greeting}, ${login?.displayName ?? login?.email ?? ''}. Here is how the site is doing.`} />
       <Stack gap="lg">
         {allowed('settings.read') && <GettingStarted canDismiss={allowed('settings.write')} />}
         {allowed('settings.write') && <DemoClockControl />}
         <SimpleGrid cols={{ base: 1, xs: 2, sm: 3, lg: 5 }}>
-          {allowed('members.read') && (
-            <StatCard label="Members" value={dash(members.data?.total)} icon={IconUserCircle} to="/admin/members" color="violet" />
-          )}
+          {allowed('members.read') && <StatCard label="Members" value={dash(members.data?.total)} icon={IconUserCircle} to="/admin/members" color="violet" />}
           {allowed('servers.read') && (
             <StatCard
               label={serverProblems ? 'Servers with problems' : 'Servers'}
-              value={
-                servers.data
-                  ? serverProblems
-                    ? `${serverProblems} of ${servers.data.items.length}`
-                    : servers.data.items.length
-                  : dash(undefined)
-              }
+              value={servers.data ? (serverProblems ? `${serverProblems} of ${servers.data.items.length}` : servers.data.items.length) : dash(undefined)}
               icon={IconServer}
               to="/admin/servers"
               color={serverProblems ? 'red' : 'blue'}
             />
           )}
-          {allowed('logins.read') && (
-            <StatCard label="Logins" value={dash(logins.data?.total)} icon={IconUsers} to="/admin/logins" color="grape" />
-          )}
-          {allowed('alerts.read') && (
-            <StatCard
-              label="Alerts"
-              value={dash(unread.data?.unread)}
-              icon={IconBell}
-              to="/admin/alerts"
-              color={unread.data?.unread ? 'red' : 'green'}
-            />
-          )}
-          {allowed('jobs.read') && (
-            <StatCard
-              label="Failing jobs"
-              value={jobs.data ? failing : dash(undefined)}
-              icon={IconActivity}
-              to="/admin/jobs"
-              color={failing ? 'red' : 'green'}
-            />
-          )}
+          {allowed('logins.read') && <StatCard label="Logins" value={dash(logins.data?.total)} icon={IconUsers} to="/admin/logins" color="grape" />}
+          {allowed('alerts.read') && <StatCard label="Alerts" value={dash(unread.data?.unread)} icon={IconBell} to="/admin/alerts" color={unread.data?.unread ? 'red' : 'green'} />}
+          {allowed('jobs.read') && <StatCard label="Failing jobs" value={jobs.data ? failing : dash(undefined)} icon={IconActivity} to="/admin/jobs" color={failing ? 'red' : 'green'} />}
         </SimpleGrid>
         <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
           {allowed('audit.read') && (

@@ -92,8 +92,7 @@ export abstract class MediaBrowserAdapter implements MediaServerAdapter {
 
   async identity(): Promise<ServerIdentity> {
     const info = await this.client.getJson<WireSystemInfo>('/System/Info');
-    if (!info.Id)
-      throw new IntegrationError(this.service, 'invalid_response', `${this.service} answered /System/Info without a server id.`, false);
+    if (!info.Id) throw new IntegrationError(this.service, 'invalid_response', `${this.service} answered /System/Info without a server id.`, false);
     const product = /jellyfin/i.test(info.ProductName ?? '') ? 'jellyfin' : 'emby';
     return { machineId: info.Id, name: info.ServerName ?? '', version: info.Version ?? '', product };
   }
@@ -104,15 +103,9 @@ export abstract class MediaBrowserAdapter implements MediaServerAdapter {
     // Emby answers most of Jellyfin's API (and the reverse), so a wrong choice would pass every
     // later check and be saved as the wrong kind; the product name is the one reliable tell.
     if (identity.product && identity.product !== this.kind) {
-      throw new IntegrationError(
-        this.service,
-        'rejected',
-        `This address answers as ${identity.product === 'emby' ? 'an Emby' : 'a Jellyfin'} server.`,
-        false,
-        {
-          cause: 'wrong_server_kind',
-        },
-      );
+      throw new IntegrationError(this.service, 'rejected', `This address answers as ${identity.product === 'emby' ? 'an Emby' : 'a Jellyfin'} server.`, false, {
+        cause: 'wrong_server_kind',
+      });
     }
     await this.fetchUsers();
     if (this.templateUserId) await this.captureTemplate();
@@ -223,24 +216,15 @@ export abstract class MediaBrowserAdapter implements MediaServerAdapter {
       user = await this.client.getJson<WireUser>(`/Users/${encodeURIComponent(this.templateUserId)}`);
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      throw new IntegrationError(
-        this.service,
-        'not_found',
-        `The template user configured for new accounts does not exist on this ${this.service} server.`,
-        false,
-        {
-          status: 404,
-          cause: 'template_user_missing',
-          fix: `Create the template user on the ${this.service} server, or choose another one in Settings → Media server integration.`,
-        },
-      );
+      throw new IntegrationError(this.service, 'not_found', `The template user configured for new accounts does not exist on this ${this.service} server.`, false, {
+        status: 404,
+        cause: 'template_user_missing',
+        fix: `Create the template user on the ${this.service} server, or choose another one in Settings → Media server integration.`,
+      });
     }
     let displayPreferences: Record<string, unknown> | null = null;
     try {
-      displayPreferences = await this.client.getJson<Record<string, unknown>>(
-        '/DisplayPreferences/usersettings',
-        this.displayPreferencesQuery(user.Id),
-      );
+      displayPreferences = await this.client.getJson<Record<string, unknown>>('/DisplayPreferences/usersettings', this.displayPreferencesQuery(user.Id));
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
@@ -248,11 +232,7 @@ export abstract class MediaBrowserAdapter implements MediaServerAdapter {
   }
 
   private async postDisplayPreferences(userId: string, prefs: Record<string, unknown>): Promise<void> {
-    await this.client.post('/DisplayPreferences/usersettings', {
-      json: prefs,
-      query: this.displayPreferencesQuery(userId),
-      idempotent: true,
-    });
+    await this.client.post('/DisplayPreferences/usersettings', { json: prefs, query: this.displayPreferencesQuery(userId), idempotent: true });
   }
 
   private async deleteUserQuietly(userId: string): Promise<void> {
