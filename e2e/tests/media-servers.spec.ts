@@ -257,8 +257,15 @@ test('the import preview lists the accounts found, and imports them as permanent
   // Never offered: the Plex owner, the Home user, the Jellyfin/Emby administrators and the template user.
   for (const hidden of ['owner', 'Kid 1', 'admin', TEMPLATE_USER_NAME]) await expect(main().getByRole('cell', { name: hidden, exact: true })).toHaveCount(0);
   await expect(main().getByRole('cell', { name: 'member1x1', exact: true })).toBeVisible();
-  await main().getByRole('radio', { name: 'Expiring on a date' }).check();
+  await main().getByRole('radio', { name: 'Default plan until a date' }).check();
   await expect(main().getByLabel('Access ends on')).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
+  // Each row says how it is imported, and can differ from the page-wide choice (reference §2.11).
+  await expect(main().getByRole('combobox', { name: 'Import member1x1 as' })).toHaveValue('expiring');
+  await expect(
+    main()
+      .getByRole('combobox', { name: 'Import member1x1 as' })
+      .locator('option', { hasText: /^Default plan until / }),
+  ).toHaveCount(1);
   await screenshot(page, 'admin-members-import-expiring');
   await main().getByRole('radio', { name: 'Permanent' }).check();
   await screenshot(page, 'admin-members-import');

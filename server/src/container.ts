@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Env } from './config/env.js';
 import type { DatabaseHandle } from './db/database.js';
-import { systemClock, type Clock } from './platform/clock.js';
+import { systemClock, type Clock, type OffsetClock } from './platform/clock.js';
+import { DemoService } from './modules/demo/demo.service.js';
 import type { SecretBox } from './platform/secrets.js';
 import { AlertsRepository } from './modules/alerts/alerts.repository.js';
 import { AlertsService } from './modules/alerts/alerts.service.js';
@@ -55,6 +56,8 @@ import { PlansRepository } from './modules/plans/plans.repository.js';
 import { PlansService } from './modules/plans/plans.service.js';
 import { PaymentsRepository } from './modules/payments/payments.repository.js';
 import { PaymentsService } from './modules/payments/payments.service.js';
+import { SubscriptionsRepository } from './modules/subscriptions/subscriptions.repository.js';
+import { SubscriptionsService } from './modules/subscriptions/subscriptions.service.js';
 import { OnboardingService } from './modules/onboarding/onboarding.service.js';
 import { AccessRepository } from './modules/access/access.repository.js';
 import { AccessService } from './modules/access/access.service.js';
@@ -71,6 +74,8 @@ export interface ContainerOptions {
   secrets: SecretBox;
   log: Logger;
   clock?: Clock;
+  /** Demo mode: the movable clock behind "advance the clock" (its routes exist only then). */
+  demoClock?: OffsetClock;
   emailNotifierFactory?: EmailNotifierFactory;
   /** Replaces how stored servers become adapters (tests that count or break connections). */
   serverConnector?: ServerConnector;
@@ -79,7 +84,7 @@ export interface ContainerOptions {
 /** The composition root: every dependency is created here and passed explicitly. */
 export function createContainer(options: ContainerOptions) {
   const { env, database, secrets, log } = options;
-  const clock = options.clock ?? systemClock;
+  const clock = options.demoClock ?? options.clock ?? systemClock;
   const db = database.db;
 
   const audit = new AuditService(new AuditRepository(db), clock);
@@ -146,7 +151,18 @@ export function createContainer(options: ContainerOptions) {
   const plans = new PlansService(plansRepo, settings, audit, clock, accessHooks.planChanged);
   settings.registerGuard('general', (next, before) => plans.checkCurrencyChange(String(before.currency), String(next.currency)));
   const paymentsRepo = new PaymentsRepository(db);
-  const payments = new PaymentsService(paymentsRepo, plansRepo, membersRepo, settings, audit, clock, accessHooks.memberChanged);
+  const subscriptionsRepo = new SubscriptionsRepository(db);
+  const payments = new PaymentsService(
+    paymentsRepo,
+    plansRepo,
+    membersRepo,
+    settings,
+    audit,
+    clock,
+    accessHooks.memberChanged,
+    subscriptionsRepo,
+  );
+  const subscriptions = new SubscriptionsService(subscriptionsRepo, membersRepo, audit, clock, accessHooks.memberChanged);
   const memberOpsRepo = new MemberOpsRepository(db);
   const members = new MembersService(
     membersRepo,
@@ -203,6 +219,7 @@ export function createContainer(options: ContainerOptions) {
     placement,
     clock,
     log,
+    subscriptionsRepo,
   );
   const invites = new InviteService(
     new InviteRepository(db),
@@ -239,6 +256,10 @@ export function createContainer(options: ContainerOptions) {
     clock,
     accessHooks.memberChanged,
   );
+
+  const demo = options.demoClock
+    ? new DemoService(options.demoClock, access, operations, audit, async () => (await settings.get('mediaServer')).syncSharedLibraries)
+    : null;
 
   // Registered here so every instance lists the same jobs; they only run once startUsher starts them.
   registerUsherJobs({
@@ -281,6 +302,7 @@ export function createContainer(options: ContainerOptions) {
     bulkInvite,
     plans,
     payments,
+    subscriptions,
     sync,
     syncGuard,
     onboarding,
@@ -289,6 +311,7 @@ export function createContainer(options: ContainerOptions) {
     placement,
     invites,
     portal,
+    demo,
   };
 }
 

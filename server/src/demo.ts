@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     throw error;
   }
   await prepare(env, fakes);
-  const usher = await startUsher(env);
+  const usher = await startUsher(env, undefined, { demo: true });
   running.usher = usher;
   process.stdout.write(
     [

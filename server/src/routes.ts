@@ -4,6 +4,7 @@ import type { Container } from './container.js';
 import type { RouteModule } from './http/route-module.js';
 import { accessRoutes } from './modules/access/access.routes.js';
 import { alertsRoutes } from './modules/alerts/alerts.routes.js';
+import { demoRoutes } from './modules/demo/demo.routes.js';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -52,6 +53,7 @@ const modules: ((container: Container) => RouteModule)[] = [
   onboardingRoutes,
   operationsRoutes,
   accessRoutes,
+  demoRoutes,
 ];
 
 /** Every feature's routes, mounted under /api. */

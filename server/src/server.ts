@@ -8,6 +8,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { createLogger } from './http/logger.js';
 import { KeyRotationRepository } from './modules/system/key-rotation.repository.js';
 import { KeyRotationService } from './modules/system/key-rotation.service.js';
+import { OffsetClock } from './platform/clock.js';
 import { loadSecretBox } from './platform/secret-key.js';
 
 export interface RunningUsher {
@@ -18,12 +19,17 @@ export interface RunningUsher {
 }
 
 /** env → db → migrate → container → app → listen → jobs. Used by `npm start`, the demo and process tests. */
-export async function startUsher(env: Env, log: Logger = createLogger(env.LOG_LEVEL)): Promise<RunningUsher> {
+export async function startUsher(
+  env: Env,
+  log: Logger = createLogger(env.LOG_LEVEL),
+  options: { demo?: boolean } = {},
+): Promise<RunningUsher> {
   const secrets = loadSecretBox(env);
   const database = openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
   const applied = await migrateToLatest(database);
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
-  const container = createContainer({ env, database, secrets, log });
+  // The demo runs on a clock a visitor can move forward ("advance the clock"); nothing else does.
+  const container = createContainer({ env, database, secrets, log, ...(options.demo ? { demoClock: new OffsetClock() } : {}) });
   // Migrations cannot hold the key, so older sealed formats are upgraded here, before any request.
   const upgraded = await new KeyRotationService(new KeyRotationRepository(database.db), container.clock).upgradeLegacy(secrets);
   const upgradedCount = upgraded.settingsSecrets + Object.values(upgraded.columns).reduce((a, b) => a + b, 0);

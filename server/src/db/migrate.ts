@@ -16,6 +16,8 @@ import * as m0013 from './migrations/0013_member_placement.js';
 import * as m0015 from './migrations/0015_member_account_replaced.js';
 import * as m0014 from './migrations/0014_bulk_invites.js';
 import * as m0016 from './migrations/0016_member_reinvite.js';
+import * as m0017 from './migrations/0017_account_grant_fields.js';
+import * as m0018 from './migrations/0018_subscriptions.js';
 
 /** Migrations are listed here (not read from disk) so src/ and dist/ behave the same. */
 const migrations: Record<string, Migration> = {
@@ -35,6 +37,8 @@ const migrations: Record<string, Migration> = {
   '0015_member_account_replaced': m0015,
   '0014_bulk_invites': m0014,
   '0016_member_reinvite': m0016,
+  '0017_account_grant_fields': m0017,
+  '0018_subscriptions': m0018,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

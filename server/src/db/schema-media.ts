@@ -111,6 +111,10 @@ export interface MemberAccountsTable {
   state: string; // 'active' | 'pending' | 'disabled'
   libraries: string; // JSON: string[] | "all"
   allow_downloads: Bool;
+  /** Jellyfin/Emby video transcoding; null when unknown (Plex, or not read yet). */
+  allow_transcoding: Bool | null;
+  /** Jellyfin MaxActiveSessions / Emby SimultaneousStreamLimit (0 = unlimited); null when unknown. */
+  session_cap: number | null;
   share_id: string | null;
   invited_at: string | null;
   accepted_at: string | null;

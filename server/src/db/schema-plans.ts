@@ -55,9 +55,22 @@ export interface PaymentsTable {
   created_by: string | null;
 }
 
+/** A member's recurring gateway subscription as last reported (migration 0018). */
+export interface SubscriptionsTable {
+  id: string;
+  member_id: string;
+  gateway: string;
+  external_id: string;
+  status: string; // 'active' | 'past_due' | 'cancelled' | 'expired'
+  current_period_end: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface PlanTables {
   plans: PlansTable;
   plan_library_groups: PlanLibraryGroupsTable;
   plan_servers: PlanServersTable;
   payments: PaymentsTable;
+  subscriptions: SubscriptionsTable;
 }

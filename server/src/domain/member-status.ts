@@ -17,6 +17,19 @@ export interface PaymentPeriod {
 /** Gateway subscription states that promise a renewal is on its way. */
 export type SubscriptionState = 'active' | 'past_due' | 'canceled' | 'none';
 
+/** What a gateway reports for a subscription (the subscriptions table's status). */
+export type GatewaySubscriptionStatus = 'active' | 'past_due' | 'cancelled' | 'expired';
+
+/**
+ * One state from all of a member's subscriptions: the most hopeful wins, since any live one can
+ * bring the renewal (a member who re-subscribed has an old cancelled one beside the new one).
+ */
+export function subscriptionStateOf(statuses: readonly GatewaySubscriptionStatus[]): SubscriptionState {
+  if (statuses.includes('active')) return 'active';
+  if (statuses.includes('past_due')) return 'past_due';
+  return statuses.includes('cancelled') ? 'canceled' : 'none';
+}
+
 export const DEFAULT_RENEWAL_GRACE_MS = 48 * 3_600_000;
 
 export interface StatusInput {

@@ -119,3 +119,66 @@ export function planChangeWithCredit(input: PlanChangeInput): PlanChange {
     unappliedCreditMinor: cost > 0 ? 0 : creditMinor,
   };
 }
+
+/** A new payment an admin's plan change records. */
+export interface AdminPlanChangePayment {
+  from: Date;
+  to: Date;
+  amountMinor: number;
+  kind: 'credit' | 'free_time';
+}
+
+export interface AdminPlanChange {
+  adjustments: PeriodAdjustment[];
+  creditMinor: number;
+  /** Back to back from now: the credit's time on the new plan, then the carried free time. */
+  payments: AdminPlanChangePayment[];
+  /** Credit a free plan cannot turn into time; the paid time is carried as time instead. */
+  unappliedCreditMinor: number;
+}
+
+/** Length of the union of the parts of these periods after `now`. */
+function unusedUnionMs(periods: readonly PaidPeriod[], now: number): number {
+  const spans = periods
+    .map((p) => [Math.max(p.from.getTime(), now), p.to.getTime()] as const)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let end = -Infinity;
+  for (const [a, b] of spans) {
+    if (b <= end) continue;
+    total += b - Math.max(a, end);
+    end = b;
+  }
+  return total;
+}
+
+/**
+ * A plan change an admin makes (one member or a bulk selection): nobody pays now, so the new plan
+ * gets exactly what the unused time is worth. Paid time converts by value at the new plan's daily
+ * rate (the §6.13 credit, `credit × duration / cost`); time nobody paid for (an import's default-plan
+ * payment, an admin extension) has no value to convert, so it is carried over as time, after the
+ * credit. A free new plan cannot price the credit: all unused time is carried as time and the credit
+ * is reported as unapplied.
+ */
+export function adminPlanChange(input: PlanChangeInput): AdminPlanChange {
+  const change = planChangeWithCredit(input);
+  const now = input.now.getTime();
+  const cut = new Set(change.adjustments.map((a) => a.paymentId));
+  const running = input.periods.filter((p) => cut.has(p.paymentId));
+  const payments: AdminPlanChangePayment[] = [];
+  if (input.newPlan.costMinor === 0) {
+    const carried = unusedUnionMs(running, now);
+    if (carried > 0) payments.push({ from: input.now, to: new Date(now + carried), amountMinor: 0, kind: 'free_time' });
+    return { adjustments: change.adjustments, creditMinor: change.creditMinor, payments, unappliedCreditMinor: change.creditMinor };
+  }
+  const creditMs = change.newPayment.extraMs;
+  if (creditMs > 0) payments.push({ from: input.now, to: new Date(now + creditMs), amountMinor: change.creditMinor, kind: 'credit' });
+  const freeMs = unusedUnionMs(
+    running.filter((p) => p.amountMinor === 0),
+    now,
+  );
+  if (freeMs > 0)
+    payments.push({ from: new Date(now + creditMs), to: new Date(now + creditMs + freeMs), amountMinor: 0, kind: 'free_time' });
+  return { adjustments: change.adjustments, creditMinor: change.creditMinor, payments, unappliedCreditMinor: 0 };
+}

@@ -111,7 +111,8 @@ function sameLibraries(actual: readonly string[] | 'all', wanted: readonly strin
 
 /** Whether the account already has exactly this grant (only fields the adapter reports are compared). */
 export function grantMatches(kind: ServerKind, account: ActualAccount, grant: Grant): boolean {
-  if (account.state === 'disabled') return false;
+  // A disabled account is compared like any other: a grant never enables it (the admin disabled it
+  // on the server), so re-granting a matching one wrote nothing and came back every pass.
   if (!sameLibraries(account.libraries, grant.libraries) || account.allowDownloads !== grant.allowDownloads) return false;
   // A Plex share carries only libraries and downloads; transcoding and streams are enforced by stopping sessions there.
   if (kind === 'plex') return true;

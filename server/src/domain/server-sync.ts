@@ -47,6 +47,8 @@ export interface StoredAccount {
   state: string;
   libraries: string[] | 'all';
   allowDownloads: boolean;
+  allowTranscoding: boolean | null;
+  sessionCap: number | null;
   shareId: string | null;
   invitedAt: string | null;
   acceptedAt: string | null;
@@ -89,6 +91,8 @@ function accountChanged(stored: StoredAccount, remote: RemoteAccount): boolean {
     stored.displayName !== remote.displayName ||
     stored.state !== remote.state ||
     stored.allowDownloads !== remote.allowDownloads ||
+    stored.allowTranscoding !== (remote.allowTranscoding ?? null) ||
+    stored.sessionCap !== (remote.sessionCap ?? null) ||
     (stored.shareId ?? null) !== (remote.shareId ?? null) ||
     (stored.invitedAt ?? null) !== (remote.invitedAt ?? null) ||
     (stored.acceptedAt ?? null) !== (remote.acceptedAt ?? null) ||

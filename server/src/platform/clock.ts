@@ -29,3 +29,25 @@ export const DAY_MS = 24 * HOUR_MS;
 export function addMs(date: Date, ms: number): Date {
   return new Date(date.getTime() + ms);
 }
+
+/**
+ * The demo's clock: real time plus an offset a visitor moves forward ("advance the clock"), so
+ * expiries, grace and deletions can be watched without waiting days. Never used outside demo mode.
+ */
+export class OffsetClock implements Clock {
+  private offset = 0;
+  constructor(private readonly base: Clock = systemClock) {}
+  now(): Date {
+    return new Date(this.base.now().getTime() + this.offset);
+  }
+  get offsetMs(): number {
+    return this.offset;
+  }
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+  /** Moves to an instant (null: back to real time). */
+  set(instant: Date | null): void {
+    this.offset = instant ? instant.getTime() - this.base.now().getTime() : 0;
+  }
+}

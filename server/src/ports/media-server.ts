@@ -70,6 +70,10 @@ export interface RemoteAccount {
   /** Libraries (remoteId) the account can see on this server; 'all' when every library. */
   libraries: string[] | 'all';
   allowDownloads: boolean;
+  /** Jellyfin/Emby video transcoding; absent where the platform has no per-account flag (Plex). */
+  allowTranscoding?: boolean;
+  /** Jellyfin/Emby per-account concurrent-stream cap, 0 = unlimited; absent on Plex. */
+  sessionCap?: number;
   /** Plex shared-server id (needed to update or remove the share). */
   shareId?: string;
   invitedAt?: string | null;

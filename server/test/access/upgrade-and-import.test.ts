@@ -95,3 +95,96 @@ describeEachDb('importing members records default-plan payments', (dialect) => {
     expect(payments[0]).toMatchObject({ plan_id: 'plan-default', period_from: now, period_to: until, amount_minor: 0 });
   });
 });
+
+describeEachDb('import preview rows: each is Permanent or Default plan until DATE (reference §2.11)', (dialect) => {
+  const track = trackDisposables();
+
+  it('rows that differ from the page-wide choice are imported as chosen; only "until DATE" rows get a payment', async () => {
+    const usher = track(await createTestUsher(dialect));
+    const admin = await setupAdmin(usher);
+    const db = usher.db.handle.db;
+    const now = usher.clock.now().toISOString();
+    await db
+      .insertInto('servers')
+      .values({
+        id: 'srv',
+        kind: 'jellyfin',
+        name: 'srv',
+        machine_id: null,
+        version: null,
+        plex_account_id: null,
+        url: 'http://127.0.0.1:9/srv',
+        api_key: null,
+        allow_self_signed: false,
+        location_id: null,
+        enabled: true,
+        allow_new_subscriptions: true,
+        allow_trials: true,
+        max_users: 0,
+        allow_4k_transcoding: false,
+        log_streaming: false,
+        log_downloads: false,
+        has_emby_premiere: false,
+        status: 'ok',
+        status_message: null,
+        members_imported_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    for (const name of ['friend', 'payer', 'other', 'left']) {
+      await db
+        .insertInto('member_accounts')
+        .values({
+          id: `acc-${name}`,
+          server_id: 'srv',
+          member_id: null,
+          remote_id: name,
+          username: name,
+          email: `${name}@example.com`,
+          display_name: null,
+          state: 'active',
+          libraries: '[]',
+          allow_downloads: false,
+          share_id: null,
+          invited_at: null,
+          accepted_at: null,
+          first_seen_at: now,
+          updated_at: now,
+        })
+        .execute();
+    }
+    const until = '2026-06-01T00:00:00.000Z';
+    const body = {
+      serverIds: ['srv'],
+      mode: 'permanent',
+      rows: [
+        { account: 'srv:payer', mode: 'expiring' },
+        { account: 'srv:left', mode: 'expiring' },
+      ],
+      exclude: ['srv:left'],
+    };
+    // A row on the default plan needs the date, even when the page-wide choice is Permanent; nothing is imported without it.
+    const refused = await admin.post('/api/admin/members/import', body);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.code).toBe('invalid_expiry');
+    expect(await db.selectFrom('members').select('id').execute()).toEqual([]);
+
+    expect((await admin.post('/api/admin/members/import', { ...body, expiresAt: until })).json()).toEqual({ imported: 3 });
+    const members = (await admin.get('/api/admin/members')).json().items as {
+      username: string;
+      status: { state: string; until: string | null; planId: string | null };
+    }[];
+    const statusOf = (name: string) => members.find((m) => m.username === name)?.status;
+    expect(statusOf('friend')).toMatchObject({ state: 'permanent' });
+    expect(statusOf('other')).toMatchObject({ state: 'permanent' });
+    expect(statusOf('payer')).toMatchObject({ state: 'active', until, planId: 'plan-default' });
+    expect(statusOf('left')).toBeUndefined();
+    const payments = await db
+      .selectFrom('payments')
+      .innerJoin('members', 'members.id', 'payments.member_id')
+      .select(['members.username', 'payments.period_to'])
+      .execute();
+    expect(payments).toEqual([{ username: 'payer', period_to: until }]);
+  });
+});

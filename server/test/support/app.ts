@@ -5,8 +5,9 @@ import { buildApp } from '../../src/app.js';
 import { loadEnv } from '../../src/config/env.js';
 import { createContainer, type Container } from '../../src/container.js';
 import type { Dialect } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/http/logger.js';
-import { ManualClock } from '../../src/platform/clock.js';
+import { ManualClock, OffsetClock } from '../../src/platform/clock.js';
 import { SecretBox } from '../../src/platform/secrets.js';
 import { systemActor } from '../../src/modules/audit/audit.service.js';
 import { freshDatabase, type FreshDatabase } from './db.js';
@@ -28,8 +29,28 @@ export interface TestUsher {
 }
 
 /** A complete Usher on a fresh database, with a manual clock, captured logs and a real SMTP server. */
-export async function createTestUsher(dialect: Dialect, envOverrides: Record<string, string> = {}): Promise<TestUsher> {
-  const db = await freshDatabase(dialect);
+export interface TestUsherOptions {
+  /** The key secrets are sealed with, so a test can seal values it writes before Usher starts. */
+  secrets?: SecretBox;
+  /**
+   * Builds an older install first: runs on the unmigrated database (migrate it part way with
+   * `migrateTo` and write rows in that schema); the database is then migrated to the latest.
+   */
+  prepare?: (db: FreshDatabase) => Promise<void>;
+  /** Demo mode: the container runs on a movable demo clock over the manual one (its routes exist). */
+  demo?: boolean;
+}
+
+export async function createTestUsher(
+  dialect: Dialect,
+  envOverrides: Record<string, string> = {},
+  options: TestUsherOptions = {},
+): Promise<TestUsher> {
+  const db = await freshDatabase(dialect, options.prepare ? { migrate: false } : {});
+  if (options.prepare) {
+    await options.prepare(db);
+    await migrateToLatest(db.handle);
+  }
   const smtp = await startTestSmtp();
   const logs: string[] = [];
   const sink = new Writable({
@@ -52,9 +73,10 @@ export async function createTestUsher(dialect: Dialect, envOverrides: Record<str
   const container = createContainer({
     env,
     database: db.handle,
-    secrets: new SecretBox(randomBytes(32)),
+    secrets: options.secrets ?? new SecretBox(randomBytes(32)),
     log: createLogger('debug', sink),
     clock,
+    ...(options.demo ? { demoClock: new OffsetClock(clock) } : {}),
   });
   await container.settings.update(
     'email',

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { periodEnd } from '../../src/domain/calendar.js';
-import { planChangeWithCredit, unusedCredit, type PaidPeriod } from '../../src/domain/plan-change-credit.js';
+import { adminPlanChange, planChangeWithCredit, unusedCredit, type PaidPeriod } from '../../src/domain/plan-change-credit.js';
 
 const D = 86_400_000;
 const NOW = new Date('2026-03-10T12:00:00.000Z');
@@ -177,6 +177,76 @@ describe('plan change credit properties', () => {
         // The new payment's recorded amount over its whole period is the plan's rate, so a later change values it fairly.
         expect(change.newPayment.recordedAmountMinor).toBe(plan.costMinor + change.creditMinor);
       }),
+    );
+  });
+});
+
+describe('adminPlanChange (nobody pays now)', () => {
+  const monthly = (costMinor: number) => ({ costMinor, duration: { unit: 'days' as const, count: 30 } });
+
+  it('the reference example without a new payment: $5 credit buys 10 days on the $15 plan', () => {
+    const change = adminPlanChange({ now: NOW, periods: [period('old', 3000, -25, 5)], newPlan: monthly(1500), timeZone: 'UTC' });
+    expect(change.payments).toEqual([{ from: NOW, to: at(10), amountMinor: 500, kind: 'credit' }]);
+    expect(change.adjustments).toEqual([{ paymentId: 'old', creditMinor: 500, newTo: NOW, newAmountMinor: 2500, unusedMs: 5 * D }]);
+  });
+
+  it('carries unpaid time (an import, an extension) as time after the credit', () => {
+    const change = adminPlanChange({
+      now: NOW,
+      periods: [period('paid', 3000, -25, 5), period('ext', 0, 5, 12), period('import', 0, -100, -10)],
+      newPlan: monthly(6000),
+      timeZone: 'UTC',
+    });
+    // 500 credit at 200 a day = 2.5 days, then the 7 unpaid days.
+    expect(change.payments).toEqual([
+      { from: NOW, to: at(2.5), amountMinor: 500, kind: 'credit' },
+      { from: at(2.5), to: at(9.5), amountMinor: 0, kind: 'free_time' },
+    ]);
+    expect(change.adjustments.map((a) => a.paymentId)).toEqual(['paid', 'ext']);
+  });
+
+  it('a free new plan keeps all the unused time and reports the credit as unapplied', () => {
+    const change = adminPlanChange({
+      now: NOW,
+      periods: [period('paid', 3000, -25, 5), period('overlap', 0, 3, 8)],
+      newPlan: monthly(0),
+      timeZone: 'UTC',
+    });
+    expect(change.payments).toEqual([{ from: NOW, to: at(8), amountMinor: 0, kind: 'free_time' }]);
+    expect(change.unappliedCreditMinor).toBe(500);
+  });
+
+  it('property: the new payments are back to back from now, and their value is the credit within one minor unit', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 0, max: 20 }),
+        (amount, length, used, newCost, freeDays) => {
+          const usedDays = Math.min(used, length - 1);
+          const periods = [
+            period('paid', amount, -usedDays, length - usedDays),
+            period('free', 0, length - usedDays, length - usedDays + freeDays),
+          ];
+          const change = adminPlanChange({ now: NOW, periods, newPlan: monthly(newCost), timeZone: 'UTC' });
+          let cursor = NOW.getTime();
+          for (const p of change.payments) {
+            expect(p.from.getTime()).toBe(cursor);
+            expect(p.to.getTime()).toBeGreaterThan(cursor);
+            cursor = p.to.getTime();
+          }
+          const credit = change.payments.find((p) => p.kind === 'credit');
+          const free = change.payments.find((p) => p.kind === 'free_time');
+          expect((free ? free.to.getTime() - free.from.getTime() : 0) / D).toBe(freeDays);
+          const creditMs = credit ? credit.to.getTime() - credit.from.getTime() : 0;
+          // Value of the time given at the new plan's rate, against the credit: within one minor unit.
+          const value = (BigInt(creditMs) * BigInt(newCost)) / BigInt(30 * D);
+          expect(Number(value - BigInt(change.creditMinor)) ** 2).toBeLessThanOrEqual(1);
+          expect(credit?.amountMinor ?? 0).toBe(change.creditMinor);
+        },
+      ),
     );
   });
 });

@@ -119,10 +119,17 @@ const cases: Case[] = [
     ops: [],
   },
   {
-    name: 're-grants a disabled account',
+    name: 'leaves a disabled account that already matches alone (a grant does not enable it)',
     kind: 'jellyfin',
     want: access(),
     have: [account({ state: 'disabled' })],
+    ops: [],
+  },
+  {
+    name: 'grants a disabled account whose libraries differ',
+    kind: 'jellyfin',
+    want: access(),
+    have: [account({ state: 'disabled', libraries: [] })],
     ops: [{ kind: 'grant', account: ref, grant: grant() }],
   },
   {

@@ -24,6 +24,8 @@ const stored = (over: Partial<StoredAccount> = {}): StoredAccount => ({
   state: 'active',
   libraries: ['2', '1'],
   allowDownloads: false,
+  allowTranscoding: null,
+  sessionCap: null,
   shareId: null,
   invitedAt: null,
   acceptedAt: null,
@@ -67,6 +69,13 @@ describe('diffAccounts', () => {
     expect(changes.added.map((a) => a.remoteId)).toEqual(['r3']);
     expect(changes.updated.map((u) => u.id)).toEqual(['a1']);
     expect(changes.gone.map((g) => g.id)).toEqual(['a2']);
+  });
+
+  it('a changed stream cap or video transcoding flag alone updates the row (so the reconciler sees it)', () => {
+    const known = stored({ allowTranscoding: true, sessionCap: 2 });
+    expect(diffAccounts([known], [remoteAccount({ allowTranscoding: true, sessionCap: 2 })]).updated).toEqual([]);
+    expect(diffAccounts([known], [remoteAccount({ allowTranscoding: true, sessionCap: 3 })]).updated.map((u) => u.id)).toEqual(['a1']);
+    expect(diffAccounts([known], [remoteAccount({ allowTranscoding: false, sessionCap: 2 })]).updated.map((u) => u.id)).toEqual(['a1']);
   });
 });
 

@@ -7312,7 +7312,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import the waiting accounts of these servers, as permanent or expiring members */
+        /** Import the waiting accounts of these servers: each as Permanent, or on the Default plan until a date */
         post: {
             parameters: {
                 query?: never;
@@ -7330,6 +7330,12 @@ export interface paths {
                         expiresAt?: string;
                         /** @description Accounts to leave out, as "serverId:remoteId"; sync will not import them later */
                         exclude?: string[];
+                        /** @description Per-row choices that differ from mode, keyed "serverId:remoteId": Permanent, or Default plan until expiresAt */
+                        rows?: {
+                            account: string;
+                            /** @enum {string} */
+                            mode: "permanent" | "expiring";
+                        }[];
                     };
                 };
             };
@@ -10837,6 +10843,7 @@ export interface components {
             registrationEnabled: boolean;
             registrationRequiresDiscord: boolean;
             currency: string;
+            demo: boolean;
             theme: {
                 primaryColor: string;
                 /** @enum {string} */
@@ -11501,6 +11508,7 @@ export interface components {
             registrationEnabled: boolean;
             registrationRequiresDiscord: boolean;
             currency: string;
+            demo: boolean;
             theme: {
                 primaryColor: string;
                 /** @enum {string} */

@@ -17,6 +17,9 @@ export interface LinkedAccount {
   state: 'active' | 'pending' | 'disabled';
   libraries: string[] | 'all';
   allowDownloads: boolean;
+  /** null when unknown (Plex, or not read since migration 0017): not compared. */
+  allowTranscoding: boolean | null;
+  sessionCap: number | null;
   /** Moves whenever the row changes: part of the operation epoch. */
   updatedAt: string;
 }
@@ -77,7 +80,12 @@ export class AccessRepository {
 
   /** The live subs of a master: a change to the master's payments changes their access too. */
   async subsOf(memberId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('members').select('id').where('master_member_id', '=', memberId).where('deleted_at', 'is', null).execute();
+    const rows = await this.db
+      .selectFrom('members')
+      .select('id')
+      .where('master_member_id', '=', memberId)
+      .where('deleted_at', 'is', null)
+      .execute();
     return rows.map((r) => r.id);
   }
 
@@ -100,6 +108,8 @@ export class AccessRepository {
         'a.state',
         'a.libraries',
         'a.allow_downloads',
+        'a.allow_transcoding',
+        'a.session_cap',
         'a.updated_at',
       ])
       .where('m.deleted_at', 'is', null)
@@ -122,6 +132,8 @@ export class AccessRepository {
       state: state(r.state),
       libraries: parseLibraries(r.libraries),
       allowDownloads: toBool(r.allow_downloads),
+      allowTranscoding: r.allow_transcoding === null ? null : toBool(r.allow_transcoding),
+      sessionCap: r.session_cap,
       updatedAt: r.updated_at,
     }));
   }
@@ -157,8 +169,18 @@ export class AccessRepository {
 
   async libraries(serverIds: readonly string[]): Promise<LibraryRow[]> {
     if (serverIds.length === 0) return [];
-    const rows = await this.db.selectFrom('libraries').select(['server_id', 'remote_id', 'group_id', 'title', 'removed_at']).where('server_id', 'in', [...serverIds]).execute();
-    return rows.map((r) => ({ serverId: r.server_id, remoteId: r.remote_id, groupId: r.group_id, title: r.title, removed: r.removed_at !== null }));
+    const rows = await this.db
+      .selectFrom('libraries')
+      .select(['server_id', 'remote_id', 'group_id', 'title', 'removed_at'])
+      .where('server_id', 'in', [...serverIds])
+      .execute();
+    return rows.map((r) => ({
+      serverId: r.server_id,
+      remoteId: r.remote_id,
+      groupId: r.group_id,
+      title: r.title,
+      removed: r.removed_at !== null,
+    }));
   }
 
   /** Live members with any payment on the plan (their access may follow it). */
@@ -178,10 +200,22 @@ export class AccessRepository {
    * Records what an applied grant or revoke left on the server, so the next pass (before the next
    * sync) compares against it instead of the stale picture.
    */
-  async recordAccess(serverId: string, remoteId: string, access: { libraries: string[]; allowDownloads: boolean }, now: string): Promise<void> {
+  async recordAccess(
+    serverId: string,
+    remoteId: string,
+    access: { libraries: string[]; allowDownloads: boolean; allowTranscoding?: boolean; sessionCap?: number },
+    now: string,
+  ): Promise<void> {
     await this.db
       .updateTable('member_accounts')
-      .set({ libraries: JSON.stringify(access.libraries), allow_downloads: access.allowDownloads, updated_at: now })
+      .set({
+        libraries: JSON.stringify(access.libraries),
+        allow_downloads: access.allowDownloads,
+        // A revoke leaves the cap and transcoding as they were; only a grant sets them.
+        ...(access.allowTranscoding === undefined ? {} : { allow_transcoding: access.allowTranscoding }),
+        ...(access.sessionCap === undefined ? {} : { session_cap: access.sessionCap }),
+        updated_at: now,
+      })
       .where('server_id', '=', serverId)
       .where('remote_id', '=', remoteId)
       .execute();

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { accessPhase, type AccessPhase, type ExpiryPolicy } from '../../domain/access-phase.js';
 import { desiredAccess, type AccessPlan } from '../../domain/desired-access.js';
-import { coveringPayment, type PaymentPeriod } from '../../domain/member-status.js';
+import { coveringPayment, subscriptionStateOf, type PaymentPeriod } from '../../domain/member-status.js';
 import {
   reconcile,
   type ActualAccount,
@@ -17,6 +17,7 @@ import type { PaymentRecord, PaymentsRepository } from '../payments/payments.rep
 import type { PlanRecord, PlansRepository } from '../plans/plans.repository.js';
 import type { ServerRecord, ServersRepository } from '../servers/servers.repository.js';
 import type { SettingsService } from '../settings/settings.service.js';
+import type { SubscriptionsRepository } from '../subscriptions/subscriptions.repository.js';
 import type { SyncService } from '../sync/sync.service.js';
 import type { AccessRepository, LibraryRow, LinkedAccount } from './access.repository.js';
 import type { PlacementFailure, PlacementService, PlannedPlacement } from './placement.service.js';
@@ -113,6 +114,7 @@ export class AccessService {
     private readonly placement: PlacementService,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly subscriptions: SubscriptionsRepository,
   ) {
     operations.onApplied((applied) => this.recordApplied(applied));
   }
@@ -153,6 +155,8 @@ export class AccessService {
         state: 'active' as const,
         libraries: [],
         allowDownloads: false,
+        allowTranscoding: null,
+        sessionCap: null,
         updatedAt: `removed:${p.removedAt}`,
       })),
     ];
@@ -162,7 +166,10 @@ export class AccessService {
     const memberIds = [...new Set([...accounts.map((a) => a.memberId), ...unplaced.map((m) => m.memberId)])];
     // A sub's own payments do not count: it has exactly its master's access (reference §2.14).
     const masters = await this.repo.mastersOf(memberIds);
-    const payments = await this.payments.forMembers([...new Set([...memberIds, ...[...masters.values()].map((m) => m.masterId)])]);
+    const payers = [...new Set([...memberIds, ...[...masters.values()].map((m) => m.masterId)])];
+    const payments = await this.payments.forMembers(payers);
+    // Whether a renewal is on its way (a live gateway subscription): it keeps the member on for the renewal grace.
+    const subscriptionStatuses = await this.subscriptions.statusesFor(payers);
     const paymentsByMember = new Map<string, PaymentRecord[]>();
     for (const p of payments) paymentsByMember.set(p.memberId, [...(paymentsByMember.get(p.memberId) ?? []), p]);
     const libraries = await this.repo.libraries([
@@ -182,7 +189,11 @@ export class AccessService {
       const master = masters.get(memberId);
       const permanent = master ? master.permanent : ownPermanent;
       const own = paymentsByMember.get(master ? master.masterId : memberId) ?? [];
-      const phase = accessPhase({ permanent, payments: periodsOf(own), now, renewalGraceMs: subs.renewalGraceHours * 3_600_000 }, policy);
+      const subscription = subscriptionStateOf(subscriptionStatuses.get(master ? master.masterId : memberId) ?? []);
+      const phase = accessPhase(
+        { permanent, payments: periodsOf(own), now, subscription, renewalGraceMs: subs.renewalGraceHours * 3_600_000 },
+        policy,
+      );
       const payment = this.planPayment(own, now);
       const plan = (payment ? planById.get(payment.planId) : undefined) ?? (permanent ? defaultPlan : null);
       return { permanent, phase, payment, plan, payments: own };
@@ -216,6 +227,8 @@ export class AccessService {
         state: account.state,
         libraries: account.libraries,
         allowDownloads: account.allowDownloads,
+        ...(account.allowTranscoding === null ? {} : { allowTranscoding: account.allowTranscoding }),
+        ...(account.sessionCap === null ? {} : { sessionCap: account.sessionCap }),
       });
       const pair = `${account.memberId}\u0000${account.serverId}`;
       if (seenPairs.has(pair)) continue;
@@ -285,6 +298,8 @@ export class AccessService {
         state: 'pending',
         libraries: [],
         allowDownloads: false,
+        allowTranscoding: null,
+        sessionCap: null,
         updatedAt: '',
       };
       context.set(`${member.memberId}\u0000${server.id}`, { account, phase, plan });
@@ -348,10 +363,13 @@ export class AccessService {
 
   /** A plan's library groups or options changed: everyone who may be on it gets a pass. */
   planChanged(planId: string): void {
-    this.repo
+    // Tracked like a pass, so settled() (tests, shutdown) also waits for the lookup that queues the passes.
+    const run: Promise<void> = this.repo
       .membersWithPlan(planId)
       .then((ids) => ids.forEach((id) => this.memberChanged(id)))
-      .catch((error: unknown) => this.log.error({ err: error, planId }, 'access pass for a plan failed'));
+      .catch((error: unknown) => this.log.error({ err: error, planId }, 'access pass for a plan failed'))
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
   }
 
   /** Waits for the debounced passes queued so far (tests, shutdown). */
@@ -386,12 +404,10 @@ export class AccessService {
     if (payload.kind === 'provision') {
       await this.placement.provisioned(applied);
     } else if (payload.kind === 'grant') {
-      await this.repo.recordAccess(
-        server.id,
-        payload.account.remoteId,
-        { libraries: payload.grant.libraries, allowDownloads: payload.grant.allowDownloads },
-        now,
-      );
+      const { libraries, allowDownloads, allowTranscoding, sessionCap } = payload.grant;
+      // Plex has no per-account cap or transcoding flag: leave them unknown so they are never compared.
+      const extra = server.kind === 'plex' ? {} : { allowTranscoding, sessionCap };
+      await this.repo.recordAccess(server.id, payload.account.remoteId, { libraries, allowDownloads, ...extra }, now);
     } else if (payload.kind === 'revoke') {
       await this.repo.recordAccess(server.id, payload.account.remoteId, { libraries: [], allowDownloads: false }, now);
     }

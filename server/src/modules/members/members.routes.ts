@@ -101,13 +101,30 @@ export function membersRoutes(container: Container): RouteModule {
 
     app.get(
       '/admin/members/:id',
-      { config: { permission: 'members.read' }, schema: { tags: ['members'], summary: 'A member with the remote state of each account', params: idParams, response: { 200: memberDetail, ...errors } } },
+      {
+        config: { permission: 'members.read' },
+        schema: {
+          tags: ['members'],
+          summary: 'A member with the remote state of each account',
+          params: idParams,
+          response: { 200: memberDetail, ...errors },
+        },
+      },
       (request) => members.detail(request.params.id),
     );
 
     app.put(
       '/admin/members/:id/permanent',
-      { config: { permission: 'members.write' }, schema: { tags: ['members'], summary: 'Make a member permanent (never expires, exempt from limits) or not', params: idParams, body: z.object({ permanent: z.boolean() }), response: { 200: okSchema, ...errors } } },
+      {
+        config: { permission: 'members.write' },
+        schema: {
+          tags: ['members'],
+          summary: 'Make a member permanent (never expires, exempt from limits) or not',
+          params: idParams,
+          body: z.object({ permanent: z.boolean() }),
+          response: { 200: okSchema, ...errors },
+        },
+      },
       async (request) => {
         await members.setPermanent(request.params.id, request.body.permanent, actor(request));
         return { ok: true as const };
@@ -160,7 +177,9 @@ export function membersRoutes(container: Container): RouteModule {
                   serverId: z.string(),
                   serverName: z.string(),
                   kind: z.string(),
-                  accounts: z.array(z.object({ remoteId: z.string(), username: z.string().nullable(), email: z.string().nullable(), state: z.string() })),
+                  accounts: z.array(
+                    z.object({ remoteId: z.string(), username: z.string().nullable(), email: z.string().nullable(), state: z.string() }),
+                  ),
                 }),
               ),
             }),
@@ -177,12 +196,21 @@ export function membersRoutes(container: Container): RouteModule {
         config: { permission: 'members.write' },
         schema: {
           tags: ['members'],
-          summary: 'Import the waiting accounts of these servers, as permanent or expiring members',
+          summary: 'Import the waiting accounts of these servers: each as Permanent, or on the Default plan until a date',
           body: z.object({
             serverIds: z.array(z.string().max(100)).min(1).max(500),
             mode: z.enum(['permanent', 'expiring']),
             expiresAt: z.iso.datetime().optional(),
-            exclude: z.array(z.string().max(300)).max(10000).optional().describe('Accounts to leave out, as "serverId:remoteId"; sync will not import them later'),
+            exclude: z
+              .array(z.string().max(300))
+              .max(10000)
+              .optional()
+              .describe('Accounts to leave out, as "serverId:remoteId"; sync will not import them later'),
+            rows: z
+              .array(z.object({ account: z.string().max(300), mode: z.enum(['permanent', 'expiring']) }))
+              .max(10000)
+              .optional()
+              .describe('Per-row choices that differ from mode, keyed "serverId:remoteId": Permanent, or Default plan until expiresAt'),
           }),
           response: { 200: z.object({ imported: z.number().int() }), ...errors },
         },

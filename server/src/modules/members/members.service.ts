@@ -20,6 +20,11 @@ export interface ImportChoice {
    * like a member the admin deletes, so no later sync imports them.
    */
   exclude?: string[] | undefined;
+  /**
+   * Per-row choices that differ from `mode` (reference §2.11: each row is "Permanent" or "Default
+   * plan until DATE"), keyed like `exclude`. Rows not listed take `mode`.
+   */
+  rows?: { account: string; mode: 'permanent' | 'expiring' }[] | undefined;
 }
 
 /** Members are the remote accounts Usher tracks; logins are separate and link later by email. */
@@ -50,13 +55,22 @@ export class MembersService {
     const masters = await this.links.mastersOf(members.map((m) => m.id));
     const masterIds = [...new Set(masters.values())].filter((id) => !members.some((m) => m.id === id));
     const own = await this.payments.statuses([...members, ...(await this.links.permanentOf(masterIds))]);
-    return new Map(members.map((m) => {
-      const masterId = masters.get(m.id);
-      return [m.id, effectiveStatus(own.get(m.id)!, masterId ? own.get(masterId) : undefined)];
-    }));
+    return new Map(
+      members.map((m) => {
+        const masterId = masters.get(m.id);
+        return [m.id, effectiveStatus(own.get(m.id)!, masterId ? own.get(masterId) : undefined)];
+      }),
+    );
   }
 
-  async search(query: { q?: string | undefined; serverId?: string | undefined; sort: (typeof MEMBER_SORTS)[number]; order: 'asc' | 'desc'; offset: number; limit: number }) {
+  async search(query: {
+    q?: string | undefined;
+    serverId?: string | undefined;
+    sort: (typeof MEMBER_SORTS)[number];
+    order: 'asc' | 'desc';
+    offset: number;
+    limit: number;
+  }) {
     const page = await this.repo.search(query);
     const statuses = await this.statusesFor(page.items);
     const masters = await this.links.mastersOf(page.items.map((m) => m.id));
@@ -101,13 +115,18 @@ export class MembersService {
       serverId: s.id,
       serverName: s.name,
       kind: s.kind,
-      accounts: accounts.filter((a) => a.serverId === s.id && !isTemplate(s, a)).map((a) => ({ remoteId: a.remoteId, username: a.username, email: a.email, state: a.state })),
+      accounts: accounts
+        .filter((a) => a.serverId === s.id && !isTemplate(s, a))
+        .map((a) => ({ remoteId: a.remoteId, username: a.username, email: a.email, state: a.state })),
     }));
   }
 
   /** Imports the waiting accounts of the chosen servers; later syncs import new accounts on their own. */
   async confirmImport(choice: ImportChoice, actor: Actor): Promise<{ imported: number }> {
-    if (choice.mode === 'expiring' && (!choice.expiresAt || choice.expiresAt <= this.clock.now().toISOString())) {
+    const rowModes = new Map((choice.rows ?? []).map((r) => [r.account, r.mode]));
+    const modeOf = (serverId: string, remoteId: string) => rowModes.get(`${serverId}:${remoteId}`) ?? choice.mode;
+    const anyExpiring = choice.mode === 'expiring' || [...rowModes.values()].includes('expiring');
+    if (anyExpiring && (!choice.expiresAt || choice.expiresAt <= this.clock.now().toISOString())) {
       throw badRequest('invalid_expiry', 'Choose an expiry date in the future for the imported members.');
     }
     const now = this.clock.now().toISOString();
@@ -129,27 +148,38 @@ export class MembersService {
           if (excluded.has(`${serverId}:${a.remoteId}`)) {
             const memberId = newId();
             leftOut.push(memberId);
-            newMembers.push({ id: memberId, email: a.email, username: a.username, displayName: a.displayName, permanent: false, source: 'import', importExpiresAt: null });
-            return { accountId: a.id, memberId };
-          }
-          let memberId = matcher.find(a);
-          if (!memberId) {
-            memberId = newId();
             newMembers.push({
               id: memberId,
               email: a.email,
               username: a.username,
               displayName: a.displayName,
-              permanent: choice.mode === 'permanent',
+              permanent: false,
               source: 'import',
-              importExpiresAt: choice.mode === 'expiring' ? choice.expiresAt! : null,
+              importExpiresAt: null,
+            });
+            return { accountId: a.id, memberId };
+          }
+          let memberId = matcher.find(a);
+          if (!memberId) {
+            memberId = newId();
+            const mode = modeOf(serverId, a.remoteId);
+            newMembers.push({
+              id: memberId,
+              email: a.email,
+              username: a.username,
+              displayName: a.displayName,
+              permanent: mode === 'permanent',
+              source: 'import',
+              importExpiresAt: mode === 'expiring' ? choice.expiresAt! : null,
             });
             matcher.add({ id: memberId, email: a.email, username: a.username });
           }
           return { accountId: a.id, memberId };
         });
         await this.repo.insertMembers(newMembers, now, trx);
-        if (choice.mode === 'expiring') await this.payments.recordImported(newMembers.map((m) => m.id), choice.expiresAt!, paymentContext, actor, trx);
+        // Only the members imported "default plan until DATE" get the payment; left-out rows are not members at all.
+        const expiring = newMembers.filter((m) => m.importExpiresAt !== null && !leftOut.includes(m.id)).map((m) => m.id);
+        if (expiring.length > 0) await this.payments.recordImported(expiring, choice.expiresAt!, paymentContext, actor, trx);
         await this.repo.linkAccounts(links, trx);
         for (const id of leftOut) await this.repo.softDeleteMember(id, now, trx);
         await this.servers.update(serverId, { members_imported_at: now, updated_at: now }, trx);
@@ -157,7 +187,13 @@ export class MembersService {
         skipped += leftOut.length;
       });
     }
-    await this.audit.record(actor, 'members.import', undefined, { servers: choice.serverIds, mode: choice.mode, imported, leftOut: skipped });
+    await this.audit.record(actor, 'members.import', undefined, {
+      servers: choice.serverIds,
+      mode: choice.mode,
+      rowChoices: rowModes.size,
+      imported,
+      leftOut: skipped,
+    });
     return { imported };
   }
 

@@ -115,6 +115,10 @@ export class PaymentsRepository {
     await db.updateTable('payments').set(columns(row)).where('id', '=', id).execute();
   }
 
+  async transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(fn);
+  }
+
   async delete(id: string, db: Db = this.db): Promise<void> {
     await db.deleteFrom('payments').where('id', '=', id).execute();
   }

@@ -1,7 +1,15 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { DAY_MS, periodEnd } from '../../domain/calendar.js';
-import { memberStatus, nextPeriodStart, type MemberStatus, type PaymentPeriod } from '../../domain/member-status.js';
+import { adminPlanChange, type AdminPlanChange } from '../../domain/plan-change-credit.js';
+import {
+  memberStatus,
+  nextPeriodStart,
+  subscriptionStateOf,
+  type MemberStatus,
+  type PaymentPeriod,
+  type SubscriptionState,
+} from '../../domain/member-status.js';
 import { badRequest, conflict, notFound } from '../../http/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
@@ -9,6 +17,7 @@ import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { MembersRepository } from '../members/members.repository.js';
 import type { PlansRepository } from '../plans/plans.repository.js';
 import type { SettingsService } from '../settings/settings.service.js';
+import type { SubscriptionsRepository } from '../subscriptions/subscriptions.repository.js';
 import type { PaymentRecord, PaymentRow, PaymentsRepository } from './payments.repository.js';
 
 export interface PaymentInput {
@@ -46,7 +55,8 @@ export interface ImportContext {
   timeZone: string;
 }
 
-const periods = (payments: readonly PaymentRecord[]): PaymentPeriod[] => payments.map((p) => ({ id: p.id, from: new Date(p.from), to: new Date(p.to) }));
+const periods = (payments: readonly PaymentRecord[]): PaymentPeriod[] =>
+  payments.map((p) => ({ id: p.id, from: new Date(p.from), to: new Date(p.to) }));
 
 /** Payments are the source of truth for who is active (product.md §2); status is derived, never stored. */
 export class PaymentsService {
@@ -59,7 +69,21 @@ export class PaymentsService {
     private readonly clock: Clock,
     /** The access engine's immediate pass for a member whose payments changed (a callback: no import cycle). */
     private readonly memberChanged: (memberId: string) => void = () => undefined,
+    /** Gateway subscription states: a live one keeps a member on for the renewal grace. */
+    private readonly subscriptions?: SubscriptionsRepository,
   ) {}
+
+  /** What the status derivation needs beyond payments: the members' subscription states and the renewal grace. */
+  async renewalContext(memberIds: readonly string[]): Promise<{ states: Map<string, SubscriptionState>; renewalGraceMs: number }> {
+    const [statuses, subs] = await Promise.all([
+      this.subscriptions?.statusesFor(memberIds) ?? new Map(),
+      this.settings.get('subscriptions'),
+    ]);
+    return {
+      states: new Map(memberIds.map((id) => [id, subscriptionStateOf(statuses.get(id) ?? [])])),
+      renewalGraceMs: subs.renewalGraceHours * 3_600_000,
+    };
+  }
 
   async list(memberId: string): Promise<PaymentRecord[]> {
     await this.liveMember(memberId);
@@ -72,7 +96,12 @@ export class PaymentsService {
     const row = await this.resolve(memberId, input, existing, null);
     const id = newId();
     await this.repo.insert([{ id, row }], this.clock.now().toISOString(), actor.label ?? actor.id);
-    await this.audit.record(actor, 'payment.add', { type: 'member', id: memberId }, { paymentId: id, planId: row.planId, amountMinor: row.amountMinor, currency: row.currency, from: row.from, to: row.to });
+    await this.audit.record(
+      actor,
+      'payment.add',
+      { type: 'member', id: memberId },
+      { paymentId: id, planId: row.planId, amountMinor: row.amountMinor, currency: row.currency, from: row.from, to: row.to },
+    );
     this.memberChanged(memberId);
     return (await this.repo.find(id))!;
   }
@@ -104,7 +133,12 @@ export class PaymentsService {
     const current = await this.repo.find(id);
     if (!current) throw notFound('payment_not_found', 'No payment has that id.');
     await this.repo.delete(id);
-    await this.audit.record(actor, 'payment.delete', { type: 'member', id: current.memberId }, { paymentId: id, amountMinor: current.amountMinor, currency: current.currency, from: current.from, to: current.to });
+    await this.audit.record(
+      actor,
+      'payment.delete',
+      { type: 'member', id: current.memberId },
+      { paymentId: id, amountMinor: current.amountMinor, currency: current.currency, from: current.from, to: current.to },
+    );
     this.memberChanged(current.memberId);
   }
 
@@ -119,29 +153,95 @@ export class PaymentsService {
     const planId = await this.currentPlanId(existing);
     const from = nextPeriodStart({ permanent: false, payments: periods(existing), now: this.clock.now() });
     const to = new Date(from.getTime() + days * DAY_MS);
-    return this.add(memberId, { planId, amountMinor: 0, from: from.toISOString(), to: to.toISOString(), notes: 'Extended by admin' }, actor);
+    return this.add(
+      memberId,
+      { planId, amountMinor: 0, from: from.toISOString(), to: to.toISOString(), notes: 'Extended by admin' },
+      actor,
+    );
   }
 
   /**
-   * Moves a member to another plan for the rest of the paid run: a zero-amount payment on the new
-   * plan from now to the run's end. The latest-starting covering payment carries the current plan,
-   * so the new one wins at once; nobody is charged or credited (the credit maths is §6.13's job).
+   * Moves a member to another plan now, with credit for the unused time (reference §6.13): every
+   * running or paid-ahead payment is cut at now (its amount reduced by its credit, noted on it), and
+   * the new plan gets what that time is worth — paid time by value at the new plan's daily rate,
+   * free time (imports, extensions) as time. Nobody is charged; gateways are not touched.
    */
   async changePlan(memberId: string, planId: string, actor: Actor): Promise<PaymentRecord> {
     await this.liveMember(memberId);
+    const plan = await this.plans.find(planId);
+    if (!plan) throw badRequest('unknown_plan', 'No plan has that id.');
+    if (plan.masterOnly && (await this.members.findMember(memberId))?.master_member_id)
+      throw badRequest('sub_plan_master_only', `The plan ${plan.name} is for masters only; a linked member cannot have it.`);
     const existing = await this.repo.forMember(memberId);
     const now = this.clock.now();
     const status = memberStatus({ permanent: false, payments: periods(existing), now });
     if (!status.active || status.reason.kind === 'permanent')
       throw conflict('no_current_period', 'The member has no paid period running now; record a payment on the new plan instead.');
-    const until = status.reason.until;
-    // A payment that started this very millisecond would tie with the new one (and ties are broken by
-    // random ids), so the new plan starts one millisecond after the latest start to win for sure.
-    const running = existing.filter((p) => p.to > now.toISOString() && p.from < until.toISOString());
-    const latestStart = Math.max(...running.map((p) => new Date(p.from).getTime()));
-    if (latestStart + 1 >= until.getTime()) throw conflict('no_current_period', 'The paid period ends too soon to change the plan; record a payment on the new plan instead.');
-    const from = new Date(Math.max(now.getTime(), latestStart + 1));
-    return this.add(memberId, { planId, amountMinor: 0, from: from.toISOString(), to: until.toISOString(), notes: 'Plan changed by admin' }, actor);
+    const { currency, timeZone } = await this.settings.get('general');
+    let change: AdminPlanChange;
+    try {
+      change = adminPlanChange({
+        now,
+        periods: existing.map((p) => ({ paymentId: p.id, amountMinor: p.amountMinor, from: new Date(p.from), to: new Date(p.to) })),
+        newPlan: { costMinor: plan.costMinor, duration: plan.duration },
+        timeZone,
+      });
+    } catch (error) {
+      if (error instanceof RangeError)
+        throw conflict('plan_change_out_of_range', `The credit cannot be turned into time on ${plan.name}: ${error.message}.`);
+      throw error;
+    }
+    if (change.payments.length === 0)
+      throw conflict('no_credit', 'The unused time is worth nothing on the new plan; record a payment on the new plan instead.');
+    const money = (minor: number) => `${minor} ${currency} minor units`;
+    const byId = new Map(existing.map((p) => [p.id, p]));
+    const inserted = change.payments.map((p) => ({
+      id: newId(),
+      row: {
+        memberId,
+        planId: plan.id,
+        amountMinor: p.amountMinor,
+        currency,
+        from: p.from.toISOString(),
+        to: p.to.toISOString(),
+        gateway: 'manual',
+        transactionId: null,
+        sequenceNumber: 0,
+        subscriptionId: null,
+        payerEmail: null,
+        notes:
+          p.kind === 'credit'
+            ? `Plan changed by admin: credit of ${money(p.amountMinor)} for unused time on the previous plan.`
+            : `Plan changed by admin: unpaid time carried over from the previous plan${change.unappliedCreditMinor ? ` (credit of ${money(change.unappliedCreditMinor)} not applied: the new plan is free)` : ''}.`,
+      },
+    }));
+    await this.repo.transaction(async (trx) => {
+      for (const a of change.adjustments) {
+        const old = byId.get(a.paymentId)!;
+        const note = `Ended early by a plan change${a.creditMinor ? `; credit of ${money(a.creditMinor)} moved to the new plan` : ''}.`;
+        await this.repo.update(
+          a.paymentId,
+          { ...old, to: a.newTo.toISOString(), amountMinor: a.newAmountMinor, notes: old.notes ? `${old.notes}\n${note}` : note },
+          trx,
+        );
+      }
+      await this.repo.insert(inserted, now.toISOString(), actor.label ?? actor.id, trx);
+    });
+    await this.audit.record(
+      actor,
+      'payment.plan_change',
+      { type: 'member', id: memberId },
+      {
+        planId: plan.id,
+        creditMinor: change.creditMinor,
+        unappliedCreditMinor: change.unappliedCreditMinor,
+        endedPaymentIds: change.adjustments.map((a) => a.paymentId),
+        paymentIds: inserted.map((p) => p.id),
+        until: inserted.at(-1)!.row.to,
+      },
+    );
+    this.memberChanged(memberId);
+    return (await this.repo.find(inserted[0]!.id))!;
   }
 
   /** The plan a member is on: the covering payment's, else the latest payment's, else none. */
@@ -159,14 +259,28 @@ export class PaymentsService {
   }
 
   /** Status of one member from their payments. */
-  statusOf(member: { permanent: boolean }, payments: readonly PaymentRecord[]): StatusView {
-    return toView(memberStatus({ permanent: member.permanent, payments: periods(payments), now: this.clock.now() }), payments);
+  statusOf(
+    member: { permanent: boolean },
+    payments: readonly PaymentRecord[],
+    renewal?: { subscription: SubscriptionState; renewalGraceMs: number },
+  ): StatusView {
+    return toView(memberStatus({ permanent: member.permanent, payments: periods(payments), now: this.clock.now(), ...renewal }), payments);
   }
 
   /** Statuses of a page of members, with one payments query. */
   async statuses(members: readonly { id: string; permanent: boolean }[]): Promise<Map<string, StatusView>> {
     const all = await this.repo.forMembers(members.map((m) => m.id));
-    return new Map(members.map((m) => [m.id, this.statusOf(m, all.filter((p) => p.memberId === m.id))]));
+    const { states, renewalGraceMs } = await this.renewalContext(members.map((m) => m.id));
+    return new Map(
+      members.map((m) => [
+        m.id,
+        this.statusOf(
+          m,
+          all.filter((p) => p.memberId === m.id),
+          { subscription: states.get(m.id) ?? 'none', renewalGraceMs },
+        ),
+      ]),
+    );
   }
 
   /** Read before an import transaction opens (SQLite has one connection: no reads beside a transaction). */
@@ -179,7 +293,13 @@ export class PaymentsService {
    * Imported members who are not permanent get a default-plan payment, so they are active until
    * the date the admin chose, or one default-plan period. Zero amount: nobody paid Usher for it.
    */
-  async recordImported(memberIds: readonly string[], until: string | null, ctx: ImportContext, actor: Actor, trx: Transaction<Database>): Promise<void> {
+  async recordImported(
+    memberIds: readonly string[],
+    until: string | null,
+    ctx: ImportContext,
+    actor: Actor,
+    trx: Transaction<Database>,
+  ): Promise<void> {
     if (memberIds.length === 0) return;
     const plan = await this.plans.findDefault(trx);
     if (!plan) throw conflict('no_default_plan', 'Mark one plan as the default before importing members.');
@@ -223,14 +343,29 @@ export class PaymentsService {
     return member;
   }
 
-  private async resolve(memberId: string, input: PaymentInput, existing: readonly PaymentRecord[], current: PaymentRecord | null): Promise<PaymentRow> {
+  private async resolve(
+    memberId: string,
+    input: PaymentInput,
+    existing: readonly PaymentRecord[],
+    current: PaymentRecord | null,
+  ): Promise<PaymentRow> {
     const plan = await this.plans.find(input.planId);
     if (!plan) throw badRequest('unknown_plan', 'No plan has that id.');
     if (plan.masterOnly && (await this.members.findMember(memberId))?.master_member_id)
       throw badRequest('sub_plan_master_only', `The plan ${plan.name} is for masters only; a linked member cannot have it.`);
     const { currency, timeZone } = await this.settings.get('general');
     const now = this.clock.now();
-    const from = input.from ? new Date(input.from) : nextPeriodStart({ permanent: false, payments: periods(existing), now });
+    // A member kept on by the renewal grace has used the time since `to`: a late renewal continues from `to`.
+    const renewal = input.from ? null : await this.renewalContext([memberId]);
+    const from = input.from
+      ? new Date(input.from)
+      : nextPeriodStart({
+          permanent: false,
+          payments: periods(existing),
+          now,
+          subscription: renewal!.states.get(memberId)!,
+          renewalGraceMs: renewal!.renewalGraceMs,
+        });
     const to = input.to ? new Date(input.to) : periodEnd(from, plan.duration, timeZone);
     if (to.getTime() <= from.getTime()) throw badRequest('period_invalid', 'A payment period must end after it starts.');
     const gateway = current?.gateway ?? 'manual';
@@ -239,7 +374,10 @@ export class PaymentsService {
     if (transactionId) {
       const clash = await this.repo.findByTransaction(gateway, transactionId, sequenceNumber);
       if (clash && clash !== current?.id) {
-        throw conflict('duplicate_transaction', `A ${gateway} payment with transaction id ${transactionId} and sequence number ${sequenceNumber} is already recorded.`);
+        throw conflict(
+          'duplicate_transaction',
+          `A ${gateway} payment with transaction id ${transactionId} and sequence number ${sequenceNumber} is already recorded.`,
+        );
       }
     }
     return {
@@ -273,6 +411,14 @@ function toView(status: MemberStatus, payments: readonly PaymentRecord[]): Statu
   }
   const r = status.reason;
   if (r.kind === 'no_payments') return { ...base, state: 'expired', reason: 'no_payments' };
-  if (r.kind === 'expired') return { ...base, state: 'expired', reason: 'expired', expiredAt: r.at.toISOString(), ...withPlan(r.paymentId) };
-  return { ...base, state: 'expired', reason: 'starts_in_future', startsAt: r.startsAt.toISOString(), expiredAt: r.expiredAt?.toISOString() ?? null, ...withPlan(r.paymentId) };
+  if (r.kind === 'expired')
+    return { ...base, state: 'expired', reason: 'expired', expiredAt: r.at.toISOString(), ...withPlan(r.paymentId) };
+  return {
+    ...base,
+    state: 'expired',
+    reason: 'starts_in_future',
+    startsAt: r.startsAt.toISOString(),
+    expiredAt: r.expiredAt?.toISOString() ?? null,
+    ...withPlan(r.paymentId),
+  };
 }

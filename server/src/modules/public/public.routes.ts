@@ -12,6 +12,8 @@ const siteSchema = z
     registrationEnabled: z.boolean(),
     registrationRequiresDiscord: z.boolean(),
     currency: z.string(),
+    /** The throw-away demo (`npm run demo`): the dashboard offers its "advance the clock" control. */
+    demo: z.boolean(),
     theme: z.object({ primaryColor: z.string(), defaultColorScheme: z.enum(['light', 'dark', 'auto']) }),
   })
   .meta({ id: 'PublicSite' });
@@ -20,19 +22,28 @@ const siteSchema = z
 export function publicRoutes(container: Container): RouteModule {
   const { settings } = container;
   return (app) => {
-    app.get('/public/site', { schema: { tags: ['public'], summary: 'Site name, theme and which public pages are open', response: { 200: siteSchema } } }, async () => {
-      const [general, registration, content] = await Promise.all([settings.get('general'), settings.get('registration'), settings.get('content')]);
-      return {
-        siteName: general.siteName,
-        siteUrl: general.siteUrl,
-        homePagePublic: general.homePagePublic,
-        faqPagePublic: general.faqPagePublic,
-        contactPageEnabled: general.contactPageEnabled,
-        registrationEnabled: registration.enabled,
-        registrationRequiresDiscord: registration.requireDiscord,
-        currency: general.currency,
-        theme: { primaryColor: content.primaryColor, defaultColorScheme: content.defaultColorScheme },
-      };
-    });
+    app.get(
+      '/public/site',
+      { schema: { tags: ['public'], summary: 'Site name, theme and which public pages are open', response: { 200: siteSchema } } },
+      async () => {
+        const [general, registration, content] = await Promise.all([
+          settings.get('general'),
+          settings.get('registration'),
+          settings.get('content'),
+        ]);
+        return {
+          siteName: general.siteName,
+          siteUrl: general.siteUrl,
+          homePagePublic: general.homePagePublic,
+          faqPagePublic: general.faqPagePublic,
+          contactPageEnabled: general.contactPageEnabled,
+          registrationEnabled: registration.enabled,
+          registrationRequiresDiscord: registration.requireDiscord,
+          currency: general.currency,
+          demo: container.demo !== null,
+          theme: { primaryColor: content.primaryColor, defaultColorScheme: content.defaultColorScheme },
+        };
+      },
+    );
   };
 }

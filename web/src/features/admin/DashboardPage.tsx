@@ -10,6 +10,7 @@ import { QueryError } from '../../components/QueryError';
 import { actionLabel } from '../../lib/audit-labels';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { AuditTarget } from './AuditPage';
+import { DemoClockControl } from './DemoClockControl';
 import { useUnreadAlerts } from './AdminLayout';
 import { GettingStarted, useOnboarding } from './GettingStarted';
 import { JOBS_KEY, RunStatus } from './jobs/JobsPage';
@@ -82,6 +83,7 @@ export function DashboardPage() {
       <PageHeader title="Dashboard" description={`${greeting}, ${login?.displayName ?? login?.email ?? ''}. Here is how the site is doing.`} />
       <Stack gap="lg">
         {allowed('settings.read') && <GettingStarted canDismiss={allowed('settings.write')} />}
+        {allowed('settings.write') && <DemoClockControl />}
         <SimpleGrid cols={{ base: 1, xs: 2, sm: 3, lg: 5 }}>
           {allowed('members.read') && <StatCard label="Members" value={dash(members.data?.total)} icon={IconUserCircle} to="/admin/members" color="violet" />}
           {allowed('servers.read') && (

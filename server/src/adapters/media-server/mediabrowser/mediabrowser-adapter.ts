@@ -155,7 +155,7 @@ export abstract class MediaBrowserAdapter implements MediaServerAdapter {
   // ---- accounts ----
 
   async listAccounts(): Promise<RemoteAccount[]> {
-    return (await this.fetchUsers()).map((u) => toRemoteAccount(u, this.templateUserId));
+    return (await this.fetchUsers()).map((u) => toRemoteAccount(u, this.templateUserId, this.flavor));
   }
 
   async provisionAccount(input: ProvisionInput): Promise<RemoteAccount> {
@@ -173,7 +173,7 @@ export abstract class MediaBrowserAdapter implements MediaServerAdapter {
       },
       input,
     );
-    return toRemoteAccount(created, this.templateUserId);
+    return toRemoteAccount(created, this.templateUserId, this.flavor);
   }
 
   async grantAccess(account: AccountRef, grant: AccessGrant): Promise<void> {

@@ -1,4 +1,6 @@
 import type { LibraryType, RemoteAccount, RemoteSession } from '../../../ports/media-server.js';
+import type { MediaBrowserFlavor } from './client.js';
+import { SESSION_CAP_FIELD } from './policy.js';
 import type { WireSession, WireUser } from './wire.js';
 
 /** Pure mappings from Jellyfin/Emby wire objects to the port's types. */
@@ -41,9 +43,10 @@ export function sessionsSignature(sessions: WireSession[]): string {
     .join(';');
 }
 
-export function toRemoteAccount(user: WireUser, templateUserId: string | null): RemoteAccount {
+export function toRemoteAccount(user: WireUser, templateUserId: string | null, flavor: MediaBrowserFlavor): RemoteAccount {
   const policy = user.Policy ?? {};
   const all = policy.EnableAllFolders === true;
+  const cap = policy[SESSION_CAP_FIELD[flavor]];
   return {
     remoteId: user.Id,
     username: user.Name,
@@ -53,6 +56,9 @@ export function toRemoteAccount(user: WireUser, templateUserId: string | null): 
     state: policy.IsDisabled === true ? 'disabled' : 'active',
     libraries: all ? 'all' : [...(policy.EnabledFolders ?? [])],
     allowDownloads: policy.EnableContentDownloading === true,
+    // Both servers default video transcoding to on when the field is missing.
+    allowTranscoding: policy.EnableVideoPlaybackTranscoding !== false,
+    sessionCap: typeof cap === 'number' && cap > 0 ? Math.trunc(cap) : 0,
     ...(templateUserId !== null && sameId(user.Id, templateUserId) ? { isTemplate: true } : {}),
   };
 }

@@ -1,4 +1,21 @@
-import { Alert, Anchor, Badge, Button, Card, Checkbox, Group, Radio, ScrollArea, Skeleton, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Group,
+  NativeSelect,
+  Radio,
+  ScrollArea,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconArrowLeft, IconCheck, IconShieldCheck } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -16,18 +33,31 @@ type PreviewServer = NonNullable<ReturnType<typeof useImportPreview>['data']>[nu
 
 const accountKey = (serverId: string, remoteId: string) => `${serverId}:${remoteId}`;
 
+type ImportMode = 'permanent' | 'expiring';
+
+/** Reference §2.11: each row is imported as Permanent, or with a payment on the default plan until the chosen day. */
+function modeLabel(mode: ImportMode, until: string | null): string {
+  return mode === 'permanent' ? 'Permanent' : `Default plan until ${until ? new Date(until).toLocaleDateString() : 'the chosen date'}`;
+}
+
 function ServerPreview({
   server,
   checked,
   onCheck,
   leftOut,
   onLeaveOut,
+  modeOf,
+  onMode,
+  until,
 }: {
   server: PreviewServer;
   checked: boolean;
   onCheck: (v: boolean) => void;
   leftOut: ReadonlySet<string>;
   onLeaveOut: (key: string, out: boolean) => void;
+  modeOf: (key: string) => ImportMode;
+  onMode: (key: string, mode: ImportMode) => void;
+  until: string | null;
 }) {
   return (
     <Card withBorder padding="md" radius="md">
@@ -57,6 +87,7 @@ function ServerPreview({
               <Table.Th>Username</Table.Th>
               <Table.Th>Email</Table.Th>
               <Table.Th>State</Table.Th>
+              <Table.Th w={230}>Import as</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -74,6 +105,19 @@ function ServerPreview({
                 <Table.Td>{a.username ?? '—'}</Table.Td>
                 <Table.Td>{a.email ?? '—'}</Table.Td>
                 <Table.Td>{shareState(a.state).label}</Table.Td>
+                <Table.Td>
+                  <NativeSelect
+                    size="xs"
+                    disabled={!checked || leftOut.has(accountKey(server.serverId, a.remoteId))}
+                    value={modeOf(accountKey(server.serverId, a.remoteId))}
+                    onChange={(e) => onMode(accountKey(server.serverId, a.remoteId), e.currentTarget.value as ImportMode)}
+                    data={[
+                      { value: 'permanent', label: modeLabel('permanent', until) },
+                      { value: 'expiring', label: modeLabel('expiring', until) },
+                    ]}
+                    aria-label={`Import ${a.username ?? a.email ?? a.remoteId} as`}
+                  />
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -83,6 +127,15 @@ function ServerPreview({
   );
 }
 
+function importSummary(modes: ImportMode[], until: string | null): string {
+  const permanent = modes.filter((m) => m === 'permanent').length;
+  const expiring = modes.length - permanent;
+  const parts = [];
+  if (permanent) parts.push(`${permanent} as permanent member${permanent === 1 ? '' : 's'} (they never expire)`);
+  if (expiring) parts.push(`${expiring} on the default plan until ${until ? new Date(until).toLocaleDateString() : 'the chosen date'}`);
+  return parts.join(' and ');
+}
+
 export function ImportPage() {
   const queryClient = useQueryClient();
   const writable = can(useSession().data?.login, 'members.write');
@@ -90,7 +143,9 @@ export function ImportPage() {
   const [excluded, setExcluded] = useState<Set<string>>(new Set());
   // Single accounts left out; they are kept as deleted members, so no later sync imports them.
   const [leftOut, setLeftOut] = useState<Set<string>>(new Set());
-  const [mode, setMode] = useState<'permanent' | 'expiring'>('permanent');
+  const [mode, setMode] = useState<ImportMode>('permanent');
+  // Rows the admin set apart from the page-wide choice.
+  const [rowModes, setRowModes] = useState<Map<string, ImportMode>>(new Map());
   const [date, setDate] = useState(() => dateInputValue(30));
   const [imported, setImported] = useState<number | null>(null);
   const [confirmDialog, confirm] = useConfirm();
@@ -100,19 +155,32 @@ export function ImportPage() {
   const chosen = withAccounts.filter((s) => !excluded.has(s.serverId));
   const count = chosen.reduce((n, s) => n + s.accounts.filter((a) => !leftOut.has(accountKey(s.serverId, a.remoteId))).length, 0);
   const exclude = chosen.flatMap((s) => s.accounts.map((a) => accountKey(s.serverId, a.remoteId)).filter((k) => leftOut.has(k)));
-  const expiresAt = mode === 'expiring' ? expiryFromDate(date) : null;
-  const ready = writable && chosen.length > 0 && (mode === 'permanent' || expiresAt !== null);
+  const modeOf = (key: string): ImportMode => rowModes.get(key) ?? mode;
+  const included = chosen.flatMap((s) => s.accounts.map((a) => accountKey(s.serverId, a.remoteId)).filter((k) => !leftOut.has(k)));
+  const rows = included.filter((k) => modeOf(k) !== mode).map((account) => ({ account, mode: modeOf(account) }));
+  const anyExpiring = included.some((k) => modeOf(k) === 'expiring');
+  const expiresAt = anyExpiring ? expiryFromDate(date) : null;
+  const ready = writable && chosen.length > 0 && (!anyExpiring || expiresAt !== null);
 
   const run = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/admin/members/import', { body: { serverIds: chosen.map((s) => s.serverId), mode, ...(expiresAt ? { expiresAt } : {}), ...(exclude.length ? { exclude } : {}) } })),
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/admin/members/import', {
+          body: {
+            serverIds: chosen.map((s) => s.serverId),
+            mode,
+            ...(expiresAt ? { expiresAt } : {}),
+            ...(exclude.length ? { exclude } : {}),
+            ...(rows.length ? { rows } : {}),
+          },
+        }),
+      ),
   });
 
   const ask = () =>
     confirm({
       title: 'Import members',
-      message: `Import ${count} account${count === 1 ? '' : 's'} from ${chosen.map((s) => s.serverName).join(', ')} as ${
-        mode === 'permanent' ? 'permanent members (they never expire)' : `members whose access ends on ${new Date(expiresAt!).toLocaleDateString()}`
-      }? From then on, each sync of these servers imports new accounts by itself.${exclude.length ? ` The ${exclude.length} account${exclude.length === 1 ? '' : 's'} you left out ${exclude.length === 1 ? 'is' : 'are'} never imported.` : ''}`,
+      message: `Import ${count} account${count === 1 ? '' : 's'} from ${chosen.map((s) => s.serverName).join(', ')}: ${importSummary(included.map(modeOf), expiresAt)}? From then on, each sync of these servers imports new accounts by itself.${exclude.length ? ` The ${exclude.length} account${exclude.length === 1 ? '' : 's'} you left out ${exclude.length === 1 ? 'is' : 'are'} never imported.` : ''}`,
       confirmLabel: 'Import',
       color: 'violet',
       action: async () => {
@@ -153,7 +221,8 @@ export function ImportPage() {
         )}
         {notSynced.length > 0 && (
           <Text size="sm" c="dimmed">
-            Not synced yet, or nobody shares them: {notSynced.map((s) => s.serverName).join(', ')}. Run a sync from the Servers page to list their accounts.
+            Not synced yet, or nobody shares them: {notSynced.map((s) => s.serverName).join(', ')}. Run a sync from the Servers page to list
+            their accounts.
           </Text>
         )}
         {withAccounts.map((s) => (
@@ -161,6 +230,16 @@ export function ImportPage() {
             key={s.serverId}
             server={s}
             leftOut={leftOut}
+            modeOf={modeOf}
+            until={expiresAt}
+            onMode={(key, m) =>
+              setRowModes((old) => {
+                const next = new Map(old);
+                if (m === mode) next.delete(key);
+                else next.set(key, m);
+                return next;
+              })
+            }
             onLeaveOut={(key, out) =>
               setLeftOut((old) => {
                 const next = new Set(old);
@@ -185,13 +264,30 @@ export function ImportPage() {
             <Title order={3} size="h4" mb="md">
               Import as
             </Title>
-            <Radio.Group value={mode} onChange={(v) => setMode(v as 'permanent' | 'expiring')}>
+            <Radio.Group
+              value={mode}
+              onChange={(v) => {
+                setMode(v as ImportMode);
+                setRowModes(new Map());
+              }}
+            >
               <Stack gap="sm">
-                <Radio value="permanent" label="Permanent" description="They never expire and no limit applies to them. Typical for friends and family." />
-                <Radio value="expiring" label="Expiring on a date" description="Each gets a payment on the default plan until the chosen day, so they stay active until then unless they pay for more." />
+                <Radio
+                  value="permanent"
+                  label="Permanent"
+                  description="They never expire and no limit applies to them. Typical for friends and family."
+                />
+                <Radio
+                  value="expiring"
+                  label="Default plan until a date"
+                  description="Each gets a payment on the default plan until the chosen day, so they stay active until then unless they pay for more."
+                />
               </Stack>
             </Radio.Group>
-            {mode === 'expiring' && (
+            <Text size="sm" c="dimmed" mt="xs">
+              This applies to every row; change a single row in its Import as column.
+            </Text>
+            {anyExpiring && (
               <TextInput
                 type="date"
                 label="Access ends on"
