@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, repoRoot, rssMegabytes, waitReady } from './lib.mjs';
+import { reconcileBench } from './reconcile.mjs';
 import { sync } from './sync.mjs';
 import { web } from './web.mjs';
 
@@ -20,6 +21,10 @@ const benches = {
   sync: {
     summary: 'Usher against 50 fake Jellyfin servers × 200 accounts: first full sync + import, remote calls, peak RSS, writes of a second pass',
     run: sync,
+  },
+  reconcile: {
+    summary: 'Usher against 50 fake Jellyfin/Emby servers × 200 paying members: a no-op full pass, then 100 changes applied; remote reads and writes, peak RSS',
+    run: reconcileBench,
   },
   web: {
     summary: 'builds the app, starts it with `npm start`; headless Chromium: JS/CSS bytes and time until the login form is usable (median of 5), JS for the admin dashboard',

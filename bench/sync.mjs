@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { freePort, peakRssMegabytes, repoRoot, waitReady } from './lib.mjs';
+import { cleanEnv, freePort, login, once, peakRssMegabytes, repoRoot, waitReady } from './lib.mjs';
 
 const SERVERS = 50;
 const USERS = 200;
@@ -28,7 +28,7 @@ export async function sync() {
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitReady(`${base}/api/ready`, usher, performance.now());
-    const api = await login(base);
+    const api = await login(base, ADMIN);
     await api('PUT', '/api/admin/settings/mediaServer', { values: { defaultTemplateUser: 'usher-template' } });
     for (const [i, server] of fakes.servers.entries()) {
       await api('POST', '/api/admin/servers', { kind: 'jellyfin', url: server.url, apiKey: server.apiKey, name: `Bench ${i + 1}`, enabled: true });
@@ -64,12 +64,6 @@ export async function sync() {
   }
 }
 
-function cleanEnv(extra) {
-  const env = { ...process.env, ...extra };
-  for (const name of ['DATABASE_URL', 'USHER_SECRET_KEY', 'USHER_SECRET_KEY_FILE', 'SITE_URL', 'NODE_ENV', 'NODE_OPTIONS']) delete env[name];
-  return env;
-}
-
 async function startFakes() {
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench', 'sync-fakes.ts')], {
     cwd: repoRoot,
@@ -82,23 +76,6 @@ async function startFakes() {
     child.once('exit', (code) => reject(new Error(`the fakes exited with code ${code}`)));
   });
   return { child, servers: JSON.parse(line) };
-}
-
-async function login(base) {
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]);
-  const csrf = cookies.find((c) => c.startsWith('usher_csrf='))?.split('=')[1] ?? '';
-  return async (method, path, body) => {
-    const r = await fetch(`${base}${path}`, {
-      method,
-      headers: { cookie: cookies.join('; '), 'x-csrf-token': csrf, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await r.text();
-    if (r.status >= 300) throw new Error(`${method} ${path} failed: ${r.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
 }
 
 async function runSync(api) {
@@ -140,8 +117,4 @@ function diffRows(before, after) {
     for (const id of b.keys()) if (!a.has(id)) changes++;
   }
   return changes;
-}
-
-function once(child) {
-  return child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
 }
