@@ -10,6 +10,7 @@ import {
 import { createTestUsher, setupAdmin, TestClient, type TestUsher } from '../support/app.js';
 import { describeEachDb, trackDisposables } from '../support/db.js';
 import { libraryIds, operationRows } from '../media/support/operations.js';
+import { addPlexServer } from '../media/support/plex-server.js';
 
 /** A new library group holding exactly these libraries (by title) of the server. */
 async function groupOf(usher: TestUsher, admin: TestClient, serverId: string, name: string, titles: string[]): Promise<string> {
@@ -363,20 +364,7 @@ describeEachDb('Invite on Plex: a share with exactly the plan’s section ids an
     usher = track(await createTestUsher(dialect, { PLEX_TV_URL: url, PLEX_CLIENTS_URL: url, PLEX_APP_URL: url }));
     admin = await setupAdmin(usher);
     await usher.container.operations.stop();
-    const accountId = (await admin.post('/api/admin/plex-accounts', { token: fakes.owner.token })).json().id;
-    const alpha = (await admin.get(`/api/admin/plex-accounts/${accountId}/servers`))
-      .json()
-      .items.find((s: { name: string }) => s.name === 'Alpha');
-    machineId = alpha.machineId;
-    serverId = (
-      await admin.post('/api/admin/servers', {
-        kind: 'plex',
-        plexAccountId: accountId,
-        machineId,
-        url: alpha.connections[0].uri,
-        enabled: true,
-      })
-    ).json().id;
+    ({ serverId, machineId } = await addPlexServer(admin, fakes.owner.token));
     await usher.container.sync.settled(serverId);
     expect((await admin.put('/api/admin/settings/mediaServer', { values: { syncSharedLibraries: true } })).statusCode).toBe(200);
   });

@@ -11,6 +11,7 @@ import { createTestUsher, setupAdmin, TestClient, type TestUsher } from '../supp
 import { describeEachDb, trackDisposables } from '../support/db.js';
 import { jellyfinWithMembers } from '../media/support/jellyfin-members.js';
 import { operationRows } from '../media/support/operations.js';
+import { addPlexServer } from '../media/support/plex-server.js';
 
 async function accountOf(usher: TestUsher, serverId: string, remoteId: string) {
   return usher.db.handle.db
@@ -131,20 +132,7 @@ describeEachDb('Changing a Plex email: the new account is invited with the same 
     usher = track(await createTestUsher(dialect, { PLEX_TV_URL: url, PLEX_CLIENTS_URL: url, PLEX_APP_URL: url }));
     admin = await setupAdmin(usher);
     await usher.container.operations.stop();
-    const accountId = (await admin.post('/api/admin/plex-accounts', { token: fakes.owner.token })).json().id;
-    const alpha = (await admin.get(`/api/admin/plex-accounts/${accountId}/servers`))
-      .json()
-      .items.find((s: { name: string }) => s.name === 'Alpha');
-    machineId = alpha.machineId;
-    serverId = (
-      await admin.post('/api/admin/servers', {
-        kind: 'plex',
-        plexAccountId: accountId,
-        machineId,
-        url: alpha.connections[0].uri,
-        enabled: true,
-      })
-    ).json().id;
+    ({ serverId, machineId } = await addPlexServer(admin, fakes.owner.token));
     await usher.container.sync.settled(serverId);
     await admin.post(`/api/admin/servers/${serverId}/sync`);
     await admin.post('/api/admin/members/import', { serverIds: [serverId], mode: 'permanent' });

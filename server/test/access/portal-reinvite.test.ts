@@ -11,6 +11,7 @@ import { DAY_MS } from '../../src/domain/calendar.js';
 import { createTestUsher, loginAs, setupAdmin, TestClient, type TestUsher } from '../support/app.js';
 import { describeEachDb, trackDisposables } from '../support/db.js';
 import { libraryIds, operationRows } from '../media/support/operations.js';
+import { addPlexServer } from '../media/support/plex-server.js';
 
 async function memberIdOf(usher: TestUsher, serverId: string, remoteId: string): Promise<string> {
   const row = await usher.db.handle.db
@@ -233,20 +234,7 @@ describeEachDb('My Account on Plex: "Re-invite me" re-creates a share removed on
     usher = track(await createTestUsher(dialect, { PLEX_TV_URL: url, PLEX_CLIENTS_URL: url, PLEX_APP_URL: url }));
     admin = await setupAdmin(usher);
     await usher.container.operations.stop();
-    const accountId = (await admin.post('/api/admin/plex-accounts', { token: fakes.owner.token })).json().id;
-    const alpha = (await admin.get(`/api/admin/plex-accounts/${accountId}/servers`))
-      .json()
-      .items.find((s: { name: string }) => s.name === 'Alpha');
-    machineId = alpha.machineId;
-    serverId = (
-      await admin.post('/api/admin/servers', {
-        kind: 'plex',
-        plexAccountId: accountId,
-        machineId,
-        url: alpha.connections[0].uri,
-        enabled: true,
-      })
-    ).json().id;
+    ({ serverId, machineId } = await addPlexServer(admin, fakes.owner.token));
     expect((await admin.post(`/api/admin/servers/${serverId}/sync`)).json()).toMatchObject({ ok: true });
     await admin.post('/api/admin/members/import', {
       serverIds: [serverId],
