@@ -67,6 +67,8 @@ import { InviteRepository } from './modules/members/invite.repository.js';
 import { InviteService } from './modules/members/invite.service.js';
 import { PortalRepository } from './modules/portal/portal.repository.js';
 import { PortalService } from './modules/portal/portal.service.js';
+import { PaymentGatewayRegistry, gatewayEndpoints } from './adapters/payment/registry.js';
+import { GatewayDirectory, GATEWAY_ACCOUNTS } from './modules/payments/gateway-directory.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -150,6 +152,16 @@ export function createContainer(options: ContainerOptions) {
   };
   const plans = new PlansService(plansRepo, settings, audit, clock, accessHooks.planChanged);
   settings.registerGuard('general', (next, before) => plans.checkCurrencyChange(String(before.currency), String(next.currency)));
+  // Where Usher is reached from outside: the admin's Site URL, else the deployment's.
+  const publicSiteUrl = async () => (await settings.get('general')).siteUrl || env.SITE_URL || `http://localhost:${env.PORT}`;
+  const gatewayRegistry = new PaymentGatewayRegistry(gatewayEndpoints(env, env.SITE_URL ?? `http://localhost:${env.PORT}`), clock);
+  const gateways = new GatewayDirectory(settings, gatewayRegistry, publicSiteUrl);
+  for (const account of GATEWAY_ACCOUNTS) {
+    settings.registerTester(account, async (values) => {
+      const check = await gateways.test(account, values);
+      return { details: [...(check.account ? [`Account: ${check.account}`] : []), ...(check.live === null ? [] : [check.live ? 'Live mode' : 'Test mode']), ...check.details] };
+    });
+  }
   const paymentsRepo = new PaymentsRepository(db);
   const subscriptionsRepo = new SubscriptionsRepository(db);
   const payments = new PaymentsService(
@@ -292,6 +304,8 @@ export function createContainer(options: ContainerOptions) {
     alerts,
     jobs,
     mediaRegistry,
+    gatewayRegistry,
+    gateways,
     plexAccounts,
     servers,
     libraries,

@@ -42,6 +42,7 @@ async function prepare(env: Env, fakes: DemoFakes | null): Promise<void> {
     await container.access.settled();
     await container.operations.stop();
     await container.mediaRegistry.close();
+    await container.gatewayRegistry.closeAll();
   } finally {
     await database.close();
   }

@@ -74,6 +74,7 @@ export async function startUsher(
       await container.access.settled();
       await container.operations.stop();
       await container.mediaRegistry.close();
+      await container.gatewayRegistry.closeAll();
       await database.close();
     },
   };

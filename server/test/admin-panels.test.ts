@@ -168,7 +168,20 @@ describeEachDb('settings storage', (dialect) => {
   it('lists every section with its live flag', async () => {
     const items = (await admin.get('/api/admin/settings')).json().items as { section: string; live: boolean; testable: boolean }[];
     expect(items.map((i) => i.section)).toEqual(expect.arrayContaining(['general', 'email', 'registration', 'discord', 'paymentGateways', 'mediaServer', 'referrals', 'content', 'misc']));
-    expect(items.filter((i) => i.live).map((i) => i.section)).toEqual(['general', 'email', 'registration', 'security', 'subscriptions', 'mediaServer']);
-    expect(items.find((i) => i.section === 'email')!.testable).toBe(true);
+    expect(items.filter((i) => i.live).map((i) => i.section)).toEqual([
+      'general',
+      'email',
+      'registration',
+      'security',
+      'stripe',
+      'paypal',
+      'paypalSecondary',
+      'plisio',
+      'subscriptions',
+      'mediaServer',
+    ]);
+    for (const testable of ['email', 'stripe', 'paypal', 'paypalSecondary', 'plisio']) {
+      expect(items.find((i) => i.section === testable)!.testable).toBe(true);
+    }
   });
 });

@@ -3491,10 +3491,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            ok: true;
-                        };
+                        "application/json": components["schemas"]["SettingsTestResult"];
                     };
                 };
                 /** @description Default Response */
@@ -10872,6 +10869,11 @@ export interface components {
                 };
             };
         };
+        SettingsTestResultInput: {
+            /** @constant */
+            ok: true;
+            details: string[];
+        };
         ErrorBody: {
             error: {
                 code: string;
@@ -11536,6 +11538,11 @@ export interface components {
                     set: boolean;
                 };
             };
+        };
+        SettingsTestResult: {
+            /** @constant */
+            ok: true;
+            details: string[];
         };
     };
     responses: never;

@@ -21,7 +21,8 @@ export type GatewayConfig =
       /** NVP API credentials: when set, sync uses TransactionSearch (no 3-hour delay). */
       nvp?: { username: string; password: string; signature: string } | null;
     }
-  | { kind: 'plisio'; secretKey: string }
+  /** `callbackUrl` overrides the one made from the endpoints' site URL (the admin's Site URL setting wins). */
+  | { kind: 'plisio'; secretKey: string; callbackUrl?: string }
   | { kind: 'manual' };
 
 /**
@@ -126,7 +127,7 @@ export class PaymentGatewayRegistry {
         return new PlisioGateway({
           secretKey: config.secretKey,
           apiUrl: this.endpoints.plisioApiUrl,
-          callbackUrl: webhookUrl(this.endpoints.siteUrl, 'plisio'),
+          callbackUrl: config.callbackUrl ?? webhookUrl(this.endpoints.siteUrl, 'plisio'),
           ...clock,
         });
       case 'manual':

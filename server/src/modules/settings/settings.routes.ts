@@ -17,6 +17,10 @@ const sectionView = z
   })
   .meta({ id: 'SettingsSection' });
 
+const testResult = z
+  .object({ ok: z.literal(true), details: z.array(z.string()) })
+  .meta({ id: 'SettingsTestResult' });
+
 const sectionParams = z.object({ section: z.string().max(40) });
 const updateBody = z.object({
   values: z.record(z.string(), z.unknown()).optional(),
@@ -74,12 +78,12 @@ export function settingsRoutes(container: Container): RouteModule {
           summary: 'Check a section’s credentials with the given changes, without saving them',
           params: sectionParams,
           body: updateBody,
-          response: { 200: okSchema, ...errors },
+          response: { 200: testResult, ...errors },
         },
       },
       async (request) => {
-        await settings.test(sectionOf(request.params.section), request.body);
-        return { ok: true as const };
+        const details = await settings.test(sectionOf(request.params.section), request.body);
+        return { ok: true as const, details };
       },
     );
 

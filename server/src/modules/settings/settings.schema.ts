@@ -98,6 +98,50 @@ export const settingsSections = {
     secrets: [] as const,
     schema: z.object({
       defaultGateway: z.enum(['stripe', 'paypal', 'plisio', 'manual']).default('manual'),
+      /** Checkout offers one-off (pay-as-you-go) periods, recurring subscriptions, or both. */
+      oneOffEnabled: z.boolean().default(true),
+      recurringEnabled: z.boolean().default(true),
+      /** What a refund does to the period it paid for: end it, shorten it pro rata, or keep it. */
+      refundPolicy: z.enum(['end_period', 'pro_rata', 'keep']).default('pro_rata'),
+      /** A failed renewal keeps access this many days (a zero-amount grace period the renewal voids). */
+      dunningGraceDays: z.number().int().min(0).max(30).default(3),
+    }),
+  },
+  // One section per gateway account. Where each gateway lives is an environment variable, never a
+  // setting: a typed-in host would receive the secret key.
+  stripe: {
+    title: 'Stripe',
+    live: true,
+    secrets: ['secretKey', 'webhookSecret'] as const,
+    schema: z.object({
+      enabled: z.boolean().default(false),
+      secretKey: z.string().trim().max(255).default(''),
+      /** The endpoint's signing secret (whsec_…), shown once when the webhook endpoint is added. */
+      webhookSecret: z.string().trim().max(255).default(''),
+    }),
+  },
+  paypal: {
+    title: 'PayPal',
+    live: true,
+    secrets: ['clientSecret', 'nvpPassword', 'nvpSignature'] as const,
+    // Sandbox and live are different hosts: switching needs the secrets typed again.
+    secretTargets: { clientSecret: ['mode'], nvpPassword: ['mode'], nvpSignature: ['mode'] },
+    schema: paypalAccountSchema(),
+  },
+  paypalSecondary: {
+    title: 'PayPal (secondary account)',
+    live: true,
+    secrets: ['clientSecret', 'nvpPassword', 'nvpSignature'] as const,
+    secretTargets: { clientSecret: ['mode'], nvpPassword: ['mode'], nvpSignature: ['mode'] },
+    schema: paypalAccountSchema(),
+  },
+  plisio: {
+    title: 'Plisio (crypto)',
+    live: true,
+    secrets: ['secretKey'] as const,
+    schema: z.object({
+      enabled: z.boolean().default(false),
+      secretKey: z.string().trim().max(255).default(''),
     }),
   },
   reminders: {
@@ -228,6 +272,21 @@ function isTimeZone(tz: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A PayPal REST app, its webhook id (each account verifies its own deliveries) and optional NVP credentials. */
+function paypalAccountSchema() {
+  return z.object({
+    enabled: z.boolean().default(false),
+    mode: z.enum(['sandbox', 'live']).default('sandbox'),
+    clientId: z.string().trim().max(255).default(''),
+    clientSecret: z.string().trim().max(255).default(''),
+    webhookId: z.string().trim().max(100).default(''),
+    /** Classic NVP API credentials: when set, transaction sync uses TransactionSearch (no 3-hour delay). */
+    nvpUsername: z.string().trim().max(255).default(''),
+    nvpPassword: z.string().trim().max(255).default(''),
+    nvpSignature: z.string().trim().max(255).default(''),
+  });
 }
 
 export type SettingsSections = typeof settingsSections;

@@ -30,7 +30,7 @@ export interface SectionUpdate {
 }
 
 /** A hook a section may register to check its values (e.g. SMTP credentials) before they are saved. */
-export type SectionTester = (values: Record<string, unknown>) => Promise<void>;
+export type SectionTester = (values: Record<string, unknown>) => Promise<void | { details: string[] }>;
 
 /** A hook that may refuse a change because of data elsewhere (e.g. the currency while money is recorded). */
 export type SectionGuard = (next: Record<string, unknown>, before: Record<string, unknown>) => Promise<void>;
@@ -100,10 +100,12 @@ export class SettingsService {
     return parsed.data as Record<string, unknown>;
   }
 
-  async test(section: SectionName, update: SectionUpdate): Promise<void> {
+  /** What the check found, for the admin to recognise (e.g. "Account: acct_…", "Test mode"). */
+  async test(section: SectionName, update: SectionUpdate): Promise<string[]> {
     const tester = this.testers.get(section);
     if (!tester) throw badRequest('no_test', `The ${settingsSections[section].title} settings have no test.`);
-    await tester(await this.prepare(section, update));
+    const result = await tester(await this.prepare(section, update));
+    return result ? result.details : [];
   }
 
   async update(section: SectionName, update: SectionUpdate, actor: Actor): Promise<SectionView> {

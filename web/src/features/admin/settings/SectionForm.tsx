@@ -98,7 +98,7 @@ export function SectionForm({ section }: { section: SettingsSection }) {
   });
   const test = useMutation({
     mutationFn: () => unwrap(api.POST('/api/admin/settings/{section}/test', { ...params, body: payload() })),
-    onSuccess: () => notifySuccess('The connection works.', `${section.title} test passed`),
+    onSuccess: (result) => notifySuccess(['The connection works.', ...result.details].join(' · '), `${section.title} test passed`),
     onError: showFieldErrors,
   });
   const sendTest = useMutation({

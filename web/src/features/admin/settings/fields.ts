@@ -12,6 +12,11 @@ export interface FieldSpec {
   numeric?: boolean;
 }
 
+const PAYPAL_MODES = [
+  { value: 'sandbox', label: 'Sandbox (testing)' },
+  { value: 'live', label: 'Live' },
+];
+
 /** Fields whose values form a closed set; the API only says they are strings. */
 const ENUMS: Record<string, { value: string; label: string }[]> = {
   'email.security': [
@@ -30,6 +35,8 @@ const ENUMS: Record<string, { value: string; label: string }[]> = {
     { value: 'plisio', label: 'Plisio' },
     { value: 'manual', label: 'Manual' },
   ],
+  'paypal.mode': PAYPAL_MODES,
+  'paypalSecondary.mode': PAYPAL_MODES,
 };
 
 const PICKERS: Record<string, 'currency' | 'timeZone'> = { 'general.currency': 'currency', 'general.timeZone': 'timeZone' };
@@ -40,6 +47,10 @@ const NOT_YET: ReadonlySet<string> = new Set([
   'subscriptions.trialEnabled',
   'subscriptions.forceTrialBeforeSubscription',
   'subscriptions.maxTrialUsers',
+  'paymentGateways.oneOffEnabled',
+  'paymentGateways.recurringEnabled',
+  'paymentGateways.refundPolicy',
+  'paymentGateways.dunningGraceDays',
 ]);
 
 // Where the generated label ("Site url") reads badly or needs context.
