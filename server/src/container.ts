@@ -69,6 +69,7 @@ import { PortalRepository } from './modules/portal/portal.repository.js';
 import { PortalService } from './modules/portal/portal.service.js';
 import { PaymentGatewayRegistry, gatewayEndpoints } from './adapters/payment/registry.js';
 import { GatewayDirectory, GATEWAY_ACCOUNTS } from './modules/payments/gateway-directory.js';
+import { CheckoutsRepository } from './modules/payments/checkouts.repository.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -163,6 +164,7 @@ export function createContainer(options: ContainerOptions) {
     });
   }
   const paymentsRepo = new PaymentsRepository(db);
+  const checkoutsRepo = new CheckoutsRepository(db);
   const subscriptionsRepo = new SubscriptionsRepository(db);
   const payments = new PaymentsService(
     paymentsRepo,
@@ -306,6 +308,7 @@ export function createContainer(options: ContainerOptions) {
     mediaRegistry,
     gatewayRegistry,
     gateways,
+    checkoutsRepo,
     plexAccounts,
     servers,
     libraries,

@@ -18,6 +18,7 @@ import * as m0014 from './migrations/0014_bulk_invites.js';
 import * as m0016 from './migrations/0016_member_reinvite.js';
 import * as m0017 from './migrations/0017_account_grant_fields.js';
 import * as m0018 from './migrations/0018_subscriptions.js';
+import * as m0019 from './migrations/0019_checkouts.js';
 
 /** Migrations are listed here (not read from disk) so src/ and dist/ behave the same. */
 const migrations: Record<string, Migration> = {
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0016_member_reinvite': m0016,
   '0017_account_grant_fields': m0017,
   '0018_subscriptions': m0018,
+  '0019_checkouts': m0019,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

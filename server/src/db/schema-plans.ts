@@ -67,10 +67,31 @@ export interface SubscriptionsTable {
   updated_at: string;
 }
 
+/** A checkout a customer started (migration 0019); its id is the reference the gateway echoes back. */
+export interface CheckoutsTable {
+  id: string;
+  member_id: string;
+  plan_id: string;
+  gateway_account: string; // 'stripe' | 'paypal' | 'paypalSecondary' | 'plisio'
+  mode: string; // 'one_off' | 'recurring'
+  amount_minor: number;
+  currency: string;
+  server_id: string | null;
+  discount_code_id: string | null;
+  external_id: string | null;
+  redirect_url: string | null;
+  status: string; // 'open' | 'paid' | 'failed' | 'expired' | 'cancelled'
+  failure_reason: string | null;
+  expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface PlanTables {
   plans: PlansTable;
   plan_library_groups: PlanLibraryGroupsTable;
   plan_servers: PlanServersTable;
   payments: PaymentsTable;
   subscriptions: SubscriptionsTable;
+  checkouts: CheckoutsTable;
 }
