@@ -35,18 +35,42 @@ describeEachDb('Access passes: members changed together share one pass; passes t
     await admin.put('/api/admin/settings/subscriptions', { values: { deleteAfterDays: 30 } });
     jellyfin = await startJellyfinFake({ serverName: 'Den' });
     jellyfin.seed(demoSeed({ users: MEMBERS, items: false, userPrefix: 'm-' }));
-    serverId = (await admin.post('/api/admin/servers', { kind: 'jellyfin', url: jellyfin.url, apiKey: jellyfin.apiKey, enabled: true })).json().id;
+    serverId = (
+      await admin.post('/api/admin/servers', { kind: 'jellyfin', url: jellyfin.url, apiKey: jellyfin.apiKey, enabled: true })
+    ).json().id;
     expect((await admin.post(`/api/admin/servers/${serverId}/sync`)).json()).toMatchObject({ ok: true });
     const expiresAt = new Date(usher.clock.now().getTime() + 365 * DAY_MS).toISOString();
-    expect((await admin.post('/api/admin/members/import', { serverIds: [serverId], mode: 'expiring', expiresAt })).json()).toMatchObject({ imported: MEMBERS });
-    const rows = await usher.db.handle.db.selectFrom('member_accounts').select(['member_id', 'username']).where('server_id', '=', serverId).execute();
+    expect((await admin.post('/api/admin/members/import', { serverIds: [serverId], mode: 'expiring', expiresAt })).json()).toMatchObject({
+      imported: MEMBERS,
+    });
+    const rows = await usher.db.handle.db
+      .selectFrom('member_accounts')
+      .select(['member_id', 'username'])
+      .where('server_id', '=', serverId)
+      .execute();
     for (const r of rows) usernames.set(r.member_id!, r.username!);
-    memberIds = await usher.db.handle.db.selectFrom('members').select('id').where('deleted_at', 'is', null).orderBy('id').execute().then((r) => r.map((m) => m.id));
+    memberIds = await usher.db.handle.db
+      .selectFrom('members')
+      .select('id')
+      .where('deleted_at', 'is', null)
+      .orderBy('id')
+      .execute()
+      .then((r) => r.map((m) => m.id));
     expect(memberIds).toHaveLength(MEMBERS);
-    const tv = await usher.db.handle.db.selectFrom('libraries').select('id').where('server_id', '=', serverId).where('title', '=', 'TV Shows').executeTakeFirstOrThrow();
+    const tv = await usher.db.handle.db
+      .selectFrom('libraries')
+      .select('id')
+      .where('server_id', '=', serverId)
+      .where('title', '=', 'TV Shows')
+      .executeTakeFirstOrThrow();
     expect((await admin.put(`/api/admin/libraries/${tv.id}/group`, { groupId: 'group-standard' })).statusCode).toBe(200);
     moviesGroup = (await admin.post('/api/admin/library-groups', { name: 'Films' })).json().id;
-    const movies = await usher.db.handle.db.selectFrom('libraries').select('id').where('server_id', '=', serverId).where('title', '=', 'Movies').executeTakeFirstOrThrow();
+    const movies = await usher.db.handle.db
+      .selectFrom('libraries')
+      .select('id')
+      .where('server_id', '=', serverId)
+      .where('title', '=', 'Movies')
+      .executeTakeFirstOrThrow();
     expect((await admin.put(`/api/admin/libraries/${movies.id}/group`, { groupId: moviesGroup })).statusCode).toBe(200);
     libs = await libraryIds(usher, serverId);
   }, 240_000);
@@ -74,7 +98,8 @@ describeEachDb('Access passes: members changed together share one pass; passes t
     const pass = await usher.container.access.reconcileAll();
     expect(pass.enqueued).toBe(MEMBERS);
     await usher.container.operations.applyDue();
-    for (const memberId of [memberIds[0]!, memberIds[PASS_SLICE]!, memberIds[MEMBERS - 1]!]) expect(folders(memberId)).toEqual([libs.get('TV Shows')]);
+    for (const memberId of [memberIds[0]!, memberIds[PASS_SLICE]!, memberIds[MEMBERS - 1]!])
+      expect(folders(memberId)).toEqual([libs.get('TV Shows')]);
     expect((await usher.container.access.reconcileAll()).operations).toEqual([]);
   }, 180_000);
 

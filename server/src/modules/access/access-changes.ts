@@ -73,8 +73,7 @@ export function describeChanges(
   servers: ReadonlyMap<string, ServerRecord>,
   libraries: ReadonlyMap<string, readonly LibraryRow[]>,
 ): { changes: AccessChange[]; skipped: AccessSkip[] } {
-  const titleOf = (serverId: string, remoteId: string) =>
-    libraries.get(serverId)?.find((l) => l.remoteId === remoteId)?.title ?? remoteId;
+  const titleOf = (serverId: string, remoteId: string) => libraries.get(serverId)?.find((l) => l.remoteId === remoteId)?.title ?? remoteId;
   const changes: AccessChange[] = result.operations.map((op) => {
     const ctx = context.get(pairKey(op.memberId, op.serverId))!;
     const server = servers.get(op.serverId)!;

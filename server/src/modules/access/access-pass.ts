@@ -10,7 +10,14 @@ import type { PlanRecord, PlansRepository, ServerCapability } from '../plans/pla
 import type { ServerRecord, ServersRepository } from '../servers/servers.repository.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { SubscriptionsRepository } from '../subscriptions/subscriptions.repository.js';
-import { describeChanges, pairKey, type AccessChange, type AccessPassResult, type AccessSkip, type EntryContext } from './access-changes.js';
+import {
+  describeChanges,
+  pairKey,
+  type AccessChange,
+  type AccessPassResult,
+  type AccessSkip,
+  type EntryContext,
+} from './access-changes.js';
 import type { AccessRepository, LibraryRow, LinkedAccount } from './access.repository.js';
 import type { PlacementFailure, PlacementService, PlannedPlacement } from './placement.service.js';
 
@@ -223,7 +230,11 @@ export class AccessPassComputer {
 
     // A sub's own payments do not count: it has exactly its master's access (reference §2.14).
     const masters = await this.repo.mastersOf([...withAnyAccount, ...unplaced.map((m) => m.memberId)]);
-    const payers = everyone ?? (await this.payers([...new Set([...withAnyAccount, ...unplaced.map((m) => m.memberId), ...[...masters.values()].map((m) => m.masterId)])]));
+    const payers =
+      everyone ??
+      (await this.payers([
+        ...new Set([...withAnyAccount, ...unplaced.map((m) => m.memberId), ...[...masters.values()].map((m) => m.masterId)]),
+      ]));
 
     /** Who decides this member's access (their master, for a sub), their phase and the plan to share by. */
     const decide = (memberId: string, ownPermanent: boolean) => {
@@ -232,7 +243,10 @@ export class AccessPassComputer {
       const permanent = master ? master.permanent : ownPermanent;
       const own = payers.periods.get(payer) ?? [];
       const subscription = subscriptionStateOf(payers.subscriptions.get(payer) ?? []);
-      const phase = accessPhase({ permanent, payments: periodsOf(own), now, subscription, renewalGraceMs: site.renewalGraceMs }, site.policy);
+      const phase = accessPhase(
+        { permanent, payments: periodsOf(own), now, subscription, renewalGraceMs: site.renewalGraceMs },
+        site.policy,
+      );
       const payment = planPayment(own, now);
       const plan = (payment ? site.planById.get(payment.planId) : undefined) ?? (permanent ? site.defaultPlan : null);
       return { permanent, phase, payment, plan, payments: own };
@@ -245,7 +259,11 @@ export class AccessPassComputer {
         phase,
         permanent,
         plan: plan ? toAccessPlan(plan) : null,
-        libraries: (site.librariesByServer.get(server.id) ?? []).map((l) => ({ remoteId: l.remoteId, groupId: l.groupId, removed: l.removed })),
+        libraries: (site.librariesByServer.get(server.id) ?? []).map((l) => ({
+          remoteId: l.remoteId,
+          groupId: l.groupId,
+          removed: l.removed,
+        })),
         serverSupportsDownloads: supportsDownloads,
       });
     };
@@ -308,7 +326,11 @@ export class AccessPassComputer {
       if (!server || chosen.disabled) continue;
       const identifier = server.kind === 'plex' ? (member.email ?? member.username) : (member.username ?? member.email);
       if (!identifier) {
-        part.failures.push({ memberId: member.memberId, memberLabel: label, message: 'The member has neither an email nor a username to invite.' });
+        part.failures.push({
+          memberId: member.memberId,
+          memberLabel: label,
+          message: 'The member has neither an email nor a username to invite.',
+        });
         continue;
       }
       const access = accessOn(server, phase, permanent, plan);
