@@ -203,12 +203,16 @@ export function reconcile(desired: readonly DesiredEntry[], actual: readonly Act
       });
     }
   }
-  plan.operations.sort(
-    (a, b) =>
-      (a.serverId < b.serverId ? -1 : a.serverId > b.serverId ? 1 : 0) ||
-      (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0) ||
-      KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
-      (a.idempotencyKey < b.idempotencyKey ? -1 : 1),
-  );
+  plan.operations.sort(compareOperations);
   return plan;
+}
+
+/** The order operations are listed and queued in: by server, then member, provisions before removals. */
+export function compareOperations(a: Operation, b: Operation): number {
+  return (
+    (a.serverId < b.serverId ? -1 : a.serverId > b.serverId ? 1 : 0) ||
+    (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0) ||
+    KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+    (a.idempotencyKey < b.idempotencyKey ? -1 : a.idempotencyKey > b.idempotencyKey ? 1 : 0)
+  );
 }

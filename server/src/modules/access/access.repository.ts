@@ -78,18 +78,30 @@ export class AccessRepository {
     return out;
   }
 
-  /** The live subs of a master: a change to the master's payments changes their access too. */
-  async subsOf(memberId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('members')
-      .select('id')
-      .where('master_member_id', '=', memberId)
-      .where('deleted_at', 'is', null)
-      .execute();
+  /** The live subs of these masters: a change to a master's payments changes their access too. */
+  async subsOfMany(masterIds: readonly string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < masterIds.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('members')
+        .select('id')
+        .where('master_member_id', 'in', masterIds.slice(i, i + 500))
+        .where('deleted_at', 'is', null)
+        .execute();
+      for (const r of rows) out.push(r.id);
+    }
+    return out;
+  }
+
+  /** Every live member's id, in id order: a full pass takes them a slice at a time. */
+  async liveMemberIds(): Promise<string[]> {
+    const rows = await this.db.selectFrom('members').select('id').where('deleted_at', 'is', null).orderBy('id').execute();
     return rows.map((r) => r.id);
   }
 
-  async linkedAccounts(memberId?: string): Promise<LinkedAccount[]> {
+  /** The accounts of these members (at most a few hundred: the caller slices), or of everyone. */
+  async linkedAccounts(memberIds?: readonly string[]): Promise<LinkedAccount[]> {
+    if (memberIds?.length === 0) return [];
     let query = this.db
       .selectFrom('member_accounts as a')
       .innerJoin('members as m', 'm.id', 'a.member_id')
@@ -116,7 +128,7 @@ export class AccessRepository {
       .where('s.enabled', '=', true)
       // A Plex account an identity change replaced only waits for its share to be removed.
       .where('a.replaced_at', 'is', null);
-    if (memberId) query = query.where('a.member_id', '=', memberId);
+    if (memberIds) query = query.where('a.member_id', 'in', [...memberIds]);
     const rows = await query.orderBy('a.member_id').orderBy('a.server_id').orderBy('a.remote_id').execute();
     return rows.map((r) => ({
       memberId: r.member_id!,
@@ -138,8 +150,9 @@ export class AccessRepository {
     }));
   }
 
-  /** The newest removed Plex share of each live member (on an enabled server). */
-  async previousPlexAccounts(memberId?: string): Promise<PreviousPlexAccount[]> {
+  /** The newest removed Plex share of each of these live members, or of everyone (on an enabled server). */
+  async previousPlexAccounts(memberIds?: readonly string[]): Promise<PreviousPlexAccount[]> {
+    if (memberIds?.length === 0) return [];
     let query = this.db
       .selectFrom('member_server_history as h')
       .innerJoin('members as m', 'm.id', 'h.member_id')
@@ -148,7 +161,7 @@ export class AccessRepository {
       .where('m.deleted_at', 'is', null)
       .where('s.enabled', '=', true)
       .where('s.kind', '=', 'plex');
-    if (memberId) query = query.where('h.member_id', '=', memberId);
+    if (memberIds) query = query.where('h.member_id', 'in', [...memberIds]);
     const rows = await query.orderBy('h.removed_at', 'desc').execute();
     const newest = new Map<string, PreviousPlexAccount>();
     for (const r of rows) {

@@ -3,7 +3,7 @@ import type { Container } from '../../container.js';
 import { emptyBody, errorBodySchema } from '../../http/common-schemas.js';
 import { actor } from '../../http/guards.js';
 import type { RouteModule } from '../../http/route-module.js';
-import type { AccessPassResult } from './access.service.js';
+import type { AccessPassResult } from './access-changes.js';
 
 const changeSchema = z
   .object({

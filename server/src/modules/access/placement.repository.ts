@@ -128,7 +128,8 @@ export class PlacementRepository {
    * a server history lost theirs when its server was deleted from Usher: they stay where they are
    * (the migration issue moves them), so they are not placement's to decide.
    */
-  async unplaced(memberId?: string): Promise<UnplacedMember[]> {
+  async unplaced(memberIds?: readonly string[]): Promise<UnplacedMember[]> {
+    if (memberIds?.length === 0) return [];
     let query = this.db
       .selectFrom('members as m')
       .leftJoin('member_placements as p', 'p.member_id', 'm.id')
@@ -149,7 +150,7 @@ export class PlacementRepository {
       .where(({ not, exists, selectFrom }) =>
         not(exists(selectFrom('member_accounts as a').select('a.id').whereRef('a.member_id', '=', 'm.id'))),
       );
-    if (memberId) query = query.where('m.id', '=', memberId);
+    if (memberIds) query = query.where('m.id', 'in', [...memberIds]);
     const rows = await query.orderBy('m.id').execute();
     if (rows.length === 0) return [];
     const history = new Map<string, string[]>();

@@ -38,8 +38,9 @@ export class PlacementService {
     private readonly log: Logger,
   ) {}
 
-  unplaced(memberId?: string): Promise<UnplacedMember[]> {
-    return this.repo.unplaced(memberId);
+  /** Of these members (a pass slices them), or of everyone. */
+  unplaced(memberIds?: readonly string[]): Promise<UnplacedMember[]> {
+    return this.repo.unplaced(memberIds);
   }
 
   find(memberId: string) {

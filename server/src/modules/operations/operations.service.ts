@@ -17,8 +17,11 @@ import type { OperationCounts, OperationFilter, OperationRecord, OperationsRepos
 const LEASE_MS = 5 * MINUTE_MS;
 /** Claimed per round of a pass; a pass keeps going until nothing is due. */
 const BATCH = 50;
-/** Operations of different servers run side by side; one server's are applied in order. */
-const PARALLEL_SERVERS = 4;
+/**
+ * Operations of different servers run side by side; one server's are applied in order. Each waits
+ * mostly on its server, so 8 keep a pass over 50 servers short without crowding any one of them.
+ */
+const PARALLEL_SERVERS = 8;
 /** Enqueues in quick succession (a bulk edit) share one pass. */
 const KICK_DELAY_MS = 250;
 
@@ -170,17 +173,22 @@ export class OperationsService {
       for (const op of ops) await this.recordFailure(op, server, error, result);
       return;
     }
-    for (const op of ops) {
-      try {
-        const outcome = await this.applyOne(adapter, server, op);
-        const done = await this.repo.complete(op.id, this.options.instanceId, this.clock.now().toISOString(), outcome.account?.remoteId);
-        if (!done) continue;
-        result.applied++;
-        if (op.kind === 'delete' || (op.kind === 'revoke' && server.kind === 'plex')) await this.expectRemoval(server, op);
-        await this.notify({ operation: { ...op, status: 'done' }, server, ...outcome });
-      } catch (error) {
-        await this.recordFailure(op, server, error, result);
+    try {
+      for (const op of ops) {
+        try {
+          const outcome = await this.applyOne(adapter, server, op);
+          const done = await this.repo.complete(op.id, this.options.instanceId, this.clock.now().toISOString(), outcome.account?.remoteId);
+          if (!done) continue;
+          result.applied++;
+          if (op.kind === 'delete' || (op.kind === 'revoke' && server.kind === 'plex')) await this.expectRemoval(server, op);
+          await this.notify({ operation: { ...op, status: 'done' }, server, ...outcome });
+        } catch (error) {
+          await this.recordFailure(op, server, error, result);
+        }
       }
+    } finally {
+      // Its connections would otherwise linger until keep-alive ends, one pool per server per round.
+      await adapter.close().catch((error: unknown) => this.log.warn({ err: error, serverId }, 'closing a server adapter failed'));
     }
   }
 

@@ -23,6 +23,15 @@ export interface PaymentRecord {
   createdBy: string | null;
 }
 
+/** Just what deciding access needs from a payment: which plan, for which period. */
+export interface PaymentPeriodRow {
+  id: string;
+  memberId: string;
+  planId: string;
+  from: string;
+  to: string;
+}
+
 /** What is written for a payment: the record less what the database and the plan supply. */
 export type PaymentRow = Omit<PaymentRecord, 'id' | 'planName' | 'createdAt' | 'createdBy'>;
 
@@ -82,6 +91,28 @@ export class PaymentsRepository {
     for (let i = 0; i < memberIds.length; i += 500) {
       const rows = await this.base(db).where('payments.member_id', 'in', memberIds.slice(i, i + 500)).execute();
       out.push(...rows.map(toRecord));
+    }
+    return out;
+  }
+
+  /**
+   * The periods of these members' payments, or of every payment (a full access pass): one lean scan
+   * instead of whole records, since a pass reads them for every member.
+   */
+  async paymentPeriods(memberIds?: readonly string[]): Promise<PaymentPeriodRow[]> {
+    const query = this.db.selectFrom('payments').select(['id', 'member_id', 'plan_id', 'period_from', 'period_to']);
+    const toRow = (r: { id: string; member_id: string; plan_id: string; period_from: string; period_to: string }): PaymentPeriodRow => ({
+      id: r.id,
+      memberId: r.member_id,
+      planId: r.plan_id,
+      from: r.period_from,
+      to: r.period_to,
+    });
+    if (!memberIds) return (await query.execute()).map(toRow);
+    const out: PaymentPeriodRow[] = [];
+    for (let i = 0; i < memberIds.length; i += 500) {
+      const rows = await query.where('member_id', 'in', memberIds.slice(i, i + 500)).execute();
+      for (const r of rows) out.push(toRow(r));
     }
     return out;
   }

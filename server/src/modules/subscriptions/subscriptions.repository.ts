@@ -63,10 +63,22 @@ export class SubscriptionsRepository {
     return out;
   }
 
-  /** The statuses of each member's subscriptions (members without any are absent). */
-  async statusesFor(memberIds: readonly string[]): Promise<Map<string, GatewaySubscriptionStatus[]>> {
+  /**
+   * The statuses of each member's subscriptions (members without any are absent); without ids,
+   * every member's in one query (a full access pass).
+   */
+  async statusesFor(memberIds?: readonly string[]): Promise<Map<string, GatewaySubscriptionStatus[]>> {
     const out = new Map<string, GatewaySubscriptionStatus[]>();
-    for (const s of await this.forMembers(memberIds)) out.set(s.memberId, [...(out.get(s.memberId) ?? []), s.status]);
+    const query = this.db.selectFrom('subscriptions').select(['member_id', 'status']).orderBy('created_at');
+    const add = (rows: { member_id: string; status: string }[]) => {
+      for (const r of rows) {
+        const list = out.get(r.member_id);
+        if (list) list.push(status(r.status));
+        else out.set(r.member_id, [status(r.status)]);
+      }
+    };
+    if (!memberIds) add(await query.execute());
+    else for (let i = 0; i < memberIds.length; i += 500) add(await query.where('member_id', 'in', memberIds.slice(i, i + 500)).execute());
     return out;
   }
 }
