@@ -374,6 +374,67 @@ describeEachDb('bulk invite from CSV', (dialect) => {
     await db.deleteFrom('bulk_invites').where('id', '=', 'live').execute();
   });
 
+  it('rows share the seats of one file: a server with 2 seats left takes 2 rows and the third gets no_capacity, in the dry run and the job', async () => {
+    const seat = (await usher.container.invites.seats()).find((s) => s.id === serverId)!;
+    expect((await admin.patch(`/api/admin/servers/${serverId}`, { maxUsers: seat.members + 2 })).statusCode).toBe(200);
+    const csv = [
+      'email,plan,server,send_notification',
+      'seat1@example.com,Monthly,Den,',
+      'seat2@example.com,Monthly,,no',
+      'seat3@example.com,Monthly,,',
+      `seat4@example.com,Monthly,${serverId},`,
+    ].join('\n');
+    const before = await counts(usher);
+    const dry = (await admin.post('/api/admin/members/bulk-invite/dry-run', { csv })).json();
+    expect(dry.rows.map((r: { code: string | null; serverName: string | null }) => [r.code, r.serverName])).toEqual([
+      [null, 'Den'],
+      [null, 'Den'],
+      ['no_capacity', null],
+      // A row naming its server keeps the name, so the report says which one is full.
+      ['no_capacity', 'Den'],
+    ]);
+    expect(await counts(usher)).toEqual(before);
+    const { id } = await runJob(usher, admin, csv);
+    const view = (await admin.get(`/api/admin/members/bulk-invite/${id}`)).json();
+    expect(view.results.map((r: { code: string | null; result: string }) => r.code ?? r.result)).toEqual([
+      'invited',
+      'invited',
+      'no_capacity',
+      'no_capacity',
+    ]);
+    expect(await counts(usher)).toEqual({
+      members: before.members + 2,
+      payments: before.payments + 2,
+      bulkInvites: before.bulkInvites + 1,
+    });
+    // The report names the row; no "no server can take" alert for a file.
+    expect(await usher.db.handle.db.selectFrom('alerts').selectAll().where('kind', '=', 'placement_failed').execute()).toEqual([]);
+    expect((await admin.patch(`/api/admin/servers/${serverId}`, { maxUsers: 0 })).statusCode).toBe(200);
+  });
+
+  it('the server column and send_notification get the Invite dialog’s refusals: disabled server, plan missing there, email to nobody', async () => {
+    const empty = (await admin.post('/api/admin/library-groups', { name: 'Nowhere' })).json().id as string;
+    expect(
+      (
+        await admin.post('/api/admin/plans', {
+          name: 'Elsewhere',
+          costMinor: 500,
+          duration: { unit: 'days', count: 30 },
+          libraryGroupIds: [empty],
+        })
+      ).statusCode,
+    ).toBe(201);
+    const csv = ['email,username,plan,server,send_notification', 'x1@example.com,,Elsewhere,Den,', ',nomail,Monthly,,yes'].join('\n');
+    const dry = (await admin.post('/api/admin/members/bulk-invite/dry-run', { csv })).json();
+    expect(dry.rows.map((r: { code: string | null }) => r.code)).toEqual(['server_lacks_plan', 'email_required']);
+    expect((await admin.patch(`/api/admin/servers/${serverId}`, { enabled: false })).statusCode).toBe(200);
+    const off = (
+      await admin.post('/api/admin/members/bulk-invite/dry-run', { csv: 'email,plan,server\nx2@example.com,Monthly,Den\n' })
+    ).json();
+    expect(off.rows[0]).toMatchObject({ ok: false, code: 'server_disabled' });
+    expect((await admin.patch(`/api/admin/servers/${serverId}`, { enabled: true })).statusCode).toBe(200);
+  });
+
   it('needs members.write', async () => {
     const reader = await loginAs(usher, admin, 'reader@example.com', await createRole(admin, 'Member reader', ['members.read']));
     const before = await counts(usher);
