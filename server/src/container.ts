@@ -198,18 +198,6 @@ export function createContainer(options: ContainerOptions) {
     accessHooks.memberChanged,
     (id, keepOnServer, actor) => memberLifecycle.remove(id, { keepOnServer }, actor),
   );
-  const bulkInvite = new BulkInviteService(
-    new BulkInviteRepository(db),
-    plansRepo,
-    serversRepo,
-    payments,
-    paymentsRepo,
-    settings,
-    jobs,
-    audit,
-    clock,
-    accessHooks.memberChanged,
-  );
   const syncGuard = new SyncGuardRepository(db, clock);
   const sync = new SyncService(serversRepo, librariesRepo, membersRepo, payments, connector, settings, alerts, syncGuard, audit, clock);
   // A new server is read at once, so its libraries are there to group without waiting for the hour.
@@ -247,6 +235,8 @@ export function createContainer(options: ContainerOptions) {
     clock,
     accessHooks.memberChanged,
   );
+  // Each CSV row goes through the Invite dialog's own checks and writes.
+  const bulkInvite = new BulkInviteService(new BulkInviteRepository(db), plansRepo, serversRepo, invites, settings, jobs, audit, clock);
   const portal = new PortalService(
     new PortalRepository(db),
     members,

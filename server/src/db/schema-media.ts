@@ -178,6 +178,13 @@ export interface MediaTables {
   member_server_history: MemberServerHistoryTable;
   member_placements: MemberPlacementsTable;
   bulk_invites: BulkInvitesTable;
+  invite_claims: InviteClaimsTable;
+}
+
+/** An invite in progress for this email or username key; held only inside its transaction (migration 0022). */
+export interface InviteClaimsTable {
+  key: string;
+  claimed_at: string;
 }
 
 /** A bulk invite from CSV waiting for, or applied by, the jobs runner (migration 0014). */

@@ -1,4 +1,5 @@
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { demoSeed, startJellyfinFake, type MediaBrowserFake } from '../../../fakes/src/index.js';
 import { createRole } from '../support/admin-callers.js';
 import { createTestUsher, loginAs, setupAdmin, type TestClient, type TestUsher } from '../support/app.js';
 import { describeEachDb, trackDisposables } from '../support/db.js';
@@ -42,11 +43,27 @@ describeEachDb('bulk invite from CSV', (dialect) => {
   let usher: TestUsher;
   let admin: TestClient;
   let monthly: string;
+  let jellyfin: MediaBrowserFake;
+  let serverId: string;
 
   beforeAll(async () => {
     usher = track(await createTestUsher(dialect));
     usher.clock.set(new Date(NOW));
     admin = await setupAdmin(usher);
+    // Rows are placed like the Invite dialog places: they need a server carrying the plan's group.
+    jellyfin = await startJellyfinFake({ serverName: 'Den' });
+    jellyfin.seed(demoSeed({ users: 2, items: false, userPrefix: 'jf-' }));
+    serverId = (
+      await admin.post('/api/admin/servers', { kind: 'jellyfin', url: jellyfin.url, apiKey: jellyfin.apiKey, enabled: true })
+    ).json().id;
+    await usher.container.sync.settled(serverId);
+    const movies = await usher.db.handle.db
+      .selectFrom('libraries')
+      .select('id')
+      .where('server_id', '=', serverId)
+      .where('title', '=', 'Movies')
+      .executeTakeFirstOrThrow();
+    expect((await admin.put(`/api/admin/libraries/${movies.id}/group`, { groupId: 'group-standard' })).statusCode).toBe(200);
     const res = await admin.post('/api/admin/plans', {
       name: 'Monthly',
       costMinor: 1000,
@@ -72,6 +89,7 @@ describeEachDb('bulk invite from CSV', (dialect) => {
       })
       .execute();
   });
+  afterAll(() => jellyfin.close());
 
   it('dry run reports every bad row with a code and a message, and changes nothing', async () => {
     const before = await counts(usher);
@@ -104,7 +122,7 @@ describeEachDb('bulk invite from CSV', (dialect) => {
       [10, 'unknown_server'],
       [11, 'missing_identity'],
     ]);
-    expect(body.rows[0]).toMatchObject({ ok: true, planName: 'Monthly', email: 'ok@example.com' });
+    expect(body.rows[0]).toMatchObject({ ok: true, planName: 'Monthly', serverName: 'Den', email: 'ok@example.com' });
     expect(body.rows[2].message).toContain('line 2');
     expect(body.rows[7].message).toContain('Plans: Default, Monthly');
     expect(await counts(usher)).toEqual(before);
@@ -203,15 +221,29 @@ describeEachDb('bulk invite from CSV', (dialect) => {
       .select(['action', 'actor_label', 'details'])
       .where('target_id', '=', ann)
       .execute();
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['member.invite', 'payment.add']));
-    expect(audit.find((a) => a.action === 'member.invite')!.actor_label).toBe('owner@example.com');
+    const invited = audit.find((a) => a.action === 'member.invite')!;
+    expect(invited.actor_label).toBe('owner@example.com');
+    expect(JSON.parse(invited.details!)).toMatchObject({ via: 'bulk_invite', bulkInviteId: id, row: 2, serverId, placementRule: 'any' });
+    // The invite email goes to rows with an address that did not say no (ann: yes; bob: no; cat: blank).
+    const placements = await usher.db.handle.db
+      .selectFrom('member_placements')
+      .select(['member_id', 'server_id', 'invite_email'])
+      .where('member_id', 'in', [ann, bob, cat])
+      .execute();
+    expect(new Map(placements.map((p) => [p.member_id, [p.server_id, p.invite_email]]))).toEqual(
+      new Map([
+        [ann, [serverId, 'ann@example.com']],
+        [bob, [serverId, null]],
+        [cat, [serverId, 'cat@example.com']],
+      ]),
+    );
 
     const report = await admin.get(`/api/admin/members/bulk-invite/${id}/report.csv`);
     expect(report.statusCode).toBe(200);
     expect(report.headers['content-type']).toContain('text/csv');
     const lines = report.body.trim().split('\r\n');
     expect(lines[0]).toBe('row,email,username,result,code,message,member_id');
-    expect(lines[1]).toBe(`2,ann@example.com,ann,invited,,Invited on Monthly.,${ann}`);
+    expect(lines[1]).toBe(`2,ann@example.com,ann,invited,,"Invited on Monthly, placed on Den.",${ann}`);
     expect(lines[4]).toMatch(/^5,dan@example.com,,skipped,unknown_plan,"No plan is named ""Gold""\. Plans: Default, Monthly\.",$/);
     expect((await admin.get('/api/admin/members/bulk-invite/nope')).statusCode).toBe(404);
     expect((await admin.get('/api/admin/members/bulk-invite/nope/report.csv')).statusCode).toBe(404);
@@ -257,7 +289,10 @@ describeEachDb('bulk invite from CSV', (dialect) => {
     expect((await admin.post('/api/admin/members/bulk-invite/dry-run', { csv })).json().valid).toBe(2);
     // The row's payment is refused after the member insert: the member is removed again.
     const service = usher.container.bulkInvite;
-    expect((await admin.post('/api/admin/members/old/payments', { planId: monthly, transactionId: 'TX-OLD' })).statusCode).toBe(201);
+    // Transaction id and sequence number together identify a payment; the invite's sequence number is 1.
+    expect(
+      (await admin.post('/api/admin/members/old/payments', { planId: monthly, transactionId: 'TX-OLD', sequenceNumber: 1 })).statusCode,
+    ).toBe(201);
     const before = await counts(usher);
     const row = {
       row: 2,
@@ -337,6 +372,67 @@ describeEachDb('bulk invite from CSV', (dialect) => {
     expect(await counts(usher)).toEqual({ ...before, members: before.members + 1, payments: before.payments + 1 });
     expect((await admin.get('/api/admin/members/bulk-invite/live')).json()).toMatchObject({ status: 'running', rowsDone: 0 });
     await db.deleteFrom('bulk_invites').where('id', '=', 'live').execute();
+  });
+
+  it('rows share the seats of one file: a server with 2 seats left takes 2 rows and the third gets no_capacity, in the dry run and the job', async () => {
+    const seat = (await usher.container.invites.seats()).find((s) => s.id === serverId)!;
+    expect((await admin.patch(`/api/admin/servers/${serverId}`, { maxUsers: seat.members + 2 })).statusCode).toBe(200);
+    const csv = [
+      'email,plan,server,send_notification',
+      'seat1@example.com,Monthly,Den,',
+      'seat2@example.com,Monthly,,no',
+      'seat3@example.com,Monthly,,',
+      `seat4@example.com,Monthly,${serverId},`,
+    ].join('\n');
+    const before = await counts(usher);
+    const dry = (await admin.post('/api/admin/members/bulk-invite/dry-run', { csv })).json();
+    expect(dry.rows.map((r: { code: string | null; serverName: string | null }) => [r.code, r.serverName])).toEqual([
+      [null, 'Den'],
+      [null, 'Den'],
+      ['no_capacity', null],
+      // A row naming its server keeps the name, so the report says which one is full.
+      ['no_capacity', 'Den'],
+    ]);
+    expect(await counts(usher)).toEqual(before);
+    const { id } = await runJob(usher, admin, csv);
+    const view = (await admin.get(`/api/admin/members/bulk-invite/${id}`)).json();
+    expect(view.results.map((r: { code: string | null; result: string }) => r.code ?? r.result)).toEqual([
+      'invited',
+      'invited',
+      'no_capacity',
+      'no_capacity',
+    ]);
+    expect(await counts(usher)).toEqual({
+      members: before.members + 2,
+      payments: before.payments + 2,
+      bulkInvites: before.bulkInvites + 1,
+    });
+    // The report names the row; no "no server can take" alert for a file.
+    expect(await usher.db.handle.db.selectFrom('alerts').selectAll().where('kind', '=', 'placement_failed').execute()).toEqual([]);
+    expect((await admin.patch(`/api/admin/servers/${serverId}`, { maxUsers: 0 })).statusCode).toBe(200);
+  });
+
+  it('the server column and send_notification get the Invite dialog’s refusals: disabled server, plan missing there, email to nobody', async () => {
+    const empty = (await admin.post('/api/admin/library-groups', { name: 'Nowhere' })).json().id as string;
+    expect(
+      (
+        await admin.post('/api/admin/plans', {
+          name: 'Elsewhere',
+          costMinor: 500,
+          duration: { unit: 'days', count: 30 },
+          libraryGroupIds: [empty],
+        })
+      ).statusCode,
+    ).toBe(201);
+    const csv = ['email,username,plan,server,send_notification', 'x1@example.com,,Elsewhere,Den,', ',nomail,Monthly,,yes'].join('\n');
+    const dry = (await admin.post('/api/admin/members/bulk-invite/dry-run', { csv })).json();
+    expect(dry.rows.map((r: { code: string | null }) => r.code)).toEqual(['server_lacks_plan', 'email_required']);
+    expect((await admin.patch(`/api/admin/servers/${serverId}`, { enabled: false })).statusCode).toBe(200);
+    const off = (
+      await admin.post('/api/admin/members/bulk-invite/dry-run', { csv: 'email,plan,server\nx2@example.com,Monthly,Den\n' })
+    ).json();
+    expect(off.rows[0]).toMatchObject({ ok: false, code: 'server_disabled' });
+    expect((await admin.patch(`/api/admin/servers/${serverId}`, { enabled: true })).statusCode).toBe(200);
   });
 
   it('needs members.write', async () => {

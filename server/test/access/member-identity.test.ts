@@ -159,6 +159,9 @@ describeEachDb('Changing a Plex email: the new account is invited with the same 
       (await usher.db.handle.db.selectFrom('member_accounts').select('replaced_at').where('id', '=', old!.id).executeTakeFirstOrThrow())
         .replaced_at,
     ).toBeTruthy();
+    // Until the next sync drops it, the member page lists the old account as replaced, with the time.
+    const replaced = (await admin.get(`/api/admin/members/${memberId}`)).json().accounts;
+    expect(replaced.find((a: { id: string }) => a.id === old!.id)).toMatchObject({ replacedAt: usher.clock.now().toISOString() });
     // The replaced account is out of the reconciler's view: no pass grants it again.
     expect((await usher.container.access.computePlan({ memberId })).operations).toEqual([]);
     expect((await put('another@example.com')).statusCode).toBe(404);

@@ -243,6 +243,16 @@ describeEachDb('Reconciler on Plex: a member on a plan gets a share with exactly
     expect(await usher.container.operations.applyDue()).toMatchObject({ applied: 1, failed: 0 });
     const invited = fakes.plexTv.state.sharesOfServer(machineId).find((s) => String(s.invitedId) === account!.remote_id);
     expect(invited!.sectionIds.map(String)).toEqual([chosen.remote_id]);
+    // The renewal's new invite is emailed with how to accept it, once (reference §2.5.2: sent on re-invite).
+    const { email } = await usher.db.handle.db.selectFrom('members').select('email').where('id', '=', memberId).executeTakeFirstOrThrow();
+    const mailTo = () => usher.db.handle.db.selectFrom('notification_outbox').selectAll().where('recipient', '=', email!).execute();
+    expect(email).toBeTruthy();
+    const mail = await mailTo();
+    expect(mail.map((m) => m.subject)).toEqual(['You are invited to Alpha']);
+    expect(mail[0]!.body_text).toContain('app.plex.tv');
+    await usher.container.access.reconcileMember(memberId);
+    await usher.container.operations.applyDue();
+    expect(await mailTo()).toHaveLength(1);
   });
 });
 

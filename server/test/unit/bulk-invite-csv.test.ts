@@ -127,11 +127,13 @@ describe('checkInviteRow', () => {
     });
   });
 
-  it('leaves blanks to the defaults (now, the plan duration, the plan cost, notify)', () => {
+  it('leaves blanks to the defaults (now, the plan duration, the plan cost, notify when there is an email)', () => {
     expect(row({ username: 'bob', plan: 'Monthly' })).toMatchObject({
       ok: true,
-      value: { email: null, from: null, to: null, months: null, amountMinor: null, sendNotification: true },
+      value: { email: null, from: null, to: null, months: null, amountMinor: null, sendNotification: false },
     });
+    expect(row({ email: 'bob@example.com', plan: 'Monthly' })).toMatchObject({ ok: true, value: { sendNotification: true } });
+    expect(row({ username: 'bob', send_notification: 'yes' })).toMatchObject({ ok: true, value: { sendNotification: true } });
   });
 
   it.each([

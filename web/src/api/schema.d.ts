@@ -10402,6 +10402,8 @@ export interface components {
             invitedAt: string | null;
             acceptedAt: string | null;
             firstSeenAt: string;
+            /** @description When an identity change replaced this account by another; null for a current account */
+            replacedAt: string | null;
         };
         MemberStatusInput: {
             /** @enum {string} */
@@ -11072,6 +11074,8 @@ export interface components {
             invitedAt: string | null;
             acceptedAt: string | null;
             firstSeenAt: string;
+            /** @description When an identity change replaced this account by another; null for a current account */
+            replacedAt: string | null;
         };
         MemberStatus: {
             /** @enum {string} */

@@ -218,8 +218,8 @@ export class AccessRepository {
     remoteId: string,
     access: { libraries: string[]; allowDownloads: boolean; allowTranscoding?: boolean; sessionCap?: number },
     now: string,
-  ): Promise<void> {
-    await this.db
+  ): Promise<boolean> {
+    const res = await this.db
       .updateTable('member_accounts')
       .set({
         libraries: JSON.stringify(access.libraries),
@@ -231,6 +231,7 @@ export class AccessRepository {
       })
       .where('server_id', '=', serverId)
       .where('remote_id', '=', remoteId)
-      .execute();
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
   }
 }

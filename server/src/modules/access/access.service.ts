@@ -131,7 +131,9 @@ export class AccessService {
       const { libraries, allowDownloads, allowTranscoding, sessionCap } = payload.grant;
       // Plex has no per-account cap or transcoding flag: leave them unknown so they are never compared.
       const extra = server.kind === 'plex' ? {} : { allowTranscoding, sessionCap };
-      await this.repo.recordAccess(server.id, payload.account.remoteId, { libraries, allowDownloads, ...extra }, now);
+      const known = await this.repo.recordAccess(server.id, payload.account.remoteId, { libraries, allowDownloads, ...extra }, now);
+      // No account row: the grant re-invited a Plex share removed at expiry (a renewal), so a new invite waits to be accepted.
+      if (!known && server.kind === 'plex') await this.placement.reinvited(applied);
     } else if (payload.kind === 'revoke') {
       await this.repo.recordAccess(server.id, payload.account.remoteId, { libraries: [], allowDownloads: false }, now);
     }

@@ -191,6 +191,16 @@ export class PlacementRepository {
     return row ? toRecord(row) : null;
   }
 
+  async memberEmail(memberId: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('members')
+      .select('email')
+      .where('id', '=', memberId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return row?.email ?? null;
+  }
+
   /** Takes the pending invite email, once: whoever gets it sends the message. */
   async takeInviteEmail(memberId: string): Promise<string | null> {
     const row = await this.db.selectFrom('member_placements').select('invite_email').where('member_id', '=', memberId).executeTakeFirst();

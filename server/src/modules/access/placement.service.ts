@@ -112,6 +112,22 @@ export class PlacementService {
     });
   }
 
+  /**
+   * A renewal re-invited a Plex member whose share expiry removed: they are told to accept the new
+   * invite, as on a first invite (reference §2.5.2: the invite email is "sent on ... re-invite").
+   */
+  async reinvited({ operation, server }: AppliedOperation): Promise<void> {
+    const to = await this.repo.memberEmail(operation.memberId);
+    if (!to) return;
+    await this.notifications.enqueueEmail({
+      to,
+      event: 'member_invite',
+      vars: { serverName: server.name, plex: true, serverKind: 'Plex', serverUrl: server.url, username: to, password: '' },
+      idempotencyKey: `member_invite:${operation.id}`,
+    });
+    this.notifications.kick();
+  }
+
   /** A provision was applied: link the new account to its member and send the invite email if one is waiting. */
   async provisioned({ operation, server, account, password }: AppliedOperation): Promise<void> {
     if (!account) return;

@@ -281,7 +281,8 @@ export function checkInviteRow(
       transactionId: f.transaction_id || null,
       payerEmail,
       notes: f.notes || null,
-      sendNotification: YES.has(flag),
+      // Blank: email the invite when there is an address to email; "yes" without one is refused like the dialog refuses it.
+      sendNotification: flag === '' ? !!email : YES.has(flag),
     },
   };
 }

@@ -53,15 +53,7 @@ function toRecord(r: Selectable<BulkInvitesTable>): BulkInviteRecord {
   };
 }
 
-export interface NewMember {
-  id: string;
-  email: string | null;
-  username: string | null;
-  notes: string | null;
-  paypalEmail: string | null;
-}
-
-/** Bulk invites waiting for or applied by the job, and the member lookups their rows need. */
+/** Bulk invites waiting for or applied by the job (the members they create go through InviteService). */
 export class BulkInviteRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -154,56 +146,5 @@ export class BulkInviteRepository {
       .where('id', '=', id)
       .where('claimed_by', '=', instanceId)
       .execute();
-  }
-
-  /** Live members with any of these emails or usernames (compared lower-case). */
-  async liveMembersMatching(
-    emails: string[],
-    usernames: string[],
-  ): Promise<{ id: string; email: string | null; username: string | null }[]> {
-    const found: { id: string; email: string | null; username: string | null }[] = [];
-    const lowerNames = usernames.map((u) => u.toLowerCase());
-    // Chunked to stay under SQLite's bound-parameter limit with thousands of rows.
-    for (let i = 0; i < Math.max(emails.length, lowerNames.length); i += 400) {
-      const e = emails.slice(i, i + 400);
-      const u = lowerNames.slice(i, i + 400);
-      if (e.length === 0 && u.length === 0) continue;
-      const rows = await this.db
-        .selectFrom('members')
-        .select(['id', 'email', 'username'])
-        .where('deleted_at', 'is', null)
-        .where((eb) =>
-          eb.or([...(e.length ? [eb('email', 'in', e)] : []), ...(u.length ? [eb(eb.fn('lower', ['username']), 'in', u)] : [])]),
-        )
-        .execute();
-      found.push(...rows);
-    }
-    return found;
-  }
-
-  async insertMember(m: NewMember, now: string): Promise<void> {
-    await this.db
-      .insertInto('members')
-      .values({
-        id: m.id,
-        email: m.email,
-        username: m.username,
-        display_name: null,
-        login_id: null,
-        permanent: false,
-        source: 'invite',
-        import_expires_at: null,
-        deleted_at: null,
-        created_at: now,
-        updated_at: now,
-        notes: m.notes,
-        paypal_email: m.paypalEmail,
-      })
-      .execute();
-  }
-
-  /** Undoes a member created a moment ago whose payment was refused, so no half-invited member stays. */
-  async deleteNewMember(id: string): Promise<void> {
-    await this.db.deleteFrom('members').where('id', '=', id).execute();
   }
 }

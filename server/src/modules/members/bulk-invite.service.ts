@@ -1,16 +1,16 @@
-import { AppError, badRequest, conflict, notFound } from '../../http/errors.js';
+import { AppError, badRequest, notFound } from '../../http/errors.js';
 import { idle, type IdleOutcome, type JobContext } from '../../jobs/job-runner.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
+import type { PlacementServer } from '../../domain/placement.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { JobsService } from '../jobs/jobs.service.js';
-import type { PaymentsRepository } from '../payments/payments.repository.js';
-import type { PaymentsService } from '../payments/payments.service.js';
 import type { PlanRecord, PlansRepository } from '../plans/plans.repository.js';
 import type { ServerRecord, ServersRepository } from '../servers/servers.repository.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { checkInviteRow, readInviteSheet, rowPeriod, type InviteRow, type SheetRow } from './bulk-invite.csv.js';
 import type { BulkInviteRecord, BulkInviteRepository, BulkInviteResult } from './bulk-invite.repository.js';
+import type { InviteInput, InviteService } from './invite.service.js';
 import { csvCell } from './member-ops.service.js';
 
 export const BULK_INVITE_JOB = 'members.bulk_invite';
@@ -56,7 +56,11 @@ const STALE_AFTER_MS = 10 * 60_000;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** Looks plans and servers up by id or name, and remembers who the file already named. */
+/**
+ * The checks only the file can make: its text, the people it names twice, and plans and servers by
+ * name. Everything else (existing member, capacity, the plan on the server, transaction id) is the
+ * Invite dialog's own check, asked per row through InviteService.
+ */
 class RowChecker {
   private readonly seenEmails = new Map<string, number>();
   private readonly seenUsernames = new Map<string, number>();
@@ -65,8 +69,6 @@ class RowChecker {
   constructor(
     private readonly plans: PlanRecord[],
     private readonly servers: ServerRecord[],
-    private readonly existing: { id: string; email: string | null; username: string | null }[],
-    private readonly recordedTransactions: Set<string>,
     private readonly ctx: { currency: string; timeZone: string },
   ) {}
 
@@ -102,17 +104,7 @@ class RowChecker {
       if (matches.length === 0) return fail('unknown_server', `No server is named "${row.server}".`);
       if (matches.length > 1) return fail('ambiguous_server', `More than one server is named "${row.server}"; use the server id.`);
       server = matches[0]!;
-      if (!server.enabled) return fail('server_disabled', `The server ${server.name} is disabled; nobody can be placed on it.`);
     }
-    const clash = this.existing.find(
-      (m) => (row.email && m.email === row.email) || (row.username && m.username?.toLowerCase() === row.username.toLowerCase()),
-    );
-    if (clash) {
-      const by = row.email && clash.email === row.email ? `the email ${row.email}` : `the username ${row.username}`;
-      return fail('member_exists', `A member with ${by} already exists (${clash.id}).`);
-    }
-    if (row.transactionId && this.recordedTransactions.has(row.transactionId))
-      return fail('duplicate_transaction', `A manual payment with transaction id ${row.transactionId} is already recorded.`);
     const resolved: ResolvedInviteRow = { ...row, planId: plan.id, planName: plan.name, serverId: server?.id ?? null };
     return {
       ok: true,
@@ -156,14 +148,11 @@ export class BulkInviteService {
     private readonly repo: BulkInviteRepository,
     private readonly plans: PlansRepository,
     private readonly servers: ServersRepository,
-    private readonly payments: PaymentsService,
-    private readonly paymentsRepo: PaymentsRepository,
+    private readonly invites: InviteService,
     private readonly settings: SettingsService,
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-    /** The access engine's immediate pass for the new member (a callback: no import cycle). */
-    private readonly memberChanged: (memberId: string) => void = () => undefined,
   ) {}
 
   private sheet(csv: string): SheetRow[] {
@@ -172,30 +161,57 @@ export class BulkInviteService {
     return sheet.rows;
   }
 
-  private async checker(rows: SheetRow[]): Promise<RowChecker> {
+  private async checker(): Promise<RowChecker> {
     const { currency, timeZone } = await this.settings.get('general');
-    const emails = [...new Set(rows.map((r) => r.fields.email.toLowerCase()).filter(Boolean))];
-    const usernames = [...new Set(rows.map((r) => r.fields.username).filter(Boolean))];
-    const recorded = new Set<string>();
-    for (const tx of new Set(rows.map((r) => r.fields.transaction_id).filter(Boolean))) {
-      if (await this.paymentsRepo.findByTransaction('manual', tx, 0)) recorded.add(tx);
-    }
-    return new RowChecker(
-      await this.plans.list(),
-      await this.servers.list(),
-      await this.repo.liveMembersMatching(emails, usernames),
-      recorded,
-      { currency, timeZone },
-    );
+    return new RowChecker(await this.plans.list(), await this.servers.list(), { currency, timeZone });
   }
 
-  /** Every row's verdict; nothing is written. */
+  /** The row as the Invite dialog would send it. */
+  private async inviteInput(row: ResolvedInviteRow): Promise<InviteInput> {
+    let period: InviteInput['period'];
+    if (row.from || row.to || row.months) {
+      const { timeZone } = await this.settings.get('general');
+      const { from, to } = rowPeriod(row, this.clock.now(), timeZone);
+      period = { from: from.toISOString(), ...(to ? { to: to.toISOString() } : {}) };
+    }
+    return {
+      email: row.email,
+      username: row.username,
+      planId: row.planId,
+      serverId: row.serverId,
+      paypalEmail: row.payerEmail,
+      transactionId: row.transactionId,
+      ...(row.amountMinor === null ? {} : { amountMinor: row.amountMinor }),
+      period,
+      sendNotification: row.sendNotification,
+      notes: row.notes,
+    };
+  }
+
+  /**
+   * Every row's verdict; nothing is written. The rows share one count of free seats, so a row sees
+   * the seats the rows above it would take.
+   */
   async dryRun(csv: string): Promise<{ total: number; valid: number; invalid: number; rows: RowCheck[] }> {
     const rows = this.sheet(csv);
-    const checker = await this.checker(rows);
-    const checks = rows.map((r) => checker.check(r).check);
+    const checker = await this.checker();
+    const seats = await this.invites.seats();
+    const checks: RowCheck[] = [];
+    for (const sheet of rows) checks.push(await this.checkRow(checker, sheet, seats));
     const valid = checks.filter((c) => c.ok).length;
     return { total: checks.length, valid, invalid: checks.length - valid, rows: checks };
+  }
+
+  private async checkRow(checker: RowChecker, sheet: SheetRow, seats: PlacementServer[]): Promise<RowCheck> {
+    const verdict = checker.check(sheet);
+    if (!verdict.ok) return verdict.check;
+    try {
+      const planned = await this.invites.validate(await this.inviteInput(verdict.row), { seats });
+      return { ...verdict.check, serverName: planned.target.serverName };
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      return { ...verdict.check, ok: false, code: err.code, message: err.message };
+    }
   }
 
   /** Queues the file for the job and starts it on this instance (or the next tick, if a run is in progress). */
@@ -217,58 +233,21 @@ export class BulkInviteService {
   }
 
   /**
-   * Applies one row: the member, a manual payment for the plan and period (so they are active at
-   * once), and an immediate access pass, after which the reconciler places and shares them.
+   * Applies one row exactly as the Invite dialog would: the member, a manual payment (active at
+   * once) and the placement in one transaction, then the access pass shares or provisions. The
+   * placement is stored at once, so the next row counts this row's seat. No alert on a full
+   * server: the report names the row instead.
    */
-  async inviteRow(row: ResolvedInviteRow, actor: Actor, context: { bulkInviteId?: string } = {}): Promise<{ memberId: string }> {
-    // Re-checked here: another admin, a sync or an earlier row may have added the member meanwhile.
-    const [clash] = await this.repo.liveMembersMatching(row.email ? [row.email] : [], row.username ? [row.username] : []);
-    if (clash)
-      throw conflict(
-        'member_exists',
-        `A member with ${row.email && clash.email === row.email ? `the email ${row.email}` : `the username ${row.username}`} already exists (${clash.id}).`,
-      );
-    const now = this.clock.now();
-    const { timeZone } = await this.settings.get('general');
-    const period = rowPeriod(row, now, timeZone);
-    const memberId = newId();
-    await this.repo.insertMember(
-      { id: memberId, email: row.email, username: row.username, notes: row.notes, paypalEmail: row.payerEmail },
-      now.toISOString(),
-    );
-    try {
-      await this.payments.add(
-        memberId,
-        {
-          planId: row.planId,
-          ...(row.amountMinor === null ? {} : { amountMinor: row.amountMinor }),
-          from: period.from.toISOString(),
-          ...(period.to ? { to: period.to.toISOString() } : {}),
-          transactionId: row.transactionId,
-          payerEmail: row.payerEmail,
-          notes: 'Recorded by a bulk invite.',
-        },
-        actor,
-      );
-    } catch (err) {
-      await this.repo.deleteNewMember(memberId);
-      throw err;
-    }
-    await this.audit.record(
-      actor,
-      'member.invite',
-      { type: 'member', id: memberId },
-      {
-        via: 'bulk_invite',
-        ...(context.bulkInviteId ? { bulkInviteId: context.bulkInviteId } : {}),
-        row: row.row,
-        planId: row.planId,
-        serverId: row.serverId,
-        sendNotification: row.sendNotification,
-      },
-    );
-    this.memberChanged(memberId);
-    return { memberId };
+  async inviteRow(
+    row: ResolvedInviteRow,
+    actor: Actor,
+    context: { bulkInviteId?: string } = {},
+  ): Promise<{ memberId: string; serverName: string }> {
+    const result = await this.invites.invite(await this.inviteInput(row), actor, {
+      alert: false,
+      audit: { via: 'bulk_invite', ...(context.bulkInviteId ? { bulkInviteId: context.bulkInviteId } : {}), row: row.row },
+    });
+    return { memberId: result.memberId, serverName: result.serverName };
   }
 
   /** The job: applies every waiting file, one at a time, resuming where a stopped run left off. */
@@ -302,7 +281,7 @@ export class BulkInviteService {
     const done = new Set(report.map((r) => r.row));
     try {
       const rows = this.sheet(batch.csv);
-      const checker = await this.checker(rows);
+      const checker = await this.checker();
       let sinceSave = 0;
       for (const sheet of rows) {
         // Rows already applied by a stopped run still go through the checker, so duplicates stay noted.
@@ -318,9 +297,14 @@ export class BulkInviteService {
           report.push({ ...base, result: 'skipped', code: verdict.check.code, message: verdict.check.message, memberId: null });
         } else {
           try {
-            const { memberId } = await this.inviteRow(verdict.row, actor, { bulkInviteId: batch.id });
-            const where = verdict.row.serverId ? ` (server ${verdict.check.serverName} requested)` : '';
-            report.push({ ...base, result: 'invited', code: null, message: `Invited on ${verdict.row.planName}${where}.`, memberId });
+            const { memberId, serverName } = await this.inviteRow(verdict.row, actor, { bulkInviteId: batch.id });
+            report.push({
+              ...base,
+              result: 'invited',
+              code: null,
+              message: `Invited on ${verdict.row.planName}, placed on ${serverName}.`,
+              memberId,
+            });
           } catch (err) {
             if (!(err instanceof AppError)) throw err;
             report.push({ ...base, result: 'skipped', code: err.code, message: err.message, memberId: null });

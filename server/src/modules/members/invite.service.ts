@@ -28,9 +28,18 @@ export interface InviteInput {
   subscriptionId?: string | null | undefined;
   /** Default: the plan's cost per period. */
   amountMinor?: number | undefined;
-  /** Default: one plan period from now. */
-  period?: { from: string; to: string } | { periods: number } | undefined;
+  /** Default: one plan period from now. Without `to`, one plan period from `from`. */
+  period?: { from: string; to?: string | undefined } | { periods: number } | undefined;
   sendNotification?: boolean | undefined;
+  /** The member's notes (the bulk CSV's notes column; the dialog has none). */
+  notes?: string | null | undefined;
+}
+
+export interface InviteOptions {
+  /** Added to the audit entry (the bulk invite names its file and row). */
+  audit?: Record<string, unknown>;
+  /** Raise the "no server can take" alert when placement fails (the dialog); a bulk file reports it per row instead. */
+  alert?: boolean;
 }
 
 export interface InviteResult {
@@ -56,6 +65,18 @@ export interface InvitePlan {
 
 const unprocessable = (code: string, message: string, details?: unknown) => new AppError(422, code, message, details);
 const trimmed = (v: string | null | undefined) => (v?.trim() ? v.trim() : null);
+
+const memberExists = (clash: { id: string; field: 'email' | 'username' }) =>
+  conflict('member_exists', `A member with this ${clash.field} already exists; edit or renew them instead.`, {
+    field: clash.field,
+    memberId: clash.id,
+  });
+
+/** The keys two invites of one person share: emails compare case-insensitively, and so do usernames. */
+const identityKeys = (email: string | null, username: string | null) => [
+  ...(email ? [`email:${email.toLowerCase()}`] : []),
+  ...(username ? [`username:${username.toLowerCase()}`] : []),
+];
 
 /** Only these stop the admin's own choice of server; "new subscriptions" and "trials" are storefront rules. */
 const MANUAL_BLOCKERS: readonly RejectReason[] = ['disabled', 'full', 'missing_library_groups'];
@@ -95,12 +116,7 @@ export class InviteService {
     const locationId = trimmed(input.locationId);
     if (locationId && !(await this.repo.locationExists(locationId))) throw notFound('unknown_location', 'No server location has that id.');
     const clash = await this.repo.liveMemberWith(email, username);
-    if (clash) {
-      throw conflict('member_exists', `A member with this ${clash.field} already exists; edit or renew them instead.`, {
-        field: clash.field,
-        memberId: clash.id,
-      });
-    }
+    if (clash) throw memberExists(clash);
     const seats = options.seats ?? (await this.placement.seats());
     const target = await this.chooseServer(seats, plan, trimmed(input.serverId), locationId, email ?? username!, options.alert ?? false);
     const payment = await this.payments.prepareFirst(newId(), await this.paymentInput(plan, input));
@@ -121,15 +137,24 @@ export class InviteService {
     return this.placement.seats();
   }
 
-  async invite(input: InviteInput, actor: Actor): Promise<InviteResult> {
-    const checked = await this.validate(input, { alert: true });
+  async invite(input: InviteInput, actor: Actor, options: InviteOptions = {}): Promise<InviteResult> {
+    const checked = await this.validate(input, { alert: options.alert ?? true });
     const { email, username, plan, locationId, target } = checked;
     const memberId = newId();
     const payment = { ...checked.payment, memberId };
     const paymentId = newId();
     const now = this.clock.now().toISOString();
+    const keys = identityKeys(email, username);
     await this.repo.transaction(async (trx) => {
-      await this.repo.insertMember({ id: memberId, email, username, paypalEmail: trimmed(input.paypalEmail) }, now, trx);
+      await this.repo.claimIdentity(keys, now, trx);
+      // Checked again while holding the claim: an invite of the same person that committed meanwhile is visible now.
+      const clash = await this.repo.liveMemberWith(email, username, trx);
+      if (clash) throw memberExists(clash);
+      await this.repo.insertMember(
+        { id: memberId, email, username, paypalEmail: trimmed(input.paypalEmail), notes: trimmed(input.notes) },
+        now,
+        trx,
+      );
       await this.payments.insertPrepared(paymentId, payment, actor, trx);
       await this.placement.save(
         memberId,
@@ -142,6 +167,7 @@ export class InviteService {
         },
         trx,
       );
+      await this.repo.releaseIdentity(keys, trx);
     });
     await this.audit.record(
       actor,
@@ -156,6 +182,7 @@ export class InviteService {
         from: payment.from,
         to: payment.to,
         notify: !!input.sendNotification,
+        ...options.audit,
       },
     );
     this.memberChanged(memberId);
@@ -235,7 +262,7 @@ export class InviteService {
     };
     const period = input.period;
     if (!period) return base;
-    if ('from' in period) return { ...base, from: period.from, to: period.to };
+    if ('from' in period) return { ...base, from: period.from, ...(period.to ? { to: period.to } : {}) };
     if (!Number.isInteger(period.periods) || period.periods < 1)
       throw badRequest('periods_invalid', 'Enter a whole number of periods, at least 1.', { field: 'periods' });
     const { timeZone } = await this.settings.get('general');

@@ -31,6 +31,8 @@ export interface SharedServerItem {
   invitedAt: string | null;
   acceptedAt: string | null;
   firstSeenAt: string;
+  /** Set when an identity change replaced this account by another (the old one is kept for the record). */
+  replacedAt: string | null;
 }
 
 export const MEMBER_SORTS = ['email', 'username', 'createdAt'] as const;
@@ -238,6 +240,7 @@ export class MembersRepository {
       invitedAt: r.invited_at,
       acceptedAt: r.accepted_at,
       firstSeenAt: r.first_seen_at,
+      replacedAt: r.replaced_at,
     }));
   }
 

@@ -20,6 +20,7 @@ const sharedServerSchema = z
     invitedAt: z.string().nullable(),
     acceptedAt: z.string().nullable(),
     firstSeenAt: z.string(),
+    replacedAt: z.string().nullable().describe('When an identity change replaced this account by another; null for a current account'),
   })
   .meta({ id: 'SharedServer' });
 

@@ -193,6 +193,11 @@ export function MemberDetailPage() {
                       </Table.Td>
                       <Table.Td>
                         <ShareStateBadge state={a.state} />
+                        {a.replacedAt && (
+                          <Text size="xs" c="dimmed" mt={4}>
+                            Replaced on {new Date(a.replacedAt).toLocaleDateString()}
+                          </Text>
+                        )}
                       </Table.Td>
                       <Table.Td>
                         <LibrariesCell titles={sharedLibraryTitles(a, names)} />
@@ -207,7 +212,7 @@ export function MemberDetailPage() {
                         <DateCell iso={a.acceptedAt} />
                       </Table.Td>
                       <Table.Td>
-                        <Button size="compact-xs" variant="subtle" disabled={!writable} onClick={() => setIdentityOf(a.id)}>
+                        <Button size="compact-xs" variant="subtle" disabled={!writable || !!a.replacedAt} onClick={() => setIdentityOf(a.id)}>
                           Change email or username…
                         </Button>
                       </Table.Td>
