@@ -36,7 +36,7 @@ describeEachDb('Plisio callbacks', (dialect) => {
     await delivered(externalId, 'pending');
     expect(await paymentsOf(w.usher, memberId)).toHaveLength(0);
     await delivered(externalId, 'completed');
-    const completed = plisio.callbacks.deliveries.findLast((d) => d.txnId === externalId && d.status === 'completed')!;
+    const completed = plisio.callbacks.deliveries.filter((d) => d.txnId === externalId && d.status === 'completed').at(-1)!;
     plisio.callbacks.replay(completed.id, 3);
     await plisio.callbacks.idle();
     const payments = await paymentsOf(w.usher, memberId);

@@ -52,7 +52,7 @@ describeEachDb('Stripe webhooks', (dialect) => {
     const { checkout, externalId } = await startCheckout(w, 'stripe', memberId, { mode: 'one_off' });
     stripe.webhooks.configure({ hold: true });
     pay(externalId);
-    const completed = stripe.webhooks.events.findLast((e) => e.type === 'checkout.session.completed')!;
+    const completed = stripe.webhooks.events.filter((e) => e.type === 'checkout.session.completed').at(-1)!;
     stripe.webhooks.replay(completed.id, 10);
     await stripe.webhooks.idle();
     stripe.webhooks.release();
@@ -80,7 +80,7 @@ describeEachDb('Stripe webhooks', (dialect) => {
     stripe.webhooks.corrupt('signature', 10);
     pay(externalId);
     await stripe.webhooks.idle();
-    const completed = stripe.webhooks.events.findLast((e) => e.type === 'checkout.session.completed')!;
+    const completed = stripe.webhooks.events.filter((e) => e.type === 'checkout.session.completed').at(-1)!;
     stripe.webhooks.replay(completed.id, 1, 'stale');
     stripe.webhooks.replay(completed.id, 1, 'body');
     await stripe.webhooks.idle();
@@ -152,7 +152,7 @@ describeEachDb('Stripe webhooks', (dialect) => {
     expect(grace).toBeDefined();
     expect(grace.from).toBe(first[0]!.to);
     expect(new Date(grace.to).getTime() - new Date(grace.from).getTime()).toBe(3 * DAY_MS);
-    const mail = (await outbox(w.usher, 'renew@example.com')).find((m) => /could not be charged/.test(m.subject))!;
+    const mail = (await outbox(w.usher, 'renew@example.com')).find((m) => /could not be charged/.test(m.subject ?? ''))!;
     expect(mail.body_text).toContain('https://usher.example.com/portal');
 
     // The card is fixed: the renewal is paid, the grace disappears and the paid period continues the run.

@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { expect } from 'vitest';
 import type { Dialect } from '../../../src/db/database.js';
 import { systemActor } from '../../../src/modules/audit/audit.service.js';
 import type { CheckoutRecord } from '../../../src/modules/payments/checkouts.repository.js';
