@@ -70,6 +70,9 @@ import { PortalService } from './modules/portal/portal.service.js';
 import { PaymentGatewayRegistry, gatewayEndpoints } from './adapters/payment/registry.js';
 import { GatewayDirectory, GATEWAY_ACCOUNTS } from './modules/payments/gateway-directory.js';
 import { CheckoutsRepository } from './modules/payments/checkouts.repository.js';
+import { GatewayEventsRepository } from './modules/webhooks/gateway-events.repository.js';
+import { GatewayEventApplier } from './modules/webhooks/event-applier.js';
+import { WebhooksService } from './modules/webhooks/webhooks.service.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -160,7 +163,13 @@ export function createContainer(options: ContainerOptions) {
   for (const account of GATEWAY_ACCOUNTS) {
     settings.registerTester(account, async (values) => {
       const check = await gateways.test(account, values);
-      return { details: [...(check.account ? [`Account: ${check.account}`] : []), ...(check.live === null ? [] : [check.live ? 'Live mode' : 'Test mode']), ...check.details] };
+      return {
+        details: [
+          ...(check.account ? [`Account: ${check.account}`] : []),
+          ...(check.live === null ? [] : [check.live ? 'Live mode' : 'Test mode']),
+          ...check.details,
+        ],
+      };
     });
   }
   const paymentsRepo = new PaymentsRepository(db);
@@ -177,6 +186,19 @@ export function createContainer(options: ContainerOptions) {
     subscriptionsRepo,
   );
   const subscriptions = new SubscriptionsService(subscriptionsRepo, membersRepo, audit, clock, accessHooks.memberChanged);
+  const gatewayEvents = new GatewayEventsRepository(db);
+  const webhooks = new WebhooksService(
+    gateways,
+    gatewayEvents,
+    new GatewayEventApplier(gatewayEvents, paymentsRepo, checkoutsRepo, subscriptionsRepo, plansRepo, notifications),
+    checkoutsRepo,
+    settings,
+    alerts,
+    notifications,
+    clock,
+    log,
+    accessHooks.memberChanged,
+  );
   const memberOpsRepo = new MemberOpsRepository(db);
   const members = new MembersService(
     membersRepo,
@@ -299,6 +321,8 @@ export function createContainer(options: ContainerOptions) {
     gatewayRegistry,
     gateways,
     checkoutsRepo,
+    gatewayEvents,
+    webhooks,
     plexAccounts,
     servers,
     libraries,

@@ -17,6 +17,7 @@ import { inviteRoutes } from './modules/members/invite.routes.js';
 import { memberLifecycleRoutes } from './modules/members/member-lifecycle.routes.js';
 import { bulkInviteRoutes } from './modules/members/bulk-invite.routes.js';
 import { paymentsRoutes } from './modules/payments/payments.routes.js';
+import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { plansRoutes } from './modules/plans/plans.routes.js';
 import { onboardingRoutes } from './modules/onboarding/onboarding.routes.js';
 import { operationsRoutes } from './modules/operations/operations.routes.js';
@@ -50,6 +51,7 @@ const modules: ((container: Container) => RouteModule)[] = [
   bulkInviteRoutes,
   plansRoutes,
   paymentsRoutes,
+  webhooksRoutes,
   onboardingRoutes,
   operationsRoutes,
   accessRoutes,

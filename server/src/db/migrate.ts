@@ -19,6 +19,8 @@ import * as m0016 from './migrations/0016_member_reinvite.js';
 import * as m0017 from './migrations/0017_account_grant_fields.js';
 import * as m0018 from './migrations/0018_subscriptions.js';
 import * as m0019 from './migrations/0019_checkouts.js';
+import * as m0020 from './migrations/0020_gateway_events.js';
+import * as m0021 from './migrations/0021_payments_gateway_transaction.js';
 import * as m0022 from './migrations/0022_invite_claims.js';
 
 /** Migrations are listed here (not read from disk) so src/ and dist/ behave the same. */
@@ -42,6 +44,8 @@ const migrations: Record<string, Migration> = {
   '0017_account_grant_fields': m0017,
   '0018_subscriptions': m0018,
   '0019_checkouts': m0019,
+  '0020_gateway_events': m0020,
+  '0021_payments_gateway_transaction': m0021,
   '0022_invite_claims': m0022,
 };
 

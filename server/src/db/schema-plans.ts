@@ -87,6 +87,25 @@ export interface CheckoutsTable {
   updated_at: string;
 }
 
+/** Every verified gateway event and what became of it (migration 0020). */
+export interface GatewayEventsTable {
+  id: string;
+  gateway: string; // 'stripe' | 'paypal' | 'plisio'
+  account: string; // 'stripe' | 'paypal' | 'paypalSecondary' | 'plisio'
+  event_id: string;
+  gateway_type: string;
+  type: string;
+  status: string; // 'applied' | 'ignored' | 'unmatched' | 'failed'
+  member_id: string | null;
+  payment_id: string | null;
+  subscription_id: string | null;
+  payload: string;
+  event: string;
+  error: string | null;
+  received_at: string;
+  applied_at: string | null;
+}
+
 export interface PlanTables {
   plans: PlansTable;
   plan_library_groups: PlanLibraryGroupsTable;
@@ -94,4 +113,5 @@ export interface PlanTables {
   payments: PaymentsTable;
   subscriptions: SubscriptionsTable;
   checkouts: CheckoutsTable;
+  gateway_events: GatewayEventsTable;
 }

@@ -167,6 +167,13 @@ export interface PaymentGateway {
    * Stripe invoice read): answer that delivery 5xx so the gateway sends it again.
    */
   verifyWebhook(rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<WebhookVerification>;
+  /**
+   * Finishes a checkout the payer approved where the gateway waits for the merchant (a PayPal order
+   * is captured) and returns the payment event(s) that produced, with stable event ids so the return
+   * page and the approval webhook, whichever runs second, record nothing twice. Gateways that take
+   * the money themselves return []. Not approved yet: [] as well (the payer may still be paying).
+   */
+  completeCheckout(externalId: string): Promise<GatewayEvent[]>;
   refund(request: RefundRequest): Promise<RefundResult>;
   /** Payments from `since` (inclusive) until `until` (default now), every page read. */
   listTransactions(since: Date, until?: Date): Promise<GatewayTransaction[]>;

@@ -23,11 +23,15 @@ describeEachDb('payment gateway settings', (dialect) => {
     expect(incomplete.statusCode).toBe(400);
     expect(incomplete.json().error.code).toBe('gateway_incomplete');
 
-    const wrong = await admin.post('/api/admin/settings/stripe/test', { secrets: { secretKey: 'sk_test_wrong', webhookSecret: 'whsec_x' } });
+    const wrong = await admin.post('/api/admin/settings/stripe/test', {
+      secrets: { secretKey: 'sk_test_wrong', webhookSecret: 'whsec_x' },
+    });
     expect(wrong.statusCode).toBe(502);
     expect(wrong.json().error.message).toMatch(/key/i);
 
-    const ok = await admin.post('/api/admin/settings/stripe/test', { secrets: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret } });
+    const ok = await admin.post('/api/admin/settings/stripe/test', {
+      secrets: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret },
+    });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json().details.join(' ')).toMatch(/Test mode/);
   });

@@ -27,7 +27,13 @@ function adminPage<M>(permission: string, load: Loader<M>, pick: (module: M) => 
     lazy: async () => {
       const [{ Permit }, module] = await Promise.all([import('../features/admin/Permit'), load()]);
       const Page = pick(module);
-      return { element: <Permit permission={permission}><Page /></Permit> };
+      return {
+        element: (
+          <Permit permission={permission}>
+            <Page />
+          </Permit>
+        ),
+      };
     },
   };
 }
@@ -50,6 +56,7 @@ const admin = {
   alerts: () => import('../features/admin/AlertsPage'),
   jobs: () => import('../features/admin/jobs/JobsPage'),
   plans: () => import('../features/admin/plans/PlansPage'),
+  webhookEvents: () => import('../features/admin/payments/WebhookEventsPage'),
   operations: () => import('../features/admin/operations/OperationsPage'),
   access: () => import('../features/admin/access/AccessChangesPage'),
 };
@@ -98,11 +105,32 @@ export const routes: RouteObject[] = [
         children: [
           {
             path: 'portal',
-            ...lazyPage(() => import('../features/portal/PortalLayout'), (m) => m.PortalLayout),
+            ...lazyPage(
+              () => import('../features/portal/PortalLayout'),
+              (m) => m.PortalLayout,
+            ),
             children: [
-              { index: true, ...lazyPage(() => import('../features/portal/PortalHomePage'), (m) => m.PortalHomePage) },
-              { path: 'subscribe', ...lazyPage(() => import('../features/portal/SubscribePage'), (m) => m.SubscribePage) },
-              { path: 'account', ...lazyPage(() => import('../features/portal/AccountPage'), (m) => m.AccountPage) },
+              {
+                index: true,
+                ...lazyPage(
+                  () => import('../features/portal/PortalHomePage'),
+                  (m) => m.PortalHomePage,
+                ),
+              },
+              {
+                path: 'subscribe',
+                ...lazyPage(
+                  () => import('../features/portal/SubscribePage'),
+                  (m) => m.SubscribePage,
+                ),
+              },
+              {
+                path: 'account',
+                ...lazyPage(
+                  () => import('../features/portal/AccountPage'),
+                  (m) => m.AccountPage,
+                ),
+              },
             ],
           },
           {
@@ -110,9 +138,18 @@ export const routes: RouteObject[] = [
             element: <RequireAdmin />,
             children: [
               {
-                ...lazyPage(() => import('../features/admin/AdminLayout'), (m) => m.AdminLayout),
+                ...lazyPage(
+                  () => import('../features/admin/AdminLayout'),
+                  (m) => m.AdminLayout,
+                ),
                 children: [
-                  { index: true, ...lazyPage(() => import('../features/admin/DashboardPage'), (m) => m.DashboardPage) },
+                  {
+                    index: true,
+                    ...lazyPage(
+                      () => import('../features/admin/DashboardPage'),
+                      (m) => m.DashboardPage,
+                    ),
+                  },
                   { path: 'members', ...adminPage('members.read', admin.members, (m) => m.MembersPage) },
                   { path: 'plans', ...adminPage('plans.read', admin.plans, (m) => m.PlansPage) },
                   { path: 'members/import', ...adminPage('members.read', admin.import, (m) => m.ImportPage) },
@@ -130,6 +167,7 @@ export const routes: RouteObject[] = [
                   { path: 'audit', ...adminPage('audit.read', admin.audit, (m) => m.AuditPage) },
                   { path: 'alerts', ...adminPage('alerts.read', admin.alerts, (m) => m.AlertsPage) },
                   { path: 'jobs', ...adminPage('jobs.read', admin.jobs, (m) => m.JobsPage) },
+                  { path: 'payments/events', ...adminPage('payments.read', admin.webhookEvents, (m) => m.WebhookEventsPage) },
                   { path: 'operations', ...adminPage('operations.read', admin.operations, (m) => m.OperationsPage) },
                   { path: 'access', ...adminPage('servers.read', admin.access, (m) => m.AccessChangesPage) },
                   { path: '*', element: <NotFoundPage /> },

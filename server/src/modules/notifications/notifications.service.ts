@@ -1,4 +1,6 @@
 import type { Liquid as LiquidType } from 'liquidjs';
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import { lazy } from '../../platform/lazy.js';
 import type { Logger } from 'pino';
 import type { Notifier } from '../../adapters/notifier/notifier.js';
@@ -7,6 +9,7 @@ import { IntegrationError } from '../../adapters/http/integration-error.js';
 import { addMs, DAY_MS, MINUTE_MS, type Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import type { SettingsService } from '../settings/settings.service.js';
+import type { SectionValues } from '../settings/settings.schema.js';
 import type { OutboxRepository } from './outbox.repository.js';
 import { defaultEmailTemplates, secretEmailVars, type EmailEvent } from './templates.js';
 
@@ -55,13 +58,20 @@ export class NotificationService {
     return email.enabled && email.host !== '' && email.fromAddress !== '';
   }
 
-  async enqueueEmail(args: {
-    to: string;
-    event: EmailEvent;
-    vars: Record<string, unknown>;
-    idempotencyKey: string;
-  }): Promise<void> {
-    const general = await this.settings.get('general');
+  /**
+   * `within`: a transaction the message commits with (the general settings read before it opened,
+   * since SQLite's one connection is busy with the transaction until it ends).
+   */
+  async enqueueEmail(
+    args: {
+      to: string;
+      event: EmailEvent;
+      vars: Record<string, unknown>;
+      idempotencyKey: string;
+    },
+    within?: { trx: Transaction<Database>; general: SectionValues<'general'> },
+  ): Promise<void> {
+    const general = within?.general ?? (await this.settings.get('general'));
     const template = defaultEmailTemplates[args.event];
     const vars = { site: { name: general.siteName, url: general.siteUrl }, ...args.vars };
     const [subject, text, html] = await Promise.all([
@@ -73,20 +83,28 @@ export class NotificationService {
     const safeSubject =
       secretVars.length === 0
         ? null
-        : ((await this.liquid().parseAndRender(template.subject, { ...vars, ...Object.fromEntries(secretVars.map((v) => [v, MASK])) })) as string).trim();
+        : (
+            (await this.liquid().parseAndRender(template.subject, {
+              ...vars,
+              ...Object.fromEntries(secretVars.map((v) => [v, MASK])),
+            })) as string
+          ).trim();
     const now = this.clock.now().toISOString();
-    await this.outbox.enqueue({
-      safe_subject: safeSubject,
-      id: newId(),
-      channel: 'email',
-      recipient: args.to,
-      subject: subject.trim(),
-      body_text: text.trim() + '\n',
-      body_html: html.trim() + '\n',
-      idempotency_key: args.idempotencyKey,
-      next_attempt_at: now,
-      created_at: now,
-    });
+    await this.outbox.enqueue(
+      {
+        safe_subject: safeSubject,
+        id: newId(),
+        channel: 'email',
+        recipient: args.to,
+        subject: subject.trim(),
+        body_text: text.trim() + '\n',
+        body_html: html.trim() + '\n',
+        idempotency_key: args.idempotencyKey,
+        next_attempt_at: now,
+        created_at: now,
+      },
+      within?.trx,
+    );
   }
 
   /** Starts a delivery pass in the background (after a request enqueued mail); errors are logged. */

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, NotificationOutboxTable } from '../../db/schema.js';
 
 export type OutboxRow = Selectable<NotificationOutboxTable>;
@@ -10,8 +10,11 @@ export class OutboxRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Inserts once per idempotency key; a second enqueue of the same message is a no-op. */
-  async enqueue(row: Omit<OutboxRow, 'attempts' | 'last_error' | 'sent_at' | 'status'>): Promise<boolean> {
-    const res = await this.db
+  async enqueue(
+    row: Omit<OutboxRow, 'attempts' | 'last_error' | 'sent_at' | 'status'>,
+    db: Kysely<Database> | Transaction<Database> = this.db,
+  ): Promise<boolean> {
+    const res = await db
       .insertInto('notification_outbox')
       .values({ ...row, status: 'pending', attempts: 0, last_error: null, sent_at: null })
       .onConflict((oc) => oc.column('idempotency_key').doNothing())

@@ -11,7 +11,9 @@ export type EmailEvent =
   | 'registration_attempt'
   | 'registration_members_only'
   | 'admin_alert'
-  | 'member_invite';
+  | 'member_invite'
+  | 'payment_received'
+  | 'payment_failed';
 
 /**
  * Variables that are one-time secrets (a confirmation or reset link, a login code). A message using
@@ -128,5 +130,29 @@ invite from {{ serverName }} (Plex also emails you the invite). Its libraries th
 {% else %}<p>Server address: <a href="{{ serverUrl }}">{{ serverUrl }}</a><br>Username: {{ username }}{% if password != "" %}<br>Password: {{ password }}{% endif %}</p>
 {% if password != "" %}<p>Sign in with any {{ serverKind }} app and change the password in your profile.</p>{% endif %}{% endif %}
 {% if site.url != "" %}<p><a href="{{ site.url }}">Your subscription</a></p>{% endif %}`,
+  },
+  payment_received: {
+    subject: 'Payment received: {{ planName }}',
+    text: `Hello,
+
+We received your payment of {{ amount }} for {{ planName }}. Your access runs until {{ until }}.
+{% if site.url != "" %}
+Your subscription: {{ site.url }}{% endif %}`,
+    html: `<p>Hello,</p>
+<p>We received your payment of {{ amount }} for <strong>{{ planName }}</strong>. Your access runs until {{ until }}.</p>
+{% if site.url != "" %}<p><a href="{{ site.url }}">Your subscription</a></p>{% endif %}`,
+  },
+  payment_failed: {
+    subject: 'Your {{ site.name }} renewal could not be charged',
+    text: `Hello,
+
+The renewal of {{ planName }} could not be charged. You keep access until {{ graceUntil }}; to keep it
+after that, pay here:
+
+{{ payLink }}`,
+    html: `<p>Hello,</p>
+<p>The renewal of <strong>{{ planName }}</strong> could not be charged. You keep access until {{ graceUntil }}; to keep it
+after that, pay here:</p>
+<p><a href="{{ payLink }}">Pay now</a></p>`,
   },
 };

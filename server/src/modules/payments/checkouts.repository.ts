@@ -25,7 +25,10 @@ export interface CheckoutRecord {
   updatedAt: string;
 }
 
-export type NewCheckout = Omit<CheckoutRecord, 'externalId' | 'redirectUrl' | 'status' | 'failureReason' | 'expiresAt' | 'createdAt' | 'updatedAt'>;
+export type NewCheckout = Omit<
+  CheckoutRecord,
+  'externalId' | 'redirectUrl' | 'status' | 'failureReason' | 'expiresAt' | 'createdAt' | 'updatedAt'
+>;
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -56,7 +59,11 @@ export class CheckoutsRepository {
   }
 
   /** Once the gateway made its session: where to send the payer, and the id its events carry. */
-  async attachSession(id: string, session: { externalId: string; redirectUrl: string; expiresAt: string | null }, now: string): Promise<void> {
+  async attachSession(
+    id: string,
+    session: { externalId: string; redirectUrl: string; expiresAt: string | null },
+    now: string,
+  ): Promise<void> {
     await this.db
       .updateTable('checkouts')
       .set({ external_id: session.externalId, redirect_url: session.redirectUrl, expires_at: session.expiresAt, updated_at: now })
@@ -83,7 +90,13 @@ export class CheckoutsRepository {
    * Moves an open checkout to a final status; a checkout already final stays as it is (a late
    * "expired" must not undo "paid"). Returns whether this call changed it.
    */
-  async settle(id: string, status: Exclude<CheckoutStatus, 'open'>, failureReason: string | null, now: string, db: Db = this.db): Promise<boolean> {
+  async settle(
+    id: string,
+    status: Exclude<CheckoutStatus, 'open'>,
+    failureReason: string | null,
+    now: string,
+    db: Db = this.db,
+  ): Promise<boolean> {
     const result = await db
       .updateTable('checkouts')
       .set({ status, failure_reason: failureReason, updated_at: now })
@@ -94,7 +107,13 @@ export class CheckoutsRepository {
   }
 
   async listForMember(memberId: string, limit = 20): Promise<CheckoutRecord[]> {
-    const rows = await this.db.selectFrom('checkouts').selectAll().where('member_id', '=', memberId).orderBy('created_at', 'desc').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('checkouts')
+      .selectAll()
+      .where('member_id', '=', memberId)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map(toRecord);
   }
 }

@@ -47,7 +47,10 @@ export class GatewayDirectory {
   /** The URL to paste into the gateway's dashboard (Plisio is told per invoice, but the same URL). */
   async webhookUrlFor(account: GatewayAccount): Promise<string | null> {
     const site = await this.siteUrl();
-    return site ? webhookUrl(site, kindOfAccount(account)) : null;
+    if (!site) return null;
+    const url = webhookUrl(site, kindOfAccount(account));
+    // The second PayPal account has its own webhook id, so its deliveries come to their own path.
+    return account === 'paypalSecondary' ? `${url}/secondary` : url;
   }
 
   /**
@@ -76,7 +79,9 @@ function configFromValues(account: GatewayAccount, values: Record<string, unknow
   const text = (key: string) => (typeof values[key] === 'string' ? (values[key] as string).trim() : '');
   switch (account) {
     case 'stripe':
-      return text('secretKey') && text('webhookSecret') ? { kind: 'stripe', secretKey: text('secretKey'), webhookSecret: text('webhookSecret') } : null;
+      return text('secretKey') && text('webhookSecret')
+        ? { kind: 'stripe', secretKey: text('secretKey'), webhookSecret: text('webhookSecret') }
+        : null;
     case 'paypal':
     case 'paypalSecondary': {
       if (!text('clientId') || !text('clientSecret') || !text('webhookId')) return null;

@@ -77,11 +77,19 @@ export class PaymentsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   private base(db: Db) {
-    return db.selectFrom('payments').innerJoin('plans', 'plans.id', 'payments.plan_id').selectAll('payments').select('plans.name as plan_name');
+    return db
+      .selectFrom('payments')
+      .innerJoin('plans', 'plans.id', 'payments.plan_id')
+      .selectAll('payments')
+      .select('plans.name as plan_name');
   }
 
   async forMember(memberId: string, db: Db = this.db): Promise<PaymentRecord[]> {
-    const rows = await this.base(db).where('payments.member_id', '=', memberId).orderBy('payments.period_from', 'desc').orderBy('payments.id').execute();
+    const rows = await this.base(db)
+      .where('payments.member_id', '=', memberId)
+      .orderBy('payments.period_from', 'desc')
+      .orderBy('payments.id')
+      .execute();
     return rows.map(toRecord);
   }
 
@@ -89,7 +97,9 @@ export class PaymentsRepository {
   async forMembers(memberIds: string[], db: Db = this.db): Promise<PaymentRecord[]> {
     const out: PaymentRecord[] = [];
     for (let i = 0; i < memberIds.length; i += 500) {
-      const rows = await this.base(db).where('payments.member_id', 'in', memberIds.slice(i, i + 500)).execute();
+      const rows = await this.base(db)
+        .where('payments.member_id', 'in', memberIds.slice(i, i + 500))
+        .execute();
       out.push(...rows.map(toRecord));
     }
     return out;
@@ -131,6 +141,15 @@ export class PaymentsRepository {
       .where('sequence_number', '=', sequenceNumber)
       .executeTakeFirst();
     return row?.id;
+  }
+
+  /** A gateway payment by its transaction id alone (migration 0021 makes it unique per gateway). */
+  async findByGatewayTransaction(gateway: string, transactionId: string, db: Db = this.db): Promise<PaymentRecord | undefined> {
+    const row = await this.base(db)
+      .where('payments.gateway', '=', gateway)
+      .where('payments.transaction_id', '=', transactionId)
+      .executeTakeFirst();
+    return row ? toRecord(row) : undefined;
   }
 
   async insert(rows: { id: string; row: PaymentRow }[], now: string, createdBy: string | null, db: Db = this.db): Promise<void> {

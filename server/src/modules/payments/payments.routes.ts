@@ -27,7 +27,11 @@ export const paymentSchema = z
 
 const fields = {
   planId: z.string().min(1).max(100),
-  amountMinor: z.number().int('the amount is a whole number of minor units (cents)').min(0, 'the amount cannot be negative').max(1_000_000_000, 'the amount is too large'),
+  amountMinor: z
+    .number()
+    .int('the amount is a whole number of minor units (cents)')
+    .min(0, 'the amount cannot be negative')
+    .max(1_000_000_000, 'the amount is too large'),
   from: z.iso.datetime({ offset: true, message: 'from is an ISO 8601 date and time' }),
   to: z.iso.datetime({ offset: true, message: 'to is an ISO 8601 date and time' }),
   transactionId: z.string().trim().max(200, 'the transaction id is at most 200 characters').nullable(),
@@ -46,7 +50,15 @@ export function paymentsRoutes(container: Container): RouteModule {
   return (app) => {
     app.get(
       '/admin/members/:id/payments',
-      { config: { permission: 'payments.read' }, schema: { tags: ['payments'], summary: "A member's payments, newest period first", params: idParams, response: { 200: z.object({ items: z.array(paymentSchema) }), ...errors } } },
+      {
+        config: { permission: 'payments.read' },
+        schema: {
+          tags: ['payments'],
+          summary: "A member's payments, newest period first",
+          params: idParams,
+          response: { 200: z.object({ items: z.array(paymentSchema) }), ...errors },
+        },
+      },
       async (request) => ({ items: await payments.list(request.params.id) }),
     );
 
@@ -67,13 +79,30 @@ export function paymentsRoutes(container: Container): RouteModule {
 
     app.patch(
       '/admin/payments/:id',
-      { config: { permission: 'payments.write' }, schema: { tags: ['payments'], summary: 'Correct a payment', params: idParams, body: patchBody, response: { 200: paymentSchema, ...errors } } },
+      {
+        config: { permission: 'payments.write' },
+        schema: {
+          tags: ['payments'],
+          summary: 'Correct a payment',
+          params: idParams,
+          body: patchBody,
+          response: { 200: paymentSchema, ...errors },
+        },
+      },
       (request) => payments.update(request.params.id, request.body, actor(request)),
     );
 
     app.delete(
       '/admin/payments/:id',
-      { config: { permission: 'payments.write' }, schema: { tags: ['payments'], summary: 'Delete a payment (the member may become expired)', params: idParams, response: { 200: okSchema, ...errors } } },
+      {
+        config: { permission: 'payments.write' },
+        schema: {
+          tags: ['payments'],
+          summary: 'Delete a payment (the member may become expired)',
+          params: idParams,
+          response: { 200: okSchema, ...errors },
+        },
+      },
       async (request) => {
         await payments.delete(request.params.id, actor(request));
         return { ok: true as const };

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { GatewaySubscriptionStatus } from '../../domain/member-status.js';
 
@@ -21,8 +21,12 @@ export class SubscriptionsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** One row per (gateway, external id): a later report of the same subscription overwrites it. */
-  async upsert(row: Omit<SubscriptionRecord, 'createdAt' | 'updatedAt'>, now: string): Promise<void> {
-    await this.db
+  async upsert(
+    row: Omit<SubscriptionRecord, 'createdAt' | 'updatedAt'>,
+    now: string,
+    db: Kysely<Database> | Transaction<Database> = this.db,
+  ): Promise<void> {
+    await db
       .insertInto('subscriptions')
       .values({
         id: row.id,
@@ -42,8 +46,12 @@ export class SubscriptionsRepository {
       .execute();
   }
 
-  async find(gateway: string, externalId: string): Promise<SubscriptionRecord | null> {
-    const r = await this.db
+  async find(
+    gateway: string,
+    externalId: string,
+    db: Kysely<Database> | Transaction<Database> = this.db,
+  ): Promise<SubscriptionRecord | null> {
+    const r = await db
       .selectFrom('subscriptions')
       .selectAll()
       .where('gateway', '=', gateway)

@@ -45,7 +45,14 @@ export const ADMIN_NAV: NavEntry[] = [
       { label: 'Roles', to: '/admin/roles', permission: 'roles.read' },
     ],
   },
-  { label: 'Payments & Plans', icon: IconCreditCard, pages: [{ label: 'Plans', to: '/admin/plans', permission: 'plans.read' }] },
+  {
+    label: 'Payments & Plans',
+    icon: IconCreditCard,
+    pages: [
+      { label: 'Plans', to: '/admin/plans', permission: 'plans.read' },
+      { label: 'Webhook events', to: '/admin/payments/events', permission: 'payments.read' },
+    ],
+  },
   {
     label: 'Servers & Libraries',
     icon: IconServer,

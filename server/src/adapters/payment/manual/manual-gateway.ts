@@ -2,6 +2,7 @@ import { IntegrationError } from '../../http/integration-error.js';
 import type {
   CheckoutSession,
   CredentialsCheck,
+  GatewayEvent,
   GatewayTransaction,
   PaymentGateway,
   RefundResult,
@@ -27,6 +28,10 @@ export class ManualGateway implements PaymentGateway {
 
   verifyWebhook(): Promise<WebhookVerification> {
     return Promise.resolve({ ok: false, reason: 'manual payments receive no webhooks' });
+  }
+
+  completeCheckout(): Promise<GatewayEvent[]> {
+    return Promise.resolve([]);
   }
 
   refund(): Promise<RefundResult> {

@@ -15,7 +15,7 @@ import {
 } from '../../../ports/payment-gateway.js';
 import { fromPayPalValue } from './paypal-amounts.js';
 import { type PayPalClient, paypalWebhookHeaders } from './paypal-client.js';
-import { PAYPAL_SERVICE } from './paypal-errors.js';
+import { PAYPAL_SERVICE, PayPalError } from './paypal-errors.js';
 import type { PayPalNvpClient } from './paypal-nvp.js';
 import type { PayPalTransaction } from './paypal-types.js';
 
@@ -97,6 +97,38 @@ export class PayPalGateway implements PaymentGateway {
     if (!ok)
       return { ok: false, reason: 'PayPal did not confirm the signature (verify-webhook-signature said FAILURE or headers were missing)' };
     return { ok: true, events: [paypalEvent(JSON.parse(rawBody) as Json)] };
+  }
+
+  /**
+   * Captures an approved order with the client's order-derived PayPal-Request-Id, so the return page
+   * and CHECKOUT.ORDER.APPROVED both get PayPal's one capture back. Each completed capture becomes a
+   * payment event keyed on the capture id; PAYMENT.CAPTURE.COMPLETED later carries the same
+   * transaction id and records nothing again. An order not approved yet gives [].
+   */
+  async completeCheckout(orderId: string): Promise<GatewayEvent[]> {
+    let order;
+    try {
+      order = await this.options.client.captureOrder(orderId);
+    } catch (error) {
+      if (error instanceof PayPalError && error.issue === 'ORDER_NOT_APPROVED') return [];
+      throw error;
+    }
+    const now = (this.options.clock ?? systemClock).now();
+    return order.captures
+      .filter((c) => c.status === 'COMPLETED')
+      .map((c) =>
+        gatewayEvent({
+          eventId: `capture:${c.id}`,
+          type: 'payment.succeeded',
+          gatewayType: 'ORDER.CAPTURED',
+          occurredAt: c.createTime ? new Date(c.createTime) : now,
+          checkoutId: order.id,
+          reference: c.customId,
+          transactionId: c.id,
+          amount: { amountMinor: c.amount.minor, currency: c.amount.currency },
+          email: order.payerEmail,
+        }),
+      );
   }
 
   refund(): Promise<RefundResult> {

@@ -6,6 +6,7 @@ import {
   type CheckoutRequest,
   type CheckoutSession,
   type CredentialsCheck,
+  type GatewayEvent,
   type GatewayEventType,
   type GatewayMoney,
   type GatewayTransaction,
@@ -194,6 +195,11 @@ export class PlisioGateway implements PaymentGateway {
       email: typeof payload.email === 'string' ? payload.email : null,
     });
     return Promise.resolve({ ok: true, events: [event] });
+  }
+
+  /** Plisio confirms the invoice itself once the coins arrive: nothing to finish. */
+  completeCheckout(): Promise<GatewayEvent[]> {
+    return Promise.resolve([]);
   }
 
   refund(): Promise<RefundResult> {

@@ -185,6 +185,11 @@ export class StripeGateway implements PaymentGateway {
     return { ok: true, events: [await this.normalize(event)] };
   }
 
+  /** Stripe collects the money on its own page: nothing to finish. */
+  completeCheckout(): Promise<GatewayEvent[]> {
+    return Promise.resolve([]);
+  }
+
   // POST /v1/refunds with the PaymentIntent (or charge) and an idempotency key, as Stripe's refund docs and
   // dj-stripe / Laravel Cashier do; a partial refund sends `amount` in Stripe's minor unit.
   async refund(request: RefundRequest): Promise<RefundResult> {

@@ -29,6 +29,11 @@ const ENUMS: Record<string, { value: string; label: string }[]> = {
     { value: 'light', label: 'Light' },
     { value: 'dark', label: 'Dark' },
   ],
+  'paymentGateways.refundPolicy': [
+    { value: 'pro_rata', label: 'Shorten the period pro rata' },
+    { value: 'end_period', label: 'End the period on a full refund' },
+    { value: 'keep', label: 'Keep the period' },
+  ],
   'paymentGateways.defaultGateway': [
     { value: 'stripe', label: 'Stripe' },
     { value: 'paypal', label: 'PayPal' },
@@ -49,8 +54,6 @@ const NOT_YET: ReadonlySet<string> = new Set([
   'subscriptions.maxTrialUsers',
   'paymentGateways.oneOffEnabled',
   'paymentGateways.recurringEnabled',
-  'paymentGateways.refundPolicy',
-  'paymentGateways.dunningGraceDays',
 ]);
 
 // Where the generated label ("Site url") reads badly or needs context.
@@ -90,6 +93,8 @@ const LABELS: Record<string, string> = {
   'mediaServer.requireEmbyConnect': 'Require Emby Connect',
   'mediaServer.defaultTemplateUser': 'Default template user (Jellyfin/Emby)',
   'misc.reinviteButtonEnabled': 'Show the “Re-invite me” button on My Account',
+  'paymentGateways.refundPolicy': 'What a refund does to the paid period',
+  'paymentGateways.dunningGraceDays': 'Access kept after a failed renewal (days)',
 };
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -106,6 +111,10 @@ const DESCRIPTIONS: Record<string, string> = {
   'security.requireTwoFactorForAdmins':
     'Every login with a role other than User (administrators and custom staff roles) must set up a second factor before using the admin panel; the API keys of a login without one stop working until it does.',
   'security.sessionDays': 'How long a login stays logged in without activity.',
+  'paymentGateways.refundPolicy':
+    'Pro rata: the period shrinks to what the kept money paid for. End period: a full refund ends access now (a partial one is pro rata). Keep: the period stays; only the amount changes.',
+  'paymentGateways.dunningGraceDays':
+    'When a subscription renewal cannot be charged, the member keeps access this many days and is emailed a link to pay. The next successful renewal replaces the grace. 0 turns it off.',
   'registration.requireEmailConfirmation': 'New customers must open a link we email them before they can log in.',
   'mediaServer.syncFromRemote': 'Every hour, read each server’s name, libraries, members and shares. Keep it on.',
   'subscriptions.advancedExpirationEnabled':
