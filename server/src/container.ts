@@ -70,6 +70,8 @@ import { PortalService } from './modules/portal/portal.service.js';
 import { PaymentGatewayRegistry, gatewayEndpoints } from './adapters/payment/registry.js';
 import { GatewayDirectory, GATEWAY_ACCOUNTS } from './modules/payments/gateway-directory.js';
 import { CheckoutsRepository } from './modules/payments/checkouts.repository.js';
+import { CheckoutRepository } from './modules/checkout/checkout.repository.js';
+import { CheckoutService } from './modules/checkout/checkout.service.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -260,6 +262,20 @@ export function createContainer(options: ContainerOptions) {
     clock,
     log,
   );
+  const checkout = new CheckoutService(
+    new CheckoutRepository(db),
+    checkoutsRepo,
+    plansRepo,
+    librariesRepo,
+    placement,
+    members,
+    portal,
+    settings,
+    gateways,
+    audit,
+    clock,
+    publicSiteUrl,
+  );
   const memberExplain = new MemberExplainService(members, paymentsRepo, settings, operations, clock);
   const memberLifecycle = new MemberLifecycleService(
     new MemberLifecycleRepository(db),
@@ -309,6 +325,7 @@ export function createContainer(options: ContainerOptions) {
     gatewayRegistry,
     gateways,
     checkoutsRepo,
+    checkout,
     plexAccounts,
     servers,
     libraries,

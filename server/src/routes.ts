@@ -15,6 +15,7 @@ import { membersRoutes } from './modules/members/members.routes.js';
 import { memberOpsRoutes } from './modules/members/member-ops.routes.js';
 import { inviteRoutes } from './modules/members/invite.routes.js';
 import { memberLifecycleRoutes } from './modules/members/member-lifecycle.routes.js';
+import { checkoutRoutes } from './modules/checkout/checkout.routes.js';
 import { bulkInviteRoutes } from './modules/members/bulk-invite.routes.js';
 import { paymentsRoutes } from './modules/payments/payments.routes.js';
 import { plansRoutes } from './modules/plans/plans.routes.js';
@@ -50,6 +51,7 @@ const modules: ((container: Container) => RouteModule)[] = [
   bulkInviteRoutes,
   plansRoutes,
   paymentsRoutes,
+  checkoutRoutes,
   onboardingRoutes,
   operationsRoutes,
   accessRoutes,

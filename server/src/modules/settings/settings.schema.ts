@@ -243,6 +243,8 @@ export const settingsSections = {
     schema: z.object({
       checklistDismissed: z.boolean().default(false),
       emailTestSentAt: z.union([z.iso.datetime(), z.literal('')]).default(''),
+      /** When a payment gateway's credentials test last passed. */
+      gatewayTestedAt: z.union([z.iso.datetime(), z.literal('')]).default(''),
     }),
   },
   misc: {
