@@ -9608,6 +9608,447 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/portal/checkout/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plans you may buy, how you may pay for each, and where */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckoutOptions"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/checkouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start paying for a plan: returns the gateway's page to send the browser to
+         * @description Nothing is granted here: access starts when the gateway confirms the payment.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        planId: string;
+                        /** @enum {string} */
+                        mode: "one_off" | "recurring";
+                        /** @enum {string} */
+                        gatewayAccount: "stripe" | "paypal" | "paypalSecondary" | "plisio";
+                        locationId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckoutStarted"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/checkouts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your checkouts, as the gateway has settled it so far */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckoutStatus"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/checkouts/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** You left the payment page: the open checkout ends */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckoutStatus"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/checkout/diagnostics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every plan: offered at checkout or not, and every reason why not */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckoutDiagnostics"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/payments/gateways": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each gateway account: switched on, complete, its webhook URL and what it can do */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GatewayAccounts"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/onboarding": {
         parameters: {
             query?: never;
@@ -10553,6 +10994,103 @@ export interface components {
             }[];
             operationsTotal: number;
         };
+        CheckoutOptionsInput: {
+            currency: string;
+            plans: {
+                id: string;
+                name: string;
+                description: string;
+                priceMinor: number;
+                period: {
+                    /** @enum {string} */
+                    unit: "days" | "months";
+                    count: number;
+                };
+                maxStreams: number | null;
+                allowDownloads: boolean;
+                allowTranscoding: boolean;
+                includes4k: boolean;
+                libraryGroups: string[];
+                current: boolean;
+                modes: {
+                    /** @enum {string} */
+                    mode: "one_off" | "recurring";
+                    gateways: string[];
+                }[];
+                locations: {
+                    id: string;
+                    name: string;
+                }[];
+            }[];
+            gateways: {
+                /** @enum {string} */
+                account: "stripe" | "paypal" | "paypalSecondary" | "plisio";
+                kind: string;
+                label: string;
+                modes: ("one_off" | "recurring")[];
+            }[];
+        };
+        CheckoutStatusInput: {
+            id: string;
+            /** @enum {string} */
+            status: "open" | "paid" | "failed" | "expired" | "cancelled";
+            plan: {
+                id: string;
+                name: string;
+            };
+            /** @enum {string} */
+            gatewayAccount: "stripe" | "paypal" | "paypalSecondary" | "plisio";
+            gatewayLabel: string;
+            /** @enum {string} */
+            mode: "one_off" | "recurring";
+            amountMinor: number;
+            currency: string;
+            failureReason: string | null;
+            createdAt: string;
+            access: {
+                /** @enum {string} */
+                state: "active" | "expired" | "permanent";
+                until: string | null;
+            };
+        };
+        CheckoutDiagnosticsInput: {
+            gateways: ("stripe" | "paypal" | "paypalSecondary" | "plisio")[];
+            plans: {
+                planId: string;
+                name: string;
+                active: boolean;
+                offered: boolean;
+                modes: {
+                    /** @enum {string} */
+                    mode: "one_off" | "recurring";
+                    gateways: string[];
+                }[];
+                reasons: {
+                    code: string;
+                    /** @enum {string} */
+                    scope: "plan" | "one_off" | "recurring";
+                    message: string;
+                }[];
+            }[];
+        };
+        GatewayAccountsInput: {
+            items: {
+                /** @enum {string} */
+                account: "stripe" | "paypal" | "paypalSecondary" | "plisio";
+                /** @enum {string} */
+                kind: "stripe" | "paypal" | "plisio";
+                enabled: boolean;
+                configured: boolean;
+                webhookUrl: string | null;
+                capabilities: {
+                    oneOff: boolean;
+                    recurring: boolean;
+                    refund: boolean;
+                    portal: boolean;
+                    sync: boolean;
+                } | null;
+            }[];
+        };
         BulkInviteRowCheckInput: {
             /** @description The file line (the header is line 1) */
             row: number;
@@ -10873,6 +11411,10 @@ export interface components {
             /** @constant */
             ok: true;
             details: string[];
+        };
+        CheckoutStartedInput: {
+            id: string;
+            redirectUrl: string;
         };
         ErrorBody: {
             error: {
@@ -11223,6 +11765,103 @@ export interface components {
             }[];
             operationsTotal: number;
         };
+        CheckoutOptions: {
+            currency: string;
+            plans: {
+                id: string;
+                name: string;
+                description: string;
+                priceMinor: number;
+                period: {
+                    /** @enum {string} */
+                    unit: "days" | "months";
+                    count: number;
+                };
+                maxStreams: number | null;
+                allowDownloads: boolean;
+                allowTranscoding: boolean;
+                includes4k: boolean;
+                libraryGroups: string[];
+                current: boolean;
+                modes: {
+                    /** @enum {string} */
+                    mode: "one_off" | "recurring";
+                    gateways: string[];
+                }[];
+                locations: {
+                    id: string;
+                    name: string;
+                }[];
+            }[];
+            gateways: {
+                /** @enum {string} */
+                account: "stripe" | "paypal" | "paypalSecondary" | "plisio";
+                kind: string;
+                label: string;
+                modes: ("one_off" | "recurring")[];
+            }[];
+        };
+        CheckoutStatus: {
+            id: string;
+            /** @enum {string} */
+            status: "open" | "paid" | "failed" | "expired" | "cancelled";
+            plan: {
+                id: string;
+                name: string;
+            };
+            /** @enum {string} */
+            gatewayAccount: "stripe" | "paypal" | "paypalSecondary" | "plisio";
+            gatewayLabel: string;
+            /** @enum {string} */
+            mode: "one_off" | "recurring";
+            amountMinor: number;
+            currency: string;
+            failureReason: string | null;
+            createdAt: string;
+            access: {
+                /** @enum {string} */
+                state: "active" | "expired" | "permanent";
+                until: string | null;
+            };
+        };
+        CheckoutDiagnostics: {
+            gateways: ("stripe" | "paypal" | "paypalSecondary" | "plisio")[];
+            plans: {
+                planId: string;
+                name: string;
+                active: boolean;
+                offered: boolean;
+                modes: {
+                    /** @enum {string} */
+                    mode: "one_off" | "recurring";
+                    gateways: string[];
+                }[];
+                reasons: {
+                    code: string;
+                    /** @enum {string} */
+                    scope: "plan" | "one_off" | "recurring";
+                    message: string;
+                }[];
+            }[];
+        };
+        GatewayAccounts: {
+            items: {
+                /** @enum {string} */
+                account: "stripe" | "paypal" | "paypalSecondary" | "plisio";
+                /** @enum {string} */
+                kind: "stripe" | "paypal" | "plisio";
+                enabled: boolean;
+                configured: boolean;
+                webhookUrl: string | null;
+                capabilities: {
+                    oneOff: boolean;
+                    recurring: boolean;
+                    refund: boolean;
+                    portal: boolean;
+                    sync: boolean;
+                } | null;
+            }[];
+        };
         BulkInviteRowCheck: {
             /** @description The file line (the header is line 1) */
             row: number;
@@ -11543,6 +12182,10 @@ export interface components {
             /** @constant */
             ok: true;
             details: string[];
+        };
+        CheckoutStarted: {
+            id: string;
+            redirectUrl: string;
         };
     };
     responses: never;

@@ -102,6 +102,7 @@ export const routes: RouteObject[] = [
             children: [
               { index: true, ...lazyPage(() => import('../features/portal/PortalHomePage'), (m) => m.PortalHomePage) },
               { path: 'subscribe', ...lazyPage(() => import('../features/portal/SubscribePage'), (m) => m.SubscribePage) },
+              { path: 'checkout/return', ...lazyPage(() => import('../features/portal/CheckoutReturnPage'), (m) => m.CheckoutReturnPage) },
               { path: 'account', ...lazyPage(() => import('../features/portal/AccountPage'), (m) => m.AccountPage) },
             ],
           },
