@@ -94,7 +94,7 @@ export const settingsSections = {
   },
   paymentGateways: {
     title: 'Payment gateways',
-    live: false,
+    live: true,
     secrets: [] as const,
     schema: z.object({
       defaultGateway: z.enum(['stripe', 'paypal', 'plisio', 'manual']).default('manual'),
