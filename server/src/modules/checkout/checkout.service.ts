@@ -8,7 +8,7 @@ import {
   type PlanOffer,
 } from '../../domain/checkout-offer.js';
 import { placeMember, rejectReasons, type PlacementServer } from '../../domain/placement.js';
-import { AppError, badRequest, conflict, notFound } from '../../http/errors.js';
+import { badRequest, conflict, notFound, type AppError } from '../../http/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import type { CheckoutRequest } from '../../ports/payment-gateway.js';

@@ -28,11 +28,11 @@ export function CheckoutReturnPage() {
   const [now, setNow] = useState(() => Date.now());
 
   const cancel = useMutation({ mutationFn: () => unwrap(api.POST('/api/portal/checkouts/{id}/cancel', { params: { path: { id } } })) });
+  const { mutate: cancelCheckout } = cancel;
+  // Once per visit (the cancel is idempotent; a second request would only add noise).
   useEffect(() => {
-    if (leftPaymentPage && id) cancel.mutate();
-    // Once per visit: the cancel is idempotent, but a second request would only add noise.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id, leftPaymentPage]);
+    if (leftPaymentPage && id) cancelCheckout();
+  }, [id, leftPaymentPage, cancelCheckout]);
 
   const checkout = useQuery({
     queryKey: ['portal', 'checkout', id],
