@@ -62,7 +62,9 @@ test.afterAll(async () => {
 });
 
 test.afterEach(() => {
-  expect(consoleErrors.splice(0), 'the browser console stays free of errors').toEqual([]);
+  // The fake Stripe page is not Usher's: its missing favicon is the browser asking the fake, not an Usher error.
+  const usherErrors = consoleErrors.splice(0).filter((m) => !m.includes(stripe.url));
+  expect(usherErrors, 'the browser console stays free of errors').toEqual([]);
 });
 
 test('a customer picks a plan and Stripe, cancels on the Stripe page, and the return page says the payment was cancelled', async () => {

@@ -11,6 +11,7 @@ type Options = Schemas['CheckoutOptions'];
 type Plan = Options['plans'][number];
 type Mode = 'one_off' | 'recurring';
 
+const PROVIDER: Record<string, string> = { stripe: 'Stripe', paypal: 'PayPal', plisio: 'Plisio' };
 const MODE_LABEL: Record<Mode, string> = { one_off: 'Pay once', recurring: 'Subscribe (renews automatically)' };
 
 export function periodText(period: Plan['period']): string {
@@ -169,7 +170,8 @@ function CheckoutForm({ options }: { options: Options }) {
           </Button>
         </Group>
         <Text size="xs" c="dimmed">
-          You pay on {gateway?.label ?? 'the payment provider'}’s page and come back here. Access starts as soon as the payment is confirmed.
+          You pay on {gateway ? PROVIDER[gateway.kind] ?? 'the payment provider' : 'the payment provider'}’s page and come back here. Access starts as soon as the payment
+          is confirmed.
         </Text>
       </Stack>
     </form>
