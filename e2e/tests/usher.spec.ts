@@ -204,7 +204,7 @@ test('the customer logs in, sees the portal and My Account, and cannot open the 
   await shot('portal-home');
 
   await page.getByRole('link', { name: 'Subscribe' }).first().click();
-  await expect(page.getByText('Subscriptions are not open yet')).toBeVisible();
+  await expect(page.getByText('Nothing to subscribe to right now')).toBeVisible();
   await shot('portal-subscribe');
 
   await page.getByRole('link', { name: 'My Account' }).first().click();

@@ -60,7 +60,7 @@ export function CheckoutDiagnostics() {
               <Table.Tbody>
                 {diagnostics.data.plans.map((row) => (
                   <Table.Tr key={row.planId}>
-                    <Table.Td>{row.name}</Table.Td>
+                    <Table.Th scope="row">{row.name}</Table.Th>
                     <Table.Td>
                       <Badge color={row.offered ? 'green' : 'red'} variant="light">
                         {row.offered ? 'Yes' : 'No'}
