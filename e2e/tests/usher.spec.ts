@@ -125,7 +125,7 @@ test('every admin page shows its real content', async () => {
   // Every other live section gets its tab and form too, whichever sections the server has made live.
   const tabs = page.getByRole('tab');
   for (const name of await tabs.allTextContents()) {
-    await tabs.filter({ hasText: name }).click();
+    await page.getByRole('tab', { name, exact: true }).click();
     await expect(page.getByRole('heading', { level: 3, name, exact: true })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Save' })).toBeVisible();
     await shot(`admin-settings-${name.toLowerCase().replace(/\W+/g, '-')}`);
