@@ -1,5 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
-import { demoSeed, startEmbyFake, startJellyfinFake, TEMPLATE_USER_NAME, type MediaBrowserFake } from '../../fakes/src/index.js';
+import {
+  demoSeed,
+  startEmbyFake,
+  startJellyfinFake,
+  startStripeFake,
+  TEMPLATE_USER_NAME,
+  type MediaBrowserFake,
+  type StripeFake,
+} from '../../fakes/src/index.js';
 import { startTestSmtp, type TestSmtp } from '../../server/test/support/smtp.js';
 import { completeSetup, rowAction, screenshot, tableAction, watchConsole } from '../support/browser';
 import { startUsher, type RunningUsher } from '../support/usher';
@@ -13,6 +21,7 @@ const EMBY = 'Emby Garage';
 let jellyfin: MediaBrowserFake;
 let emby: MediaBrowserFake;
 let smtp: TestSmtp;
+let stripe: StripeFake;
 let usher: RunningUsher;
 let page: Page;
 let consoleErrors: string[] = [];
@@ -24,7 +33,9 @@ test.beforeAll(async ({ browser }) => {
   jellyfin.seed(demoSeed({ users: 4, userPrefix: 'jf-' }));
   emby = await startEmbyFake({ serverName: EMBY });
   smtp = await startTestSmtp();
-  usher = await startUsher();
+  stripe = await startStripeFake();
+  const { host, port, protocol } = stripe.endpoint;
+  usher = await startUsher({ STRIPE_API_HOST: host, STRIPE_API_PORT: String(port), STRIPE_API_PROTOCOL: protocol });
   page = await browser.newPage({ baseURL: usher.url });
   consoleErrors = watchConsole(page);
 });
@@ -32,7 +43,7 @@ test.beforeAll(async ({ browser }) => {
 test.afterAll(async () => {
   await page?.close();
   await usher?.stop();
-  await Promise.all([jellyfin?.close(), emby?.close(), smtp?.close()]);
+  await Promise.all([jellyfin?.close(), emby?.close(), smtp?.close(), stripe?.close()]);
 });
 
 test.afterEach(() => {
@@ -54,15 +65,12 @@ async function dashboard() {
   await expect(checklist()).toBeVisible();
 }
 
-test('the first visit says "Welcome" and shows the checklist, with payments not yet available', async () => {
+test('the first visit says "Welcome" and shows the checklist with every step to do', async () => {
   await completeSetup(page, usher, ADMIN);
   await expect(page.getByText(`Welcome, ${ADMIN.email}.`)).toBeVisible();
   await expect(checklist()).toBeVisible();
-  for (const id of ['site', 'email', 'media', 'library_groups', 'plan', 'access_sync', 'registration']) await expect(step(id)).toHaveAttribute('data-status', 'todo');
-  for (const id of ['gateway']) {
-    await expect(step(id)).toHaveAttribute('data-status', 'unavailable');
-    await expect(step(id)).toContainText('Coming soon');
-  }
+  for (const id of ['site', 'email', 'media', 'library_groups', 'plan', 'access_sync', 'gateway', 'registration'])
+    await expect(step(id)).toHaveAttribute('data-status', 'todo');
   await screenshot(page, 'admin-getting-started');
 });
 
@@ -217,6 +225,27 @@ test('the first plan is created on the Plans page and syncing is turned on; both
   await expect(page.getByText('Syncing shared libraries is on.')).toBeVisible();
   await dashboard();
   await expect(step('access_sync')).toHaveAttribute('data-status', 'done');
+});
+
+test('Stripe settings show the webhook URL to paste; a failed test explains, a passing one ticks the gateway step', async () => {
+  await open('/admin/settings/stripe', 'Settings');
+  await expect(page.getByRole('textbox', { name: 'Webhook URL' })).toHaveValue(`${usher.url}/api/webhooks/stripe`);
+  await expect(page.getByRole('button', { name: 'Copy the webhook URL' })).toBeVisible();
+  await page.getByLabel(/^Secret key/).fill('sk_test_wrong');
+  await page.getByLabel(/^Webhook signing secret/).fill(stripe.webhookSecret);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(main().getByRole('alert')).toContainText(/key/i);
+  await screenshot(page, 'admin-settings-stripe-refused');
+  // The browser logs every failed request; this 502 is the refusal the test asked for.
+  const refusal = consoleErrors.findIndex((m) => m.includes('502'));
+  expect(refusal, consoleErrors.join('\n')).toBeGreaterThanOrEqual(0);
+  consoleErrors.splice(refusal, 1);
+
+  await page.getByLabel(/^Secret key/).fill(stripe.secretKey);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByText('Stripe test passed')).toBeVisible();
+  await dashboard();
+  await expect(step('gateway')).toHaveAttribute('data-status', 'done');
 });
 
 test('search and sort survive a reload; the registration step completes the checklist', async () => {

@@ -73,6 +73,8 @@ import { CheckoutsRepository } from './modules/payments/checkouts.repository.js'
 import { GatewayEventsRepository } from './modules/webhooks/gateway-events.repository.js';
 import { GatewayEventApplier } from './modules/webhooks/event-applier.js';
 import { WebhooksService } from './modules/webhooks/webhooks.service.js';
+import { CheckoutRepository } from './modules/checkout/checkout.repository.js';
+import { CheckoutService } from './modules/checkout/checkout.service.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -272,6 +274,20 @@ export function createContainer(options: ContainerOptions) {
     clock,
     log,
   );
+  const checkout = new CheckoutService(
+    new CheckoutRepository(db),
+    checkoutsRepo,
+    plansRepo,
+    librariesRepo,
+    placement,
+    members,
+    portal,
+    settings,
+    gateways,
+    audit,
+    clock,
+    publicSiteUrl,
+  );
   const memberExplain = new MemberExplainService(members, paymentsRepo, settings, operations, clock);
   const memberLifecycle = new MemberLifecycleService(
     new MemberLifecycleRepository(db),
@@ -323,6 +339,7 @@ export function createContainer(options: ContainerOptions) {
     checkoutsRepo,
     gatewayEvents,
     webhooks,
+    checkout,
     plexAccounts,
     servers,
     libraries,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadEnv, type Env } from './config/env.js';
 import { createContainer } from './container.js';
+import { demoGatewayEnv } from './demo/gateways.js';
 import { seedDemoMedia, startDemoFakes, type DemoFakes } from './demo/media.js';
 import { DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, seedDemo } from './demo/seed.js';
 import { openDatabase } from './db/database.js';
@@ -27,7 +28,7 @@ function demoEnv(dataDir: string, fakes: DemoFakes | null): Env {
     PORT: source.PORT ?? DEFAULT_DEMO_PORT,
     // Request logs would bury the banner below; LOG_LEVEL=info brings them back.
     LOG_LEVEL: source.LOG_LEVEL ?? 'warn',
-    ...(fakes ? { PLEX_TV_URL: fakes.plexTvUrl, PLEX_CLIENTS_URL: fakes.plexTvUrl, PLEX_APP_URL: fakes.plexTvUrl } : {}),
+    ...(fakes ? { PLEX_TV_URL: fakes.plexTvUrl, PLEX_CLIENTS_URL: fakes.plexTvUrl, PLEX_APP_URL: fakes.plexTvUrl, ...demoGatewayEnv(fakes) } : {}),
   });
 }
 
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
             '',
             `  Fake servers: plex.tv ${fakes.plexTvUrl}, Plex ${fakes.plexServers.map((s) => s.url).join(' and ')},`,
             `                Jellyfin ${fakes.jellyfin.url}, Emby ${fakes.emby.url} (control: /__control/…)`,
+            ...(fakes.stripe ? ['  Payments:  Stripe, PayPal and Plisio are fakes: register a customer, Subscribe, and pay on their pages.'] : []),
           ]
         : []),
       '  Stop:      Ctrl+C',

@@ -15,6 +15,7 @@ import { membersRoutes } from './modules/members/members.routes.js';
 import { memberOpsRoutes } from './modules/members/member-ops.routes.js';
 import { inviteRoutes } from './modules/members/invite.routes.js';
 import { memberLifecycleRoutes } from './modules/members/member-lifecycle.routes.js';
+import { checkoutRoutes } from './modules/checkout/checkout.routes.js';
 import { bulkInviteRoutes } from './modules/members/bulk-invite.routes.js';
 import { paymentsRoutes } from './modules/payments/payments.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
@@ -52,6 +53,7 @@ const modules: ((container: Container) => RouteModule)[] = [
   plansRoutes,
   paymentsRoutes,
   webhooksRoutes,
+  checkoutRoutes,
   onboardingRoutes,
   operationsRoutes,
   accessRoutes,

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { startJellyfinFake, demoSeed } from '../../fakes/src/index.js';
+import { startJellyfinFake, startStripeFake, demoSeed } from '../../fakes/src/index.js';
 import { idle } from '../src/jobs/job-runner.js';
 import { createTestUsher, setupAdmin, TestClient, ADMIN_EMAIL, ADMIN_PASSWORD } from './support/app.js';
 import { describeEachDb, trackDisposables } from './support/db.js';
@@ -18,15 +18,17 @@ async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 80
 describeEachDb('first run: the "Getting started" checklist', (dialect) => {
   const track = trackDisposables();
 
-  it('ticks itself from real state, shows gateways as not yet available, and stays dismissed', async () => {
-    const usher = track(await createTestUsher(dialect));
+  it('ticks itself from real state and stays dismissed', async () => {
+    const stripe = await startStripeFake();
+    const { host, port, protocol } = stripe.endpoint;
+    const usher = track(await createTestUsher(dialect, { STRIPE_API_HOST: host, STRIPE_API_PORT: String(port), STRIPE_API_PROTOCOL: protocol }));
     const admin = await setupAdmin(usher);
     const first = (await admin.get('/api/admin/onboarding')).json();
     expect(first.welcomeBack).toBe(false);
     expect(first.dismissed).toBe(false);
     expect(first.complete).toBe(false);
     // createTestUsher saved the general section with a site URL, and email settings without a test.
-    expect(statusOf(first)).toEqual({ site: 'done', email: 'todo', media: 'todo', library_groups: 'todo', plan: 'todo', access_sync: 'todo', gateway: 'unavailable', registration: 'todo' });
+    expect(statusOf(first)).toEqual({ site: 'done', email: 'todo', media: 'todo', library_groups: 'todo', plan: 'todo', access_sync: 'todo', gateway: 'todo', registration: 'todo' });
 
     expect((await admin.post('/api/admin/settings/email/send-test', { to: 'me@example.com' })).statusCode).toBe(200);
     expect((await admin.put('/api/admin/settings/registration', { values: { enabled: true } })).statusCode).toBe(200);
@@ -53,8 +55,15 @@ describeEachDb('first run: the "Getting started" checklist', (dialect) => {
     expect((await admin.post('/api/admin/plans', plan)).statusCode).toBe(201);
     expect((await admin.put('/api/admin/settings/mediaServer', { values: { syncSharedLibraries: true } })).statusCode).toBe(200);
 
+    // A failed credentials test ticks nothing; a passing one ticks the gateway step.
+    expect((await admin.post('/api/admin/settings/stripe/test', { secrets: { secretKey: 'sk_test_wrong', webhookSecret: 'whsec_x' } })).statusCode).toBe(502);
+    expect(statusOf((await admin.get('/api/admin/onboarding')).json()).gateway).toBe('todo');
+    const tested = await admin.post('/api/admin/settings/stripe/test', { secrets: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret } });
+    expect(tested.statusCode, tested.body).toBe(200);
+    await stripe.close();
+
     const after = (await admin.get('/api/admin/onboarding')).json();
-    expect(statusOf(after)).toMatchObject({ email: 'done', media: 'done', library_groups: 'done', registration: 'done', plan: 'done', access_sync: 'done' });
+    expect(statusOf(after)).toMatchObject({ gateway: 'done', email: 'done', media: 'done', library_groups: 'done', registration: 'done', plan: 'done', access_sync: 'done' });
     expect(after.complete).toBe(true);
 
     const dismissed = (await admin.put('/api/admin/onboarding/dismissed', { dismissed: true })).json();

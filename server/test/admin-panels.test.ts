@@ -173,6 +173,7 @@ describeEachDb('settings storage', (dialect) => {
       'email',
       'registration',
       'security',
+      'paymentGateways',
       'stripe',
       'paypal',
       'paypalSecondary',

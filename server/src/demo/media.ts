@@ -4,9 +4,10 @@ import { createInterface } from 'node:readline';
 import { repoRoot } from '../config/env.js';
 import type { Container } from '../container.js';
 import { systemActor } from '../modules/audit/audit.service.js';
+import { demoRecurringIds, seedDemoGateways, type DemoGatewayFakes } from './gateways.js';
 
-/** What `fakes/src/demo-fakes.ts` prints: the servers the demo connects to. */
-export interface DemoFakes {
+/** What `fakes/src/demo-fakes.ts` prints: the servers and gateways the demo connects to. */
+export interface DemoFakes extends DemoGatewayFakes {
   plexTvUrl: string;
   plexOwnerToken: string;
   plexServers: { name: string; machineId: string; url: string }[];
@@ -54,7 +55,8 @@ export async function seedDemoMedia(container: Container, fakes: DemoFakes): Pro
   const waiting = (await container.members.importPreview()).map((p) => p.serverId);
   // One server is left waiting so the import preview has something to show.
   await container.members.confirmImport({ serverIds: waiting.slice(0, -1), mode: 'permanent' }, actor);
-  await seedDemoPlans(container);
+  await seedDemoGateways(container, fakes);
+  await seedDemoPlans(container, fakes);
 }
 
 const DAY_MS = 86_400_000;
@@ -64,7 +66,7 @@ const DAY_MS = 86_400_000;
  * expired, and permanent (the rest of the import). Syncing libraries to the servers stays off,
  * as on a fresh install: the Access changes page shows what turning it on would do.
  */
-async function seedDemoPlans(container: Container): Promise<void> {
+async function seedDemoPlans(container: Container, fakes: DemoFakes): Promise<void> {
   const actor = systemActor;
   const base = {
     description: '',
@@ -84,7 +86,11 @@ async function seedDemoPlans(container: Container): Promise<void> {
     libraryGroupIds: ['group-standard'],
     serverIds: [],
   };
-  const monthly = await container.plans.create({ ...base, name: 'Monthly', description: 'Every Standard library, two streams.', costMinor: 999, duration: { unit: 'months', count: 1 } }, actor);
+  // Monthly is also sold as a subscription (the fakes' Monthly price and plan); Quarterly is one-off only.
+  const monthly = await container.plans.create(
+    { ...base, ...demoRecurringIds(fakes, 'Monthly'), name: 'Monthly', description: 'Every Standard library, two streams.', costMinor: 999, duration: { unit: 'months', count: 1 } },
+    actor,
+  );
   await container.plans.create({ ...base, name: 'Quarterly', description: 'Three months for the price of two and a half.', costMinor: 2499, duration: { unit: 'months', count: 3 }, maxStreams: 3 }, actor);
 
   const now = container.clock.now().getTime();

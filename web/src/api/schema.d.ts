@@ -9608,112 +9608,17 @@ export interface paths {
         };
         trace?: never;
     };
-    "/api/portal/checkouts/{id}/confirm": {
+    "/api/portal/checkout/options": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** After the gateway sends the customer back: finish the payment (PayPal capture) and say where the checkout stands */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": Record<string, never> | null;
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "open" | "paid" | "failed" | "expired" | "cancelled";
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/payments/events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Webhook events received from the gateways, newest first */
+        /** The plans you may buy, how you may pay for each, and where */
         get: {
             parameters: {
-                query?: {
-                    page?: number;
-                    pageSize?: number;
-                    gateway?: "stripe" | "paypal" | "plisio";
-                    status?: "applied" | "ignored" | "unmatched" | "failed";
-                };
+                query?: never;
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -9726,12 +9631,86 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            items: components["schemas"]["GatewayEventSummary"][];
-                            total: number;
-                            page: number;
-                            pageSize: number;
-                        };
+                        "application/json": components["schemas"]["CheckoutOptions"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/checkouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start paying for a plan: returns the gateway's page to send the browser to
+         * @description Nothing is granted here: access starts when the gateway confirms the payment.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        planId: string;
+                        /** @enum {string} */
+                        mode: "one_off" | "recurring";
+                        /** @enum {string} */
+                        gatewayAccount: "stripe" | "paypal" | "paypalSecondary" | "plisio";
+                        locationId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckoutStarted"];
                     };
                 };
                 /** @description Default Response */
@@ -9762,7 +9741,7 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
-                404: {
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9771,7 +9750,7 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
-                409: {
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9781,22 +9760,20 @@ export interface paths {
                 };
             };
         };
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/admin/payments/events/{id}": {
+    "/api/portal/checkouts/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** One webhook event with the body as received */
+        /** One of your checkouts, as the gateway has settled it so far */
         get: {
             parameters: {
                 query?: never;
@@ -9814,7 +9791,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GatewayEvent"];
+                        "application/json": components["schemas"]["CheckoutStatus"];
                     };
                 };
                 /** @description Default Response */
@@ -9846,15 +9823,6 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description Default Response */
-                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9872,7 +9840,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/payments/events/{id}/replay": {
+    "/api/portal/checkouts/{id}/cancel": {
         parameters: {
             query?: never;
             header?: never;
@@ -9881,7 +9849,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Apply a failed or unmatched event again */
+        /** You left the payment page: the open checkout ends */
         post: {
             parameters: {
                 query?: never;
@@ -9891,11 +9859,7 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody: {
-                content: {
-                    "application/json": Record<string, never> | null;
-                };
-            };
+            requestBody?: never;
             responses: {
                 /** @description Default Response */
                 200: {
@@ -9903,7 +9867,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GatewayEvent"];
+                        "application/json": components["schemas"]["CheckoutStatus"];
                     };
                 };
                 /** @description Default Response */
@@ -9953,6 +9917,132 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/checkout/diagnostics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every plan: offered at checkout or not, and every reason why not */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckoutDiagnostics"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/payments/gateways": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each gateway account: switched on, complete, its webhook URL and what it can do */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GatewayAccounts"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -10551,266 +10641,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/webhooks/stripe": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Deliveries from stripe (signature-checked; a duplicate answers 200 and changes nothing) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            received: number;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/webhooks/paypal": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Deliveries from paypal (signature-checked; a duplicate answers 200 and changes nothing) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            received: number;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/webhooks/paypal/secondary": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Deliveries from paypalSecondary (signature-checked; a duplicate answers 200 and changes nothing) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            received: number;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/webhooks/plisio": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Deliveries from plisio (signature-checked; a duplicate answers 200 and changes nothing) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            received: number;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -11013,8 +10843,6 @@ export interface components {
             invitedAt: string | null;
             acceptedAt: string | null;
             firstSeenAt: string;
-            /** @description When an identity change replaced this account by another; null for a current account */
-            replacedAt: string | null;
         };
         MemberStatusInput: {
             /** @enum {string} */
@@ -11166,6 +10994,103 @@ export interface components {
             }[];
             operationsTotal: number;
         };
+        CheckoutOptionsInput: {
+            currency: string;
+            plans: {
+                id: string;
+                name: string;
+                description: string;
+                priceMinor: number;
+                period: {
+                    /** @enum {string} */
+                    unit: "days" | "months";
+                    count: number;
+                };
+                maxStreams: number | null;
+                allowDownloads: boolean;
+                allowTranscoding: boolean;
+                includes4k: boolean;
+                libraryGroups: string[];
+                current: boolean;
+                modes: {
+                    /** @enum {string} */
+                    mode: "one_off" | "recurring";
+                    gateways: string[];
+                }[];
+                locations: {
+                    id: string;
+                    name: string;
+                }[];
+            }[];
+            gateways: {
+                /** @enum {string} */
+                account: "stripe" | "paypal" | "paypalSecondary" | "plisio";
+                kind: string;
+                label: string;
+                modes: ("one_off" | "recurring")[];
+            }[];
+        };
+        CheckoutStatusInput: {
+            id: string;
+            /** @enum {string} */
+            status: "open" | "paid" | "failed" | "expired" | "cancelled";
+            plan: {
+                id: string;
+                name: string;
+            };
+            /** @enum {string} */
+            gatewayAccount: "stripe" | "paypal" | "paypalSecondary" | "plisio";
+            gatewayLabel: string;
+            /** @enum {string} */
+            mode: "one_off" | "recurring";
+            amountMinor: number;
+            currency: string;
+            failureReason: string | null;
+            createdAt: string;
+            access: {
+                /** @enum {string} */
+                state: "active" | "expired" | "permanent";
+                until: string | null;
+            };
+        };
+        CheckoutDiagnosticsInput: {
+            gateways: ("stripe" | "paypal" | "paypalSecondary" | "plisio")[];
+            plans: {
+                planId: string;
+                name: string;
+                active: boolean;
+                offered: boolean;
+                modes: {
+                    /** @enum {string} */
+                    mode: "one_off" | "recurring";
+                    gateways: string[];
+                }[];
+                reasons: {
+                    code: string;
+                    /** @enum {string} */
+                    scope: "plan" | "one_off" | "recurring";
+                    message: string;
+                }[];
+            }[];
+        };
+        GatewayAccountsInput: {
+            items: {
+                /** @enum {string} */
+                account: "stripe" | "paypal" | "paypalSecondary" | "plisio";
+                /** @enum {string} */
+                kind: "stripe" | "paypal" | "plisio";
+                enabled: boolean;
+                configured: boolean;
+                webhookUrl: string | null;
+                capabilities: {
+                    oneOff: boolean;
+                    recurring: boolean;
+                    refund: boolean;
+                    portal: boolean;
+                    sync: boolean;
+                } | null;
+            }[];
+        };
         BulkInviteRowCheckInput: {
             /** @description The file line (the header is line 1) */
             row: number;
@@ -11221,37 +11146,6 @@ export interface components {
             notes: string | null;
             createdAt: string;
             createdBy: string | null;
-        };
-        GatewayEventSummaryInput: {
-            id: string;
-            gateway: string;
-            account: string;
-            eventId: string;
-            gatewayType: string;
-            type: string;
-            /** @enum {string} */
-            status: "applied" | "ignored" | "unmatched" | "failed";
-            memberId: string | null;
-            paymentId: string | null;
-            error: string | null;
-            receivedAt: string;
-            appliedAt: string | null;
-        };
-        GatewayEventInput: {
-            id: string;
-            gateway: string;
-            account: string;
-            eventId: string;
-            gatewayType: string;
-            type: string;
-            /** @enum {string} */
-            status: "applied" | "ignored" | "unmatched" | "failed";
-            memberId: string | null;
-            paymentId: string | null;
-            error: string | null;
-            receivedAt: string;
-            appliedAt: string | null;
-            payload: string;
         };
         PlanDurationInput: {
             /** @enum {string} */
@@ -11518,6 +11412,10 @@ export interface components {
             ok: true;
             details: string[];
         };
+        CheckoutStartedInput: {
+            id: string;
+            redirectUrl: string;
+        };
         ErrorBody: {
             error: {
                 code: string;
@@ -11716,8 +11614,6 @@ export interface components {
             invitedAt: string | null;
             acceptedAt: string | null;
             firstSeenAt: string;
-            /** @description When an identity change replaced this account by another; null for a current account */
-            replacedAt: string | null;
         };
         MemberStatus: {
             /** @enum {string} */
@@ -11869,6 +11765,103 @@ export interface components {
             }[];
             operationsTotal: number;
         };
+        CheckoutOptions: {
+            currency: string;
+            plans: {
+                id: string;
+                name: string;
+                description: string;
+                priceMinor: number;
+                period: {
+                    /** @enum {string} */
+                    unit: "days" | "months";
+                    count: number;
+                };
+                maxStreams: number | null;
+                allowDownloads: boolean;
+                allowTranscoding: boolean;
+                includes4k: boolean;
+                libraryGroups: string[];
+                current: boolean;
+                modes: {
+                    /** @enum {string} */
+                    mode: "one_off" | "recurring";
+                    gateways: string[];
+                }[];
+                locations: {
+                    id: string;
+                    name: string;
+                }[];
+            }[];
+            gateways: {
+                /** @enum {string} */
+                account: "stripe" | "paypal" | "paypalSecondary" | "plisio";
+                kind: string;
+                label: string;
+                modes: ("one_off" | "recurring")[];
+            }[];
+        };
+        CheckoutStatus: {
+            id: string;
+            /** @enum {string} */
+            status: "open" | "paid" | "failed" | "expired" | "cancelled";
+            plan: {
+                id: string;
+                name: string;
+            };
+            /** @enum {string} */
+            gatewayAccount: "stripe" | "paypal" | "paypalSecondary" | "plisio";
+            gatewayLabel: string;
+            /** @enum {string} */
+            mode: "one_off" | "recurring";
+            amountMinor: number;
+            currency: string;
+            failureReason: string | null;
+            createdAt: string;
+            access: {
+                /** @enum {string} */
+                state: "active" | "expired" | "permanent";
+                until: string | null;
+            };
+        };
+        CheckoutDiagnostics: {
+            gateways: ("stripe" | "paypal" | "paypalSecondary" | "plisio")[];
+            plans: {
+                planId: string;
+                name: string;
+                active: boolean;
+                offered: boolean;
+                modes: {
+                    /** @enum {string} */
+                    mode: "one_off" | "recurring";
+                    gateways: string[];
+                }[];
+                reasons: {
+                    code: string;
+                    /** @enum {string} */
+                    scope: "plan" | "one_off" | "recurring";
+                    message: string;
+                }[];
+            }[];
+        };
+        GatewayAccounts: {
+            items: {
+                /** @enum {string} */
+                account: "stripe" | "paypal" | "paypalSecondary" | "plisio";
+                /** @enum {string} */
+                kind: "stripe" | "paypal" | "plisio";
+                enabled: boolean;
+                configured: boolean;
+                webhookUrl: string | null;
+                capabilities: {
+                    oneOff: boolean;
+                    recurring: boolean;
+                    refund: boolean;
+                    portal: boolean;
+                    sync: boolean;
+                } | null;
+            }[];
+        };
         BulkInviteRowCheck: {
             /** @description The file line (the header is line 1) */
             row: number;
@@ -11924,37 +11917,6 @@ export interface components {
             notes: string | null;
             createdAt: string;
             createdBy: string | null;
-        };
-        GatewayEventSummary: {
-            id: string;
-            gateway: string;
-            account: string;
-            eventId: string;
-            gatewayType: string;
-            type: string;
-            /** @enum {string} */
-            status: "applied" | "ignored" | "unmatched" | "failed";
-            memberId: string | null;
-            paymentId: string | null;
-            error: string | null;
-            receivedAt: string;
-            appliedAt: string | null;
-        };
-        GatewayEvent: {
-            id: string;
-            gateway: string;
-            account: string;
-            eventId: string;
-            gatewayType: string;
-            type: string;
-            /** @enum {string} */
-            status: "applied" | "ignored" | "unmatched" | "failed";
-            memberId: string | null;
-            paymentId: string | null;
-            error: string | null;
-            receivedAt: string;
-            appliedAt: string | null;
-            payload: string;
         };
         PlanDuration: {
             /** @enum {string} */
@@ -12220,6 +12182,10 @@ export interface components {
             /** @constant */
             ok: true;
             details: string[];
+        };
+        CheckoutStarted: {
+            id: string;
+            redirectUrl: string;
         };
     };
     responses: never;

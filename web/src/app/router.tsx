@@ -110,27 +110,10 @@ export const routes: RouteObject[] = [
               (m) => m.PortalLayout,
             ),
             children: [
-              {
-                index: true,
-                ...lazyPage(
-                  () => import('../features/portal/PortalHomePage'),
-                  (m) => m.PortalHomePage,
-                ),
-              },
-              {
-                path: 'subscribe',
-                ...lazyPage(
-                  () => import('../features/portal/SubscribePage'),
-                  (m) => m.SubscribePage,
-                ),
-              },
-              {
-                path: 'account',
-                ...lazyPage(
-                  () => import('../features/portal/AccountPage'),
-                  (m) => m.AccountPage,
-                ),
-              },
+              { index: true, ...lazyPage(() => import('../features/portal/PortalHomePage'), (m) => m.PortalHomePage) },
+              { path: 'subscribe', ...lazyPage(() => import('../features/portal/SubscribePage'), (m) => m.SubscribePage) },
+              { path: 'checkout/return', ...lazyPage(() => import('../features/portal/CheckoutReturnPage'), (m) => m.CheckoutReturnPage) },
+              { path: 'account', ...lazyPage(() => import('../features/portal/AccountPage'), (m) => m.AccountPage) },
             ],
           },
           {

@@ -11,6 +11,8 @@ export interface ChecklistFacts {
   siteUrl: string;
   emailEnabled: boolean;
   emailTestSent: boolean;
+  /** A payment gateway's "test credentials" passed at least once. */
+  gatewayTested: boolean;
   plexAccounts: number;
   servers: number;
   /** Libraries placed in a group other than Private. */
@@ -80,9 +82,9 @@ export const CHECKLIST_ITEMS: readonly ChecklistItem[] = [
   {
     id: 'gateway',
     title: 'Connect a payment gateway',
-    description: 'Stripe, PayPal or another gateway takes the payments.',
-    link: '/admin',
-    status: () => 'unavailable',
+    description: 'Stripe, PayPal or Plisio takes the payments: save its keys and press “Test connection”.',
+    link: '/admin/settings/stripe',
+    status: (f) => done(f.gatewayTested),
   },
   {
     id: 'registration',

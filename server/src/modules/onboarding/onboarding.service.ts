@@ -44,6 +44,11 @@ export class OnboardingService {
     await this.settings.update('onboarding', { values: { emailTestSentAt: this.clock.now().toISOString() } }, actor);
   }
 
+  /** A gateway's credentials test passed: the gateway step counts as done from now on. */
+  async gatewayTested(actor: Actor): Promise<void> {
+    await this.settings.update('onboarding', { values: { gatewayTestedAt: this.clock.now().toISOString() } }, actor);
+  }
+
   private async facts(): Promise<ChecklistFacts> {
     const [general, email, onboarding, servers, plexAccounts, groups, savedSections, plans, mediaServer] = await Promise.all([
       this.settings.get('general'),
@@ -61,6 +66,7 @@ export class OnboardingService {
       siteUrl: general.siteUrl,
       emailEnabled: email.enabled && email.host !== '',
       emailTestSent: onboarding.emailTestSentAt !== '',
+      gatewayTested: onboarding.gatewayTestedAt !== '',
       plexAccounts: plexAccounts.length,
       servers: servers.length,
       groupedLibraries: groups.filter((g) => g.builtin !== 'private').reduce((n, g) => n + g.libraries, 0),

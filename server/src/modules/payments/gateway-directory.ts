@@ -1,6 +1,6 @@
 import type { GatewayConfig, PaymentGatewayRegistry } from '../../adapters/payment/registry.js';
 import { webhookUrl } from '../../adapters/payment/registry.js';
-import type { CredentialsCheck, GatewayKind, PaymentGateway } from '../../ports/payment-gateway.js';
+import type { CredentialsCheck, GatewayCapabilities, GatewayKind, PaymentGateway } from '../../ports/payment-gateway.js';
 import { badRequest } from '../../http/errors.js';
 import type { SettingsService } from '../settings/settings.service.js';
 
@@ -11,6 +11,17 @@ export const GATEWAY_ACCOUNTS: readonly GatewayAccount[] = ['stripe', 'paypal', 
 
 export function kindOfAccount(account: GatewayAccount): Exclude<GatewayKind, 'manual'> {
   return account === 'paypalSecondary' ? 'paypal' : account;
+}
+
+export interface GatewayAccountOverview {
+  account: GatewayAccount;
+  kind: Exclude<GatewayKind, 'manual'>;
+  enabled: boolean;
+  /** Every credential the gateway needs is saved. */
+  configured: boolean;
+  webhookUrl: string | null;
+  /** null until configured: what the gateway can do is known once it can be built. */
+  capabilities: GatewayCapabilities | null;
 }
 
 /**
@@ -42,6 +53,24 @@ export class GatewayDirectory {
     const enabled: GatewayAccount[] = [];
     for (const account of GATEWAY_ACCOUNTS) if (await this.config(account)) enabled.push(account);
     return enabled;
+  }
+
+  /** Each account as the Settings page shows it: switched on, complete, and what its gateway can do. */
+  async overview(): Promise<GatewayAccountOverview[]> {
+    const out: GatewayAccountOverview[] = [];
+    for (const account of GATEWAY_ACCOUNTS) {
+      const values = (await this.settings.get(account)) as Record<string, unknown>;
+      const config = await this.withCallback(configFromValues(account, values));
+      out.push({
+        account,
+        kind: kindOfAccount(account),
+        enabled: values.enabled === true,
+        configured: config !== null,
+        webhookUrl: await this.webhookUrlFor(account),
+        capabilities: config ? this.registry.get(config).capabilities : null,
+      });
+    }
+    return out;
   }
 
   /** The URL to paste into the gateway's dashboard (Plisio is told per invoice, but the same URL). */

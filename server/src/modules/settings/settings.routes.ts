@@ -4,6 +4,7 @@ import type { Container } from '../../container.js';
 import { errorBodySchema, okSchema } from '../../http/common-schemas.js';
 import { actor } from '../../http/guards.js';
 import { notFound } from '../../http/errors.js';
+import { GATEWAY_ACCOUNTS, type GatewayAccount } from '../payments/gateway-directory.js';
 import { isSectionName, SECTION_NAMES, type SectionName } from './settings.schema.js';
 
 const sectionView = z
@@ -27,6 +28,8 @@ const updateBody = z.object({
   secrets: z.record(z.string(), z.string().max(4096).nullable()).optional(),
 });
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 502: errorBodySchema };
+
+const isGatewayAccount = (section: SectionName): section is GatewayAccount => (GATEWAY_ACCOUNTS as readonly string[]).includes(section);
 
 export function settingsRoutes(container: Container): RouteModule {
   const { settings, notifications, onboarding } = container;
@@ -82,7 +85,9 @@ export function settingsRoutes(container: Container): RouteModule {
         },
       },
       async (request) => {
-        const details = await settings.test(sectionOf(request.params.section), request.body);
+        const section = sectionOf(request.params.section);
+        const details = await settings.test(section, request.body);
+        if (isGatewayAccount(section)) await onboarding.gatewayTested(actor(request));
         return { ok: true as const, details };
       },
     );

@@ -94,7 +94,7 @@ export const settingsSections = {
   },
   paymentGateways: {
     title: 'Payment gateways',
-    live: false,
+    live: true,
     secrets: [] as const,
     schema: z.object({
       defaultGateway: z.enum(['stripe', 'paypal', 'plisio', 'manual']).default('manual'),
@@ -243,6 +243,8 @@ export const settingsSections = {
     schema: z.object({
       checklistDismissed: z.boolean().default(false),
       emailTestSentAt: z.union([z.iso.datetime(), z.literal('')]).default(''),
+      /** When a payment gateway's credentials test last passed. */
+      gatewayTestedAt: z.union([z.iso.datetime(), z.literal('')]).default(''),
     }),
   },
   misc: {

@@ -25,7 +25,7 @@ export function PortalHomePage() {
             </Badge>
           </Group>
           <Text size="sm" c="dimmed" mb="md">
-            You have no subscription yet. Subscriptions are not open yet on this site.
+            You have no subscription yet: choose a plan to get access.
           </Text>
           <Button component={Link} to="/portal/subscribe" variant="light" style={{ alignSelf: 'flex-start' }}>
             See subscription options

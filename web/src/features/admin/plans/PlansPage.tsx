@@ -6,6 +6,7 @@ import { api, unwrap } from '../../../api/client';
 import { can, useSession } from '../../../app/session';
 import { useConfirm } from '../../../components/ConfirmDialog';
 import { DataTable, pageLocally, type DataTableAction, type DataTableColumn } from '../../../components/data-table';
+import { CheckoutDiagnostics } from './CheckoutDiagnostics';
 import { PageHeader } from '../../../components/PageHeader';
 import { formatMinor } from '../../../lib/money';
 import { PlanDialog } from './PlanDialog';
@@ -130,6 +131,7 @@ export function PlansPage() {
         searchPlaceholder="Search plans"
         emptyMessage="No plans."
       />
+      <CheckoutDiagnostics />
       {dialog && <PlanDialog plan={dialog.plan} onClose={() => setDialog(null)} onDone={refresh} />}
       {confirmDialog}
     </>

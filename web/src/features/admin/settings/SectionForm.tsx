@@ -11,6 +11,7 @@ import { placeErrors } from '../../../lib/form-errors';
 import { useUnsavedChangesGuard } from '../../../lib/unsaved-changes';
 import { FormError } from '../../../components/FormError';
 import { fieldSpecs, secretLabel, type FieldSpec } from './fields';
+import { GATEWAY_SECTIONS, GATEWAYS_KEY, GatewayPanel } from './GatewayPanel';
 import { SecretInput, type SecretState } from './SecretInput';
 
 export type SettingsSection = Schemas['SettingsSection'];
@@ -93,6 +94,8 @@ export function SectionForm({ section }: { section: SettingsSection }) {
       notifySuccess(`${section.title} settings saved.`);
       // The site name and sign-up switch shown in every header come from the public endpoint.
       void queryClient.invalidateQueries({ queryKey: SITE_KEY });
+      // A gateway switched on or completed changes its "Taking payments" badge.
+      if (GATEWAY_SECTIONS.has(view.section)) void queryClient.invalidateQueries({ queryKey: GATEWAYS_KEY });
     },
     onError: showFieldErrors,
   });
@@ -172,6 +175,8 @@ export function SectionForm({ section }: { section: SettingsSection }) {
           </Stack>
         </form>
       </Card>
+
+      {GATEWAY_SECTIONS.has(section.section) && <GatewayPanel section={section.section} />}
 
       {section.section === 'email' && (
         <Card withBorder padding="lg" radius="md">

@@ -52,8 +52,6 @@ const NOT_YET: ReadonlySet<string> = new Set([
   'subscriptions.trialEnabled',
   'subscriptions.forceTrialBeforeSubscription',
   'subscriptions.maxTrialUsers',
-  'paymentGateways.oneOffEnabled',
-  'paymentGateways.recurringEnabled',
 ]);
 
 // Where the generated label ("Site url") reads badly or needs context.
@@ -95,9 +93,50 @@ const LABELS: Record<string, string> = {
   'misc.reinviteButtonEnabled': 'Show the “Re-invite me” button on My Account',
   'paymentGateways.refundPolicy': 'What a refund does to the paid period',
   'paymentGateways.dunningGraceDays': 'Access kept after a failed renewal (days)',
+  'paymentGateways.defaultGateway': 'Default payment method',
+  'paymentGateways.oneOffEnabled': 'Offer one-off payments',
+  'paymentGateways.recurringEnabled': 'Offer recurring subscriptions',
+  'stripe.enabled': 'Take payments with Stripe',
+  'stripe.secretKey': 'Secret key',
+  'stripe.webhookSecret': 'Webhook signing secret',
+  ...paypalLabels('paypal'),
+  ...paypalLabels('paypalSecondary'),
+  'plisio.enabled': 'Take crypto payments with Plisio',
+  'plisio.secretKey': 'Secret key',
 };
 
+function paypalLabels(section: string): Record<string, string> {
+  return {
+    [`${section}.enabled`]: 'Take payments with this PayPal account',
+    [`${section}.mode`]: 'Mode',
+    [`${section}.clientId`]: 'REST app client ID',
+    [`${section}.clientSecret`]: 'REST app secret',
+    [`${section}.webhookId`]: 'Webhook ID',
+    [`${section}.nvpUsername`]: 'NVP API username (optional)',
+    [`${section}.nvpPassword`]: 'NVP API password (optional)',
+    [`${section}.nvpSignature`]: 'NVP API signature (optional)',
+  };
+}
+
+function paypalDescriptions(section: string): Record<string, string> {
+  return {
+    [`${section}.mode`]: 'Sandbox for testing with sandbox accounts; Live for real money. Switching needs the secrets typed again.',
+    [`${section}.clientId`]: 'PayPal Developer Dashboard → Apps & Credentials → your REST app.',
+    [`${section}.webhookId`]: 'Shown next to the webhook you added for the URL below; Usher checks every delivery with it.',
+    [`${section}.nvpUsername`]:
+      'Classic API credentials (Account settings → API access). With them, payment sync sees transactions at once instead of up to 3 hours late.',
+  };
+}
+
 const DESCRIPTIONS: Record<string, string> = {
+  'paymentGateways.defaultGateway': 'Listed first on the Subscribe page.',
+  'paymentGateways.oneOffEnabled': 'Customers may pay for one period at a time, with any enabled gateway.',
+  'paymentGateways.recurringEnabled':
+    'Customers may subscribe, renewing automatically. A plan is sold this way only with its Stripe price ID or PayPal plan ID set.',
+  'stripe.enabled': 'Offer Stripe on the Subscribe page once the secret key and webhook signing secret are saved.',
+  'plisio.enabled': 'Offer crypto payments (one-off only) once the secret key is saved.',
+  ...paypalDescriptions('paypal'),
+  ...paypalDescriptions('paypalSecondary'),
   'general.siteUrl': 'The address customers use, such as https://watch.example.com. Every emailed link starts with it.',
   'general.currency': 'The currency prices are shown and charged in. Type to search by code or name.',
   'general.timeZone': 'Used for dates shown to people. Type to search, e.g. Paris or New_York.',
