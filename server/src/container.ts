@@ -70,6 +70,10 @@ import { PortalService } from './modules/portal/portal.service.js';
 import { PaymentGatewayRegistry, gatewayEndpoints } from './adapters/payment/registry.js';
 import { GatewayDirectory, GATEWAY_ACCOUNTS } from './modules/payments/gateway-directory.js';
 import { CheckoutsRepository } from './modules/payments/checkouts.repository.js';
+import { EnforcementRepository } from './modules/enforcement/enforcement.repository.js';
+import { EnforcementService } from './modules/enforcement/enforcement.service.js';
+import { ActivityService } from './modules/enforcement/activity.service.js';
+import { SessionMonitor, type SessionMonitorOptions } from './modules/enforcement/session-monitor.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -82,6 +86,8 @@ export interface ContainerOptions {
   emailNotifierFactory?: EmailNotifierFactory;
   /** Replaces how stored servers become adapters (tests that count or break connections). */
   serverConnector?: ServerConnector;
+  /** Lease and timing overrides for the session monitor (tests). */
+  sessionMonitor?: Partial<SessionMonitorOptions>;
 }
 
 /** The composition root: every dependency is created here and passed explicitly. */
@@ -271,6 +277,15 @@ export function createContainer(options: ContainerOptions) {
     accessHooks.memberChanged,
   );
 
+  const enforcementRepo = new EnforcementRepository(db);
+  const enforcement = new EnforcementService(enforcementRepo, settings, notifications, audit, clock, log);
+  const activity = new ActivityService(enforcementRepo, enforcement, serversRepo, connector, settings, clock, log);
+  // Started by startUsher (like the jobs), so tests and CLI commands never watch servers unless asked.
+  const sessionMonitor = new SessionMonitor(enforcement, enforcementRepo, serversRepo, connector, settings, clock, log, {
+    instanceId: jobs.instanceId,
+    ...options.sessionMonitor,
+  });
+
   const demo = options.demoClock
     ? new DemoService(options.demoClock, access, operations, audit, async () => (await settings.get('mediaServer')).syncSharedLibraries)
     : null;
@@ -286,6 +301,7 @@ export function createContainer(options: ContainerOptions) {
     operations,
     access,
     bulkInvite,
+    activity,
   });
 
   return {
@@ -329,6 +345,9 @@ export function createContainer(options: ContainerOptions) {
     invites,
     portal,
     demo,
+    enforcement,
+    activity,
+    sessionMonitor,
   };
 }
 

@@ -69,6 +69,7 @@ async function seedDemoPlans(container: Container): Promise<void> {
   const base = {
     description: '',
     maxStreams: 2,
+    streamLimitPolicy: 'newest' as const,
     allowDownloads: false,
     weeklyDownloadQuota: null,
     allowTranscoding: true,

@@ -11,7 +11,8 @@ export type EmailEvent =
   | 'registration_attempt'
   | 'registration_members_only'
   | 'admin_alert'
-  | 'member_invite';
+  | 'member_invite'
+  | 'stream_enforced';
 
 /**
  * Variables that are one-time secrets (a confirmation or reset link, a login code). A message using
@@ -127,6 +128,19 @@ Sign in with any {{ serverKind }} app and change the password in your profile.
 invite from {{ serverName }} (Plex also emails you the invite). Its libraries then appear in every Plex app.</p>
 {% else %}<p>Server address: <a href="{{ serverUrl }}">{{ serverUrl }}</a><br>Username: {{ username }}{% if password != "" %}<br>Password: {{ password }}{% endif %}</p>
 {% if password != "" %}<p>Sign in with any {{ serverKind }} app and change the password in your profile.</p>{% endif %}{% endif %}
+{% if site.url != "" %}<p><a href="{{ site.url }}">Your subscription</a></p>{% endif %}`,
+  },
+  stream_enforced: {
+    subject: '{% if stopped %}A stream was stopped{% else %}Your plan’s limits{% endif %} on {{ serverName }}',
+    text: `Hello {{ name }},
+{% for reason in reasons %}
+- {{ reason }}{% endfor %}
+{% if stopped %}
+The stream was stopped on {{ serverName }}.{% endif %}
+{% if site.url != "" %}Your subscription: {{ site.url }}{% endif %}`,
+    html: `<p>Hello {{ name }},</p>
+<ul>{% for reason in reasons %}<li>{{ reason }}</li>{% endfor %}</ul>
+{% if stopped %}<p>The stream was stopped on {{ serverName }}.</p>{% endif %}
 {% if site.url != "" %}<p><a href="{{ site.url }}">Your subscription</a></p>{% endif %}`,
   },
 };
