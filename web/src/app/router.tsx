@@ -51,6 +51,7 @@ const admin = {
   jobs: () => import('../features/admin/jobs/JobsPage'),
   plans: () => import('../features/admin/plans/PlansPage'),
   operations: () => import('../features/admin/operations/OperationsPage'),
+  activity: () => import('../features/admin/activity/ActivityPage'),
   access: () => import('../features/admin/access/AccessChangesPage'),
 };
 
@@ -131,6 +132,7 @@ export const routes: RouteObject[] = [
                   { path: 'alerts', ...adminPage('alerts.read', admin.alerts, (m) => m.AlertsPage) },
                   { path: 'jobs', ...adminPage('jobs.read', admin.jobs, (m) => m.JobsPage) },
                   { path: 'operations', ...adminPage('operations.read', admin.operations, (m) => m.OperationsPage) },
+                  { path: 'activity', ...adminPage('activity.read', admin.activity, (m) => m.ActivityPage) },
                   { path: 'access', ...adminPage('servers.read', admin.access, (m) => m.AccessChangesPage) },
                   { path: '*', element: <NotFoundPage /> },
                 ],
