@@ -75,6 +75,10 @@ import { GatewayEventApplier } from './modules/webhooks/event-applier.js';
 import { WebhooksService } from './modules/webhooks/webhooks.service.js';
 import { CheckoutRepository } from './modules/checkout/checkout.repository.js';
 import { CheckoutService } from './modules/checkout/checkout.service.js';
+import { EnforcementRepository } from './modules/enforcement/enforcement.repository.js';
+import { EnforcementService } from './modules/enforcement/enforcement.service.js';
+import { ActivityService } from './modules/enforcement/activity.service.js';
+import { SessionMonitor, type SessionMonitorOptions } from './modules/enforcement/session-monitor.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -87,6 +91,8 @@ export interface ContainerOptions {
   emailNotifierFactory?: EmailNotifierFactory;
   /** Replaces how stored servers become adapters (tests that count or break connections). */
   serverConnector?: ServerConnector;
+  /** Lease and timing overrides for the session monitor (tests). */
+  sessionMonitor?: Partial<SessionMonitorOptions>;
 }
 
 /** The composition root: every dependency is created here and passed explicitly. */
@@ -299,6 +305,15 @@ export function createContainer(options: ContainerOptions) {
     accessHooks.memberChanged,
   );
 
+  const enforcementRepo = new EnforcementRepository(db);
+  const enforcement = new EnforcementService(enforcementRepo, settings, notifications, audit, clock, log);
+  const activity = new ActivityService(enforcementRepo, enforcement, serversRepo, connector, settings, clock, log);
+  // Started by startUsher (like the jobs), so tests and CLI commands never watch servers unless asked.
+  const sessionMonitor = new SessionMonitor(enforcement, enforcementRepo, serversRepo, connector, settings, clock, log, {
+    instanceId: jobs.instanceId,
+    ...options.sessionMonitor,
+  });
+
   const demo = options.demoClock
     ? new DemoService(options.demoClock, access, operations, audit, async () => (await settings.get('mediaServer')).syncSharedLibraries)
     : null;
@@ -314,6 +329,7 @@ export function createContainer(options: ContainerOptions) {
     operations,
     access,
     bulkInvite,
+    activity,
   });
 
   return {
@@ -360,6 +376,9 @@ export function createContainer(options: ContainerOptions) {
     invites,
     portal,
     demo,
+    enforcement,
+    activity,
+    sessionMonitor,
   };
 }
 

@@ -5,6 +5,7 @@ import type { RouteModule } from './http/route-module.js';
 import { accessRoutes } from './modules/access/access.routes.js';
 import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 import { demoRoutes } from './modules/demo/demo.routes.js';
+import { enforcementRoutes } from './modules/enforcement/enforcement.routes.js';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -58,6 +59,7 @@ const modules: ((container: Container) => RouteModule)[] = [
   operationsRoutes,
   accessRoutes,
   demoRoutes,
+  enforcementRoutes,
 ];
 
 /** Every feature's routes, mounted under /api. */

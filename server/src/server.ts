@@ -48,6 +48,8 @@ export async function startUsher(
   const url = env.SITE_URL ?? `http://localhost:${port}`;
   if (env.USHER_DISABLE_JOBS) log.info('scheduled jobs are disabled on this instance (USHER_DISABLE_JOBS)');
   else container.jobs.start();
+  // Instances take turns through a lease; one that cannot run jobs does not watch servers either.
+  if (!env.USHER_DISABLE_JOBS) container.sessionMonitor.start();
 
   if (await container.auth.needsSetup()) {
     const token = container.auth.issueSetupToken();
@@ -70,6 +72,7 @@ export async function startUsher(
       await app.close();
       // After the HTTP server, so no request starts a run; before the database, so runs can finish.
       await container.jobs.stop();
+      await container.sessionMonitor.stop();
       // Member passes still waiting on their debounce run now, while the database is open.
       await container.access.settled();
       await container.operations.stop();

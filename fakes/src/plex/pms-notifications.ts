@@ -12,6 +12,12 @@ export class PmsNotifications {
   connections = 0;
   /** Upgrades refused for a missing or wrong token. */
   refusals = 0;
+  /**
+   * While set, upgrades are answered 503, as a PMS that is starting up or behind a proxy without
+   * websocket support answers; the adapter keeps retrying with backoff (plex-events.ts), and tests
+   * use it to see Usher fall back to polling.
+   */
+  refuseUpgrades = false;
 
   constructor(
     http: FakeHttpServer,
@@ -22,6 +28,10 @@ export class PmsNotifications {
       // Clients use the plural path; the community spec lists the singular one. Accept both.
       if (url.pathname !== '/:/websockets/notifications' && url.pathname !== '/:/websocket/notifications') {
         reject(404);
+        return;
+      }
+      if (this.refuseUpgrades) {
+        reject(503);
         return;
       }
       if (!this.isAdminToken(upgradeToken(req, url))) {

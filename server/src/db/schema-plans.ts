@@ -1,4 +1,5 @@
 /** Plans and payments (migration 0006). Money is integer minor units; plans are priced in the site currency. */
+import type { Generated } from 'kysely';
 type Bool = boolean | number;
 
 export interface PlansTable {
@@ -9,6 +10,8 @@ export interface PlansTable {
   duration_unit: string; // 'days' | 'months'
   duration_count: number;
   max_streams: number | null; // null = no limit
+  /** 'newest' | 'all': which streams a member over max_streams loses (migration 0024). */
+  stream_limit_policy: Generated<string>;
   allow_downloads: Bool;
   weekly_download_quota: number | null; // null = no limit
   allow_transcoding: Bool;

@@ -71,6 +71,7 @@ async function seedDemoPlans(container: Container, fakes: DemoFakes): Promise<vo
   const base = {
     description: '',
     maxStreams: 2,
+    streamLimitPolicy: 'newest' as const,
     allowDownloads: false,
     weeklyDownloadQuota: null,
     allowTranscoding: true,

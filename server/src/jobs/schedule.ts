@@ -1,5 +1,6 @@
 import type { AccessService } from '../modules/access/access.service.js';
 import type { BulkInviteService } from '../modules/members/bulk-invite.service.js';
+import type { ActivityService } from '../modules/enforcement/activity.service.js';
 import type { AuthCleanupService } from '../modules/auth/auth-cleanup.service.js';
 import type { JobsService } from '../modules/jobs/jobs.service.js';
 import type { NotificationService } from '../modules/notifications/notifications.service.js';
@@ -30,6 +31,7 @@ export interface UsherJobDeps {
   operations: OperationsService;
   access: AccessService;
   bulkInvite: BulkInviteService;
+  activity: ActivityService;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -87,6 +89,12 @@ export function usherJobs(deps: UsherJobDeps): JobDefinition[] {
       cron: '15 3 * * *',
       description: 'Deletes sent and failed emails older than the outbox retention (Settings → Email).',
       handler: async () => `Deleted ${plural(await deps.notifications.pruneOutbox(), 'old email')}.`,
+    },
+    {
+      name: 'activity.prune',
+      cron: '20 3 * * *',
+      description: 'Deletes stream history older than the retention (Settings → Enforcement).',
+      handler: async () => `Deleted ${plural(await deps.activity.prune(), 'old stream')}.`,
     },
     {
       name: 'auth.cleanup',

@@ -10,6 +10,7 @@ import { createLogger } from '../../src/http/logger.js';
 import { ManualClock, OffsetClock } from '../../src/platform/clock.js';
 import { SecretBox } from '../../src/platform/secrets.js';
 import { systemActor } from '../../src/modules/audit/audit.service.js';
+import type { SessionMonitorOptions } from '../../src/modules/enforcement/session-monitor.js';
 import { freshDatabase, type FreshDatabase } from './db.js';
 import { startTestSmtp, type TestSmtp } from './smtp.js';
 
@@ -39,6 +40,8 @@ export interface TestUsherOptions {
   prepare?: (db: FreshDatabase) => Promise<void>;
   /** Demo mode: the container runs on a movable demo clock over the manual one (its routes exist). */
   demo?: boolean;
+  /** Timings of the session monitor (it only runs when a test starts it). */
+  sessionMonitor?: Partial<SessionMonitorOptions>;
 }
 
 export async function createTestUsher(
@@ -77,6 +80,7 @@ export async function createTestUsher(
     log: createLogger('debug', sink),
     clock,
     ...(options.demo ? { demoClock: new OffsetClock(clock) } : {}),
+    ...(options.sessionMonitor ? { sessionMonitor: options.sessionMonitor } : {}),
   });
   await container.settings.update(
     'email',
@@ -97,6 +101,7 @@ export async function createTestUsher(
     setupToken,
     async dispose() {
       await app.close();
+      await container.sessionMonitor.stop();
       await container.jobs.stop();
       await container.access.settled();
       await container.operations.stop();

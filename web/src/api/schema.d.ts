@@ -8847,6 +8847,11 @@ export interface paths {
                         serverIds?: string[];
                         /** @default null */
                         maxStreams?: number | null;
+                        /**
+                         * @default newest
+                         * @enum {string}
+                         */
+                        streamLimitPolicy?: "newest" | "all";
                         /** @default false */
                         allowDownloads?: boolean;
                         /** @default null */
@@ -9107,6 +9112,8 @@ export interface paths {
                         libraryGroupIds?: string[];
                         serverIds?: string[];
                         maxStreams?: number | null;
+                        /** @enum {string} */
+                        streamLimitPolicy?: "newest" | "all";
                         allowDownloads?: boolean;
                         weeklyDownloadQuota?: number | null;
                         allowTranscoding?: boolean;
@@ -10641,6 +10648,286 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/activity/now-playing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What plays on every enabled server now, with the enforcement decision for each stream */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NowPlaying"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/activity/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stream history, newest first (servers with streaming-activity logging on) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    pageSize?: number;
+                    memberId?: string;
+                    serverId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["StreamHistoryItem"][];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/activity/stream-caps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Jellyfin/Emby accounts whose server-side stream cap differs from their plan */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["StreamCapMismatch"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/members/{id}/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A member’s enforcement warnings (newest 50) and their counts by kind */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                [key: string]: number;
+                            };
+                            items: components["schemas"]["MemberWarning"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -10711,6 +10998,76 @@ export interface components {
             title: string;
             message: string;
             readAt: string | null;
+        };
+        NowPlayingSessionInput: {
+            sessionId: string;
+            memberId: string | null;
+            memberName: string | null;
+            planName: string | null;
+            username: string | null;
+            device: string | null;
+            player: string | null;
+            ip: string | null;
+            /** @enum {string} */
+            state: "playing" | "paused" | "buffering";
+            title: string;
+            videoTranscode: boolean;
+            source4k: boolean;
+            startedAt: string;
+            /** @enum {string} */
+            verdict: "ok" | "exempt" | "unmanaged" | "stop" | "report";
+            rules: ("stream_limit" | "transcode" | "transcode_4k")[];
+            message: string | null;
+        };
+        NowPlayingInput: {
+            monitor: {
+                holder: string | null;
+            };
+            servers: {
+                id: string;
+                name: string;
+                kind: string;
+                canStop: boolean;
+                error: string | null;
+                sessions: components["schemas"]["NowPlayingSessionInput"][];
+            }[];
+        };
+        StreamHistoryItemInput: {
+            id: string;
+            serverId: string;
+            serverName: string;
+            memberId: string | null;
+            memberName: string | null;
+            username: string | null;
+            device: string | null;
+            player: string | null;
+            ip: string | null;
+            title: string;
+            source4k: boolean;
+            videoTranscode: boolean;
+            startedAt: string;
+            endedAt: string | null;
+            stoppedFor: string | null;
+        };
+        MemberWarningInput: {
+            id: string;
+            kind: string;
+            serverId: string | null;
+            serverName: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+            at: string;
+        };
+        StreamCapMismatchInput: {
+            memberId: string;
+            memberName: string;
+            serverId: string;
+            serverName: string;
+            serverKind: string;
+            username: string | null;
+            sessionCap: number;
+            expectedCap: number;
         };
         ApiKeyInput: {
             id: string;
@@ -11161,6 +11518,8 @@ export interface components {
             libraryGroupIds: string[];
             serverIds: string[];
             maxStreams: number | null;
+            /** @enum {string} */
+            streamLimitPolicy: "newest" | "all";
             allowDownloads: boolean;
             weeklyDownloadQuota: number | null;
             allowTranscoding: boolean;
@@ -11482,6 +11841,76 @@ export interface components {
             title: string;
             message: string;
             readAt: string | null;
+        };
+        NowPlayingSession: {
+            sessionId: string;
+            memberId: string | null;
+            memberName: string | null;
+            planName: string | null;
+            username: string | null;
+            device: string | null;
+            player: string | null;
+            ip: string | null;
+            /** @enum {string} */
+            state: "playing" | "paused" | "buffering";
+            title: string;
+            videoTranscode: boolean;
+            source4k: boolean;
+            startedAt: string;
+            /** @enum {string} */
+            verdict: "ok" | "exempt" | "unmanaged" | "stop" | "report";
+            rules: ("stream_limit" | "transcode" | "transcode_4k")[];
+            message: string | null;
+        };
+        NowPlaying: {
+            monitor: {
+                holder: string | null;
+            };
+            servers: {
+                id: string;
+                name: string;
+                kind: string;
+                canStop: boolean;
+                error: string | null;
+                sessions: components["schemas"]["NowPlayingSession"][];
+            }[];
+        };
+        StreamHistoryItem: {
+            id: string;
+            serverId: string;
+            serverName: string;
+            memberId: string | null;
+            memberName: string | null;
+            username: string | null;
+            device: string | null;
+            player: string | null;
+            ip: string | null;
+            title: string;
+            source4k: boolean;
+            videoTranscode: boolean;
+            startedAt: string;
+            endedAt: string | null;
+            stoppedFor: string | null;
+        };
+        MemberWarning: {
+            id: string;
+            kind: string;
+            serverId: string | null;
+            serverName: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+            at: string;
+        };
+        StreamCapMismatch: {
+            memberId: string;
+            memberName: string;
+            serverId: string;
+            serverName: string;
+            serverKind: string;
+            username: string | null;
+            sessionCap: number;
+            expectedCap: number;
         };
         ApiKey: {
             id: string;
@@ -11932,6 +12361,8 @@ export interface components {
             libraryGroupIds: string[];
             serverIds: string[];
             maxStreams: number | null;
+            /** @enum {string} */
+            streamLimitPolicy: "newest" | "all";
             allowDownloads: boolean;
             weeklyDownloadQuota: number | null;
             allowTranscoding: boolean;

@@ -58,6 +58,7 @@ const admin = {
   plans: () => import('../features/admin/plans/PlansPage'),
   webhookEvents: () => import('../features/admin/payments/WebhookEventsPage'),
   operations: () => import('../features/admin/operations/OperationsPage'),
+  activity: () => import('../features/admin/activity/ActivityPage'),
   access: () => import('../features/admin/access/AccessChangesPage'),
 };
 
@@ -152,6 +153,7 @@ export const routes: RouteObject[] = [
                   { path: 'jobs', ...adminPage('jobs.read', admin.jobs, (m) => m.JobsPage) },
                   { path: 'payments/events', ...adminPage('payments.read', admin.webhookEvents, (m) => m.WebhookEventsPage) },
                   { path: 'operations', ...adminPage('operations.read', admin.operations, (m) => m.OperationsPage) },
+                  { path: 'activity', ...adminPage('activity.read', admin.activity, (m) => m.ActivityPage) },
                   { path: 'access', ...adminPage('servers.read', admin.access, (m) => m.AccessChangesPage) },
                   { path: '*', element: <NotFoundPage /> },
                 ],

@@ -13,7 +13,8 @@ export type EmailEvent =
   | 'admin_alert'
   | 'member_invite'
   | 'payment_received'
-  | 'payment_failed';
+  | 'payment_failed'
+  | 'stream_enforced';
 
 /**
  * Variables that are one-time secrets (a confirmation or reset link, a login code). A message using
@@ -154,5 +155,18 @@ after that, pay here:
 <p>The renewal of <strong>{{ planName }}</strong> could not be charged. You keep access until {{ graceUntil }}; to keep it
 after that, pay here:</p>
 <p><a href="{{ payLink }}">Pay now</a></p>`,
+  },
+  stream_enforced: {
+    subject: '{% if stopped %}A stream was stopped{% else %}Your plan’s limits{% endif %} on {{ serverName }}',
+    text: `Hello {{ name }},
+{% for reason in reasons %}
+- {{ reason }}{% endfor %}
+{% if stopped %}
+The stream was stopped on {{ serverName }}.{% endif %}
+{% if site.url != "" %}Your subscription: {{ site.url }}{% endif %}`,
+    html: `<p>Hello {{ name }},</p>
+<ul>{% for reason in reasons %}<li>{{ reason }}</li>{% endfor %}</ul>
+{% if stopped %}<p>The stream was stopped on {{ serverName }}.</p>{% endif %}
+{% if site.url != "" %}<p><a href="{{ site.url }}">Your subscription</a></p>{% endif %}`,
   },
 };

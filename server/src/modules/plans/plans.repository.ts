@@ -13,6 +13,8 @@ export interface PlanRecord {
   costMinor: number;
   duration: PlanDuration;
   maxStreams: number | null;
+  /** Which streams a member over maxStreams loses: the newest ones over the limit, or all of them. */
+  streamLimitPolicy: 'newest' | 'all';
   allowDownloads: boolean;
   weeklyDownloadQuota: number | null;
   allowTranscoding: boolean;
@@ -51,6 +53,7 @@ function columns(f: PlanFields) {
     duration_unit: f.duration.unit,
     duration_count: f.duration.count,
     max_streams: f.maxStreams,
+    stream_limit_policy: f.streamLimitPolicy,
     allow_downloads: f.allowDownloads,
     weekly_download_quota: f.weeklyDownloadQuota,
     allow_transcoding: f.allowTranscoding,
@@ -74,6 +77,7 @@ function toRecord(r: Selectable<PlansTable>, groups: string[], servers: string[]
     costMinor: Number(r.cost_minor),
     duration: { unit: r.duration_unit === 'months' ? 'months' : 'days', count: Number(r.duration_count) },
     maxStreams: r.max_streams,
+    streamLimitPolicy: r.stream_limit_policy === 'all' ? 'all' : 'newest',
     allowDownloads: toBool(r.allow_downloads),
     weeklyDownloadQuota: r.weekly_download_quota,
     allowTranscoding: toBool(r.allow_transcoding),

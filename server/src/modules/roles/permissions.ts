@@ -26,6 +26,7 @@ export const PERMISSIONS = {
   'plans.write': 'Change plans',
   'servers.read': 'See servers and libraries',
   'servers.write': 'Change servers and libraries',
+  'activity.read': 'See what is playing, stream history and viewers’ IP addresses',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

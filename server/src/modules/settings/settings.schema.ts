@@ -209,6 +209,22 @@ export const settingsSections = {
       ignoredPlexServers: z.array(z.string().trim().min(1).max(200)).max(200).default([]),
     }),
   },
+  enforcement: {
+    title: 'Enforcement',
+    live: true,
+    secrets: [] as const,
+    schema: z.object({
+      /** How often every server's sessions are read when no event arrives (events react at once). */
+      pollIntervalSeconds: z.number().int().min(10).max(600).default(60),
+      /** A paused stream still takes one of the plan's streams. */
+      pausedStreamsCount: z.boolean().default(true),
+      /** Permanent members are exempt from every limit (reference §1.2.3) unless this is on. */
+      includePermanentMembers: z.boolean().default(false),
+      /** IP addresses are personal data: keep only the network part (IPv4 /24, IPv6 /48). */
+      truncateIps: z.boolean().default(false),
+      historyRetentionDays: z.number().int().min(1).max(3650).default(90),
+    }),
+  },
   referrals: {
     title: 'Referrals',
     live: false,

@@ -3,6 +3,7 @@ import {
   IconBell,
   IconCreditCard,
   IconGauge,
+  IconPlayerPlay,
   IconHistory,
   IconServer,
   IconSettings,
@@ -36,6 +37,7 @@ export interface NavEntry {
  */
 export const ADMIN_NAV: NavEntry[] = [
   { label: 'Dashboard', icon: IconGauge, to: '/admin' },
+  { label: 'Activity', icon: IconPlayerPlay, to: '/admin/activity', permission: 'activity.read' },
   {
     label: 'Users',
     icon: IconUsers,

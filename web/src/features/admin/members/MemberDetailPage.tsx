@@ -16,6 +16,7 @@ import { sourceLabel } from './MembersPage';
 import { LinkedMembersCard } from './LinkedMembersCard';
 import { EditMemberDialog, MergeMemberDialog } from './MemberDialogs';
 import { PaymentsCard } from './PaymentsCard';
+import { WarningsCard } from './WarningsCard';
 import { ChangeIdentityDialog, DeleteMemberDialog, ExplainCard } from './MemberLifecycle';
 import { PlacementNote } from './PlacementNote';
 import { StatusBadge } from './StatusBadge';
@@ -149,6 +150,7 @@ export function MemberDetailPage() {
         </Card>
         <ExplainCard memberId={m.id} />
         <PaymentsCard memberId={m.id} />
+        <WarningsCard memberId={m.id} />
         <LinkedMembersCard memberId={m.id} masterMemberId={m.masterMemberId} writable={writable} />
         <Card withBorder padding="lg" radius="md">
           <Title order={3} size="h4" mb="sm">

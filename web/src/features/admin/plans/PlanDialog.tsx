@@ -20,6 +20,7 @@ const EMPTY: Form = {
   libraryGroupIds: ['group-standard'],
   serverIds: [],
   maxStreams: null,
+  streamLimitPolicy: 'newest',
   allowDownloads: false,
   weeklyDownloadQuota: null,
   allowTranscoding: true,
@@ -143,6 +144,22 @@ export function PlanDialog({ plan, onClose, onDone }: { plan: Plan | null; onClo
             <Limit label="Max Emby devices" value={form.maxEmbyDevices} onChange={(v) => set('maxEmbyDevices', v)} />
             <NumberInput label="Max sub accounts" min={0} max={50} allowDecimal={false} value={form.maxSubAccounts ?? 0} onChange={(v) => set('maxSubAccounts', typeof v === 'number' ? v : 0)} />
           </SimpleGrid>
+          {form.maxStreams !== null && form.maxStreams !== undefined && form.maxStreams > 0 && (
+            <Stack gap={4}>
+              <Text size="sm" fw={500} id="stream-limit-policy-label">
+                Over the stream limit, stop
+              </Text>
+              <SegmentedControl
+                aria-labelledby="stream-limit-policy-label"
+                value={form.streamLimitPolicy ?? 'newest'}
+                onChange={(v) => set('streamLimitPolicy', v === 'all' ? 'all' : 'newest')}
+                data={[
+                  { value: 'newest', label: 'Only the newest streams' },
+                  { value: 'all', label: 'All of the member’s streams' },
+                ]}
+              />
+            </Stack>
+          )}
           <Switch label="Allow downloads" description="Needs Plex Pass on Plex servers and Emby Premiere on Emby servers" checked={form.allowDownloads ?? false} onChange={(e) => set('allowDownloads', e.currentTarget.checked)} />
           {form.allowDownloads && <Limit label="Default weekly download quota" value={form.weeklyDownloadQuota} onChange={(v) => set('weeklyDownloadQuota', v)} />}
           <Switch label="Allow video transcoding" checked={form.allowTranscoding ?? true} onChange={(e) => set('allowTranscoding', e.currentTarget.checked)} />

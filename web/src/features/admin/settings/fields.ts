@@ -103,6 +103,11 @@ const LABELS: Record<string, string> = {
   ...paypalLabels('paypalSecondary'),
   'plisio.enabled': 'Take crypto payments with Plisio',
   'plisio.secretKey': 'Secret key',
+  'enforcement.pollIntervalSeconds': 'Poll interval (seconds)',
+  'enforcement.pausedStreamsCount': 'Paused streams count toward the stream limit',
+  'enforcement.includePermanentMembers': 'Enforce limits on permanent members too',
+  'enforcement.truncateIps': 'Store IP addresses truncated',
+  'enforcement.historyRetentionDays': 'Keep stream history for (days)',
 };
 
 function paypalLabels(section: string): Record<string, string> {
@@ -172,6 +177,12 @@ const DESCRIPTIONS: Record<string, string> = {
   'mediaServer.requireEmbyConnect': 'Emby members must register with an Emby Connect account.',
   'misc.reinviteButtonEnabled':
     'An active member who lost their server access can ask to be shared again, at most once every 15 minutes. Needs “Sync shared libraries to the servers” on.',
+  'enforcement.pollIntervalSeconds':
+    'Server events (Plex, Jellyfin and Emby websockets) are acted on within seconds; every server is also read this often, which catches anything an event missed. 10 to 600.',
+  'enforcement.pausedStreamsCount': 'A paused stream still takes one of the plan’s streams.',
+  'enforcement.includePermanentMembers': 'Permanent members are exempt from every limit unless this is on.',
+  'enforcement.truncateIps': 'IP addresses are personal data: keep only the network part (IPv4 /24, IPv6 /48) in the stream history and on Now playing.',
+  'enforcement.historyRetentionDays': 'Older streams are deleted every night.',
   'mediaServer.ignoredPlexServers': 'By server name or machine id, e.g. beyond your licence’s server count. Press Enter after each one.',
 };
 
