@@ -70,6 +70,9 @@ import { PortalService } from './modules/portal/portal.service.js';
 import { PaymentGatewayRegistry, gatewayEndpoints } from './adapters/payment/registry.js';
 import { GatewayDirectory, GATEWAY_ACCOUNTS } from './modules/payments/gateway-directory.js';
 import { CheckoutsRepository } from './modules/payments/checkouts.repository.js';
+import { LibraryStatsRepository } from './modules/public/library-stats.repository.js';
+import { LibraryStatsService } from './modules/public/library-stats.service.js';
+import { PublicSiteService } from './modules/public/public-site.service.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -271,6 +274,9 @@ export function createContainer(options: ContainerOptions) {
     accessHooks.memberChanged,
   );
 
+  const libraryStats = new LibraryStatsService(new LibraryStatsRepository(db), serversRepo, librariesRepo, connector, clock, log);
+  const publicSite = new PublicSiteService(settings, plansRepo, librariesRepo, libraryStats, alerts);
+
   const demo = options.demoClock
     ? new DemoService(options.demoClock, access, operations, audit, async () => (await settings.get('mediaServer')).syncSharedLibraries)
     : null;
@@ -286,6 +292,7 @@ export function createContainer(options: ContainerOptions) {
     operations,
     access,
     bulkInvite,
+    libraryStats,
   });
 
   return {
@@ -328,6 +335,8 @@ export function createContainer(options: ContainerOptions) {
     placement,
     invites,
     portal,
+    libraryStats,
+    publicSite,
     demo,
   };
 }

@@ -19,6 +19,7 @@ import * as m0016 from './migrations/0016_member_reinvite.js';
 import * as m0017 from './migrations/0017_account_grant_fields.js';
 import * as m0018 from './migrations/0018_subscriptions.js';
 import * as m0019 from './migrations/0019_checkouts.js';
+import * as m0028 from './migrations/0028_library_stats.js';
 
 /** Migrations are listed here (not read from disk) so src/ and dist/ behave the same. */
 const migrations: Record<string, Migration> = {
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0017_account_grant_fields': m0017,
   '0018_subscriptions': m0018,
   '0019_checkouts': m0019,
+  '0028_library_stats': m0028,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -7,6 +7,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { MediaTables } from './schema-media.js';
 import type { PlanTables } from './schema-plans.js';
 import type { OperationsTables } from './schema-operations.js';
+import type { PublicTables } from './schema-public.js';
 
 type Bool = boolean | number;
 
@@ -174,7 +175,7 @@ export interface MetaTable {
   value: string;
 }
 
-export interface Database extends MediaTables, PlanTables, OperationsTables {
+export interface Database extends MediaTables, PlanTables, OperationsTables, PublicTables {
   roles: RolesTable;
   logins: LoginsTable;
   sessions: SessionsTable;
