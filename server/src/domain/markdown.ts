@@ -130,8 +130,10 @@ function startsBlock(line: string): boolean {
 
 // ---- inline -----------------------------------------------------------------------------------
 
-const IMAGE = /^!\[([^\]\n]{0,500})\]\(\s*([^\s)]*)(?:\s+"[^"\n]*")?\s*\)/;
-const LINK = /^\[((?:[^[\]\n]|\[[^[\]\n]*\]){0,500})\]\(\s*([^\s)]*)(?:\s+"[^"\n]*")?\s*\)/;
+// Targets may hold one level of balanced parentheses, as Wikipedia addresses do.
+const TARGET = String.raw`((?:[^\s()]|\([^\s()]*\))*)`;
+const IMAGE = new RegExp(String.raw`^!\[([^\]\n]{0,500})\]\(\s*${TARGET}(?:\s+"[^"\n]*")?\s*\)`);
+const LINK = new RegExp(String.raw`^\[((?:[^[\]\n]|\[[^[\]\n]*\]){0,500})\]\(\s*${TARGET}(?:\s+"[^"\n]*")?\s*\)`);
 const AUTOLINK = /^<((?:https?:\/\/|mailto:)[^\s<>]{1,2000})>/i;
 const ESCAPABLE = /[\\`*_{}[\]()#+\-.!<>|~]/;
 

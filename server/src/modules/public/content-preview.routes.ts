@@ -21,7 +21,7 @@ export function contentPreviewRoutes(container: Container): RouteModule {
           response: { 200: previewResult, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema },
         },
       },
-      async (request) => ({ html: request.body.markdown.map((source) => publicSite.render(source)) }),
+      async (request) => ({ html: publicSite.preview(request.body.markdown) }),
     );
   };
 }

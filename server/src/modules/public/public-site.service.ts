@@ -75,6 +75,11 @@ export class PublicSiteService {
     return html;
   }
 
+  /** Unsaved drafts are rendered but not kept: typing must not push the live pages out of the cache. */
+  preview(sources: string[]): string[] {
+    return sources.map((source) => renderMarkdown(source));
+  }
+
   async home(signedIn: boolean): Promise<PublicHome> {
     const [general, content] = await Promise.all([this.settings.get('general'), this.settings.get('content')]);
     if (!general.homePagePublic && !signedIn) throw unauthorized('home_private', 'Log in to see this page.');
