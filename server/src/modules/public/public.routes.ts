@@ -62,7 +62,13 @@ const homeSchema = z
 const faqSchema = z.object({ entries: z.array(z.object({ question: z.string(), answerHtml: z.string() })) }).meta({ id: 'PublicFaq' });
 
 const contactBody = z.object({
-  name: z.string().trim().min(1, 'Enter your name').max(100, 'At most 100 characters'),
+  // The name goes into the alert's title and the email subject: one line, no control characters.
+  name: z
+    .string()
+    .trim()
+    .min(1, 'Enter your name')
+    .max(100, 'At most 100 characters')
+    .regex(/^[^\x00-\x1f\x7f]+$/, 'Use letters, digits and punctuation only'),
   email: z.email('Enter a valid email address').max(254),
   message: z.string().trim().min(10, 'Write at least 10 characters').max(5000, 'At most 5,000 characters'),
   website: z.string().max(500).optional(),
