@@ -129,6 +129,307 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The home page: the operator’s sections as safe HTML, pricing and library statistics (401 when the home page is for members only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicHome"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The active plans and what each includes (404 when the pricing section is hidden) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Pricing"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/faq": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** FAQ entries with answers as safe HTML (401 when the FAQ is for members only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicFaq"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a message to the administrator (404 when the contact page is off) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** Format: email */
+                        email: string;
+                        message: string;
+                        website?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/setup": {
         parameters: {
             query?: never;
@@ -3629,6 +3930,75 @@ export interface paths {
                 };
                 /** @description Default Response */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/content/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Renders Markdown to the safe HTML the public pages would show, without saving it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        markdown: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContentPreview"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10846,6 +11216,70 @@ export interface components {
                 /** @enum {string} */
                 defaultColorScheme: "light" | "dark" | "auto";
             };
+            branding: {
+                logoUrl: string;
+                wallpaperUrl: string;
+                extraCss: string;
+            };
+        };
+        PricingPlanInput: {
+            id: string;
+            name: string;
+            description: string;
+            costMinor: number;
+            currency: string;
+            duration: {
+                /** @enum {string} */
+                unit: "days" | "months";
+                count: number;
+            };
+            trialDays: number | null;
+            maxStreams: number | null;
+            allowDownloads: boolean;
+            allowTranscoding: boolean;
+            includes4k: boolean;
+            libraryGroups: string[];
+            billing: {
+                recurring: boolean;
+                oneOff: boolean;
+            };
+        };
+        PricingInput: {
+            html: string;
+            plans: components["schemas"]["PricingPlanInput"][];
+        };
+        LibraryGroupStatsInput: {
+            groupId: string;
+            groupName: string;
+            counts: {
+                [key: string]: number;
+            };
+        };
+        PublicHomeInput: {
+            sections: {
+                section1Html: string;
+                section2Html: string;
+            };
+            branding: {
+                logoUrl: string;
+                wallpaperUrl: string;
+                extraCss: string;
+            };
+            pricing: components["schemas"]["PricingInput"] | null;
+            libraryStats: {
+                html: string;
+                groups: components["schemas"]["LibraryGroupStatsInput"][];
+                countedAt: string | null;
+            } | null;
+        };
+        PublicFaqInput: {
+            entries: {
+                question: string;
+                answerHtml: string;
+            }[];
+        };
+        ContentPreviewInput: {
+            html: string[];
         };
         RoleInput: {
             id: string;
@@ -11516,6 +11950,70 @@ export interface components {
                 /** @enum {string} */
                 defaultColorScheme: "light" | "dark" | "auto";
             };
+            branding: {
+                logoUrl: string;
+                wallpaperUrl: string;
+                extraCss: string;
+            };
+        };
+        PricingPlan: {
+            id: string;
+            name: string;
+            description: string;
+            costMinor: number;
+            currency: string;
+            duration: {
+                /** @enum {string} */
+                unit: "days" | "months";
+                count: number;
+            };
+            trialDays: number | null;
+            maxStreams: number | null;
+            allowDownloads: boolean;
+            allowTranscoding: boolean;
+            includes4k: boolean;
+            libraryGroups: string[];
+            billing: {
+                recurring: boolean;
+                oneOff: boolean;
+            };
+        };
+        Pricing: {
+            html: string;
+            plans: components["schemas"]["PricingPlan"][];
+        };
+        LibraryGroupStats: {
+            groupId: string;
+            groupName: string;
+            counts: {
+                [key: string]: number;
+            };
+        };
+        PublicHome: {
+            sections: {
+                section1Html: string;
+                section2Html: string;
+            };
+            branding: {
+                logoUrl: string;
+                wallpaperUrl: string;
+                extraCss: string;
+            };
+            pricing: components["schemas"]["Pricing"] | null;
+            libraryStats: {
+                html: string;
+                groups: components["schemas"]["LibraryGroupStats"][];
+                countedAt: string | null;
+            } | null;
+        };
+        PublicFaq: {
+            entries: {
+                question: string;
+                answerHtml: string;
+            }[];
+        };
+        ContentPreview: {
+            html: string[];
         };
         Role: {
             id: string;
