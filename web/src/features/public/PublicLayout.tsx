@@ -41,10 +41,17 @@ export function PublicLayout() {
   const showContact = !!site.data?.contactPageEnabled;
   const primary = site.data?.theme.primaryColor;
 
+  const scheme = site.data?.theme.defaultColorScheme;
+
   useEffect(() => {
     if (!primary) return;
     document.querySelector('meta[name="theme-color"]')?.setAttribute('content', primary);
   }, [primary]);
+  useEffect(() => {
+    // The operator's default applies until the visitor picks a scheme with the toggle (Mantine stores that choice).
+    if (!scheme || scheme === 'auto' || localStorage.getItem('mantine-color-scheme-value')) return;
+    document.documentElement.setAttribute('data-mantine-color-scheme', scheme);
+  }, [scheme]);
 
   return (
     <div style={primaryColorVars(primary)}>
