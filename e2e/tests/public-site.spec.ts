@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from '@playwright/test';
 import { demoSeed, startJellyfinFake, type MediaBrowserFake } from '../../fakes/src/index.js';
 import { screenshot, watchConsole } from '../support/browser';
@@ -61,12 +62,13 @@ test.beforeAll(async ({ browser }) => {
   await call('post', '/api/admin/jobs/libraries.stats/run');
   await expect.poll(async () => ((await call('get', '/api/public/home')).libraryStats?.groups ?? []).length, { timeout: 15_000 }).toBe(2);
 
-  page = await browser.newPage({ baseURL: usher.url });
+  // A context of our own: axe's builder refuses pages opened with browser.newPage().
+  page = await (await browser.newContext({ baseURL: usher.url })).newPage();
   consoleErrors = watchConsole(page);
 });
 
 test.afterAll(async () => {
-  await page?.close();
+  await page?.context().close();
   await adminApi?.dispose();
   await usher?.stop();
   await jellyfin?.close();
@@ -140,3 +142,20 @@ test('the contact form keeps what was typed on errors, then confirms the message
   const alerts = (await call('get', '/api/admin/alerts')).items as { title: string }[];
   expect(alerts.filter((a) => a.title === 'Contact form: Ann Visitor <ann@example.com>')).toHaveLength(1);
 });
+
+for (const path of ['/', '/faq', '/contact']) {
+  test(`${path} has no serious or critical accessibility violations, light and dark (axe)`, async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(path);
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+      const blocking = results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${scheme}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(' | ')}`);
+      expect.soft(blocking, `${path} in ${scheme} mode`).toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: null });
+  });
+}
