@@ -42,7 +42,7 @@ export function FaqPage() {
         {site.data?.contactPageEnabled && (
           <Text>
             {t.ask}{' '}
-            <Anchor component={Link} to="/contact">
+            <Anchor component={Link} to="/contact" underline="always">
               {t.contactUs}
             </Anchor>
           </Text>
