@@ -1,4 +1,4 @@
-/* global self, caches, fetch, Response */
+/* global self, caches */
 // Usher's service worker does one thing: when a page cannot be loaded because the network is down, it
 // shows the offline page. Nothing else is cached: API answers and pages always come from the server,
 // so nobody ever sees a stale subscription status.

@@ -36,11 +36,19 @@ function isSafeUrl(raw: string, allowLocal: boolean): boolean {
   // Browsers forgive control characters, whitespace and backslashes inside a scheme or host
   // ("java\tscript:", "/\\evil.example"): refuse them all. Entities ("java&#x73;cript:") cannot
   // spell a scheme: the scheme must be written literally, and `&` is escaped on the way out.
-  if (raw.length === 0 || raw.length > 2000 || /[\s\x00-\x1f\x7f\\<>"'`]/.test(raw)) return false;
+  if (raw.length === 0 || raw.length > 2000 || hasControlCharacter(raw) || /[\s\\<>"'`]/.test(raw)) return false;
   if (/^https?:\/\/[^/?#]/i.test(raw)) return true;
   if (/^mailto:[^/]/i.test(raw)) return allowLocal;
   // "/pricing" or "#faq" on this site, but not "//evil.example" (protocol-relative).
   if (allowLocal && (/^\/(?![/])/.test(raw) || raw.startsWith('#'))) return true;
+  return false;
+}
+
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
   return false;
 }
 

@@ -21,7 +21,7 @@ export function contentPreviewRoutes(container: Container): RouteModule {
           response: { 200: previewResult, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema },
         },
       },
-      async (request) => ({ html: publicSite.preview(request.body.markdown) }),
+      (request) => Promise.resolve({ html: publicSite.preview(request.body.markdown) }),
     );
   };
 }

@@ -68,7 +68,7 @@ const contactBody = z.object({
     .trim()
     .min(1, 'Enter your name')
     .max(100, 'At most 100 characters')
-    .regex(/^[^\x00-\x1f\x7f]+$/, 'Use letters, digits and punctuation only'),
+    .refine((name) => ![...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'Use letters, digits and punctuation only'),
   email: z.email('Enter a valid email address').max(254),
   message: z.string().trim().min(10, 'Write at least 10 characters').max(5000, 'At most 5,000 characters'),
   website: z.string().max(500).optional(),
