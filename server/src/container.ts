@@ -79,6 +79,9 @@ import { EnforcementRepository } from './modules/enforcement/enforcement.reposit
 import { EnforcementService } from './modules/enforcement/enforcement.service.js';
 import { ActivityService } from './modules/enforcement/activity.service.js';
 import { SessionMonitor, type SessionMonitorOptions } from './modules/enforcement/session-monitor.js';
+import { LibraryStatsRepository } from './modules/public/library-stats.repository.js';
+import { LibraryStatsService } from './modules/public/library-stats.service.js';
+import { PublicSiteService } from './modules/public/public-site.service.js';
 
 export interface ContainerOptions {
   env: Env;
@@ -313,6 +316,8 @@ export function createContainer(options: ContainerOptions) {
     instanceId: jobs.instanceId,
     ...options.sessionMonitor,
   });
+  const libraryStats = new LibraryStatsService(new LibraryStatsRepository(db), serversRepo, librariesRepo, connector, clock, log);
+  const publicSite = new PublicSiteService(settings, plansRepo, librariesRepo, libraryStats, alerts);
 
   const demo = options.demoClock
     ? new DemoService(options.demoClock, access, operations, audit, async () => (await settings.get('mediaServer')).syncSharedLibraries)
@@ -330,6 +335,7 @@ export function createContainer(options: ContainerOptions) {
     access,
     bulkInvite,
     activity,
+    libraryStats,
   });
 
   return {
@@ -375,6 +381,8 @@ export function createContainer(options: ContainerOptions) {
     placement,
     invites,
     portal,
+    libraryStats,
+    publicSite,
     demo,
     enforcement,
     activity,

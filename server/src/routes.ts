@@ -27,6 +27,7 @@ import { plexAccountsRoutes } from './modules/servers/plex-accounts.routes.js';
 import { serversRoutes } from './modules/servers/servers.routes.js';
 import { portalRoutes } from './modules/portal/portal.routes.js';
 import { publicRoutes } from './modules/public/public.routes.js';
+import { contentPreviewRoutes } from './modules/public/content-preview.routes.js';
 import { rolesRoutes } from './modules/roles/roles.routes.js';
 import { settingsRoutes } from './modules/settings/settings.routes.js';
 import { systemRoutes } from './modules/system/system.routes.js';
@@ -40,6 +41,7 @@ const modules: ((container: Container) => RouteModule)[] = [
   rolesRoutes,
   apiKeysRoutes,
   settingsRoutes,
+  contentPreviewRoutes,
   auditRoutes,
   alertsRoutes,
   jobsRoutes,

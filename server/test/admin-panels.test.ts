@@ -180,6 +180,7 @@ describeEachDb('settings storage', (dialect) => {
       'plisio',
       'subscriptions',
       'mediaServer',
+      'content',
     ]);
     for (const testable of ['email', 'stripe', 'paypal', 'paypalSecondary', 'plisio']) {
       expect(items.find((i) => i.section === testable)!.testable).toBe(true);

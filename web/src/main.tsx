@@ -13,6 +13,14 @@ window.addEventListener('vite:preloadError', (event) => {
   window.location.reload();
 });
 
+// Installed as an app, a lost connection shows the offline page instead of the browser's error
+// (public/sw.js caches nothing else). Development servers skip it so reloads always hit Vite.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+  });
+}
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

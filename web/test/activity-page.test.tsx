@@ -65,6 +65,6 @@ describe('Activity page', () => {
     expect(screen.getByText('Too many streams')).toBeTruthy();
     expect(screen.getByText('Nothing playing.')).toBeTruthy();
     expect(screen.getByText('Nothing is watching the servers')).toBeTruthy();
-    expect(get.mock.calls.some(([path]) => path === '/api/admin/activity/now-playing')).toBe(true);
+    expect(get.mock.calls.some((call) => (call as unknown[])[0] === '/api/admin/activity/now-playing')).toBe(true);
   });
 });

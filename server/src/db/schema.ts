@@ -8,6 +8,7 @@ import type { MediaTables } from './schema-media.js';
 import type { PlanTables } from './schema-plans.js';
 import type { OperationsTables } from './schema-operations.js';
 import type { EnforcementTables } from './schema-enforcement.js';
+import type { PublicTables } from './schema-public.js';
 
 type Bool = boolean | number;
 
@@ -175,7 +176,7 @@ export interface MetaTable {
   value: string;
 }
 
-export interface Database extends MediaTables, PlanTables, OperationsTables, EnforcementTables {
+export interface Database extends MediaTables, PlanTables, OperationsTables, EnforcementTables, PublicTables {
   roles: RolesTable;
   logins: LoginsTable;
   sessions: SessionsTable;

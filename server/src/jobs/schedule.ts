@@ -8,6 +8,7 @@ import type { OperationsService } from '../modules/operations/operations.service
 import type { PlexAccountsService } from '../modules/servers/plex-accounts.service.js';
 import type { SettingsService } from '../modules/settings/settings.service.js';
 import type { SyncService } from '../modules/sync/sync.service.js';
+import type { LibraryStatsService } from '../modules/public/library-stats.service.js';
 import { idle, type JobHandler } from './job-runner.js';
 
 /**
@@ -32,6 +33,7 @@ export interface UsherJobDeps {
   access: AccessService;
   bulkInvite: BulkInviteService;
   activity: ActivityService;
+  libraryStats: LibraryStatsService;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -132,6 +134,17 @@ export function usherJobs(deps: UsherJobDeps): JobDefinition[] {
       handler: async () => {
         const { checked, invalid } = await deps.plexAccounts.checkTokens();
         return `Checked ${plural(checked, 'Plex account')}; ${plural(invalid, 'token')} rejected.`;
+      },
+    },
+    {
+      name: 'libraries.stats',
+      cron: '23 5 * * *',
+      description: 'Counts the movies, shows, episodes, music and books of every enabled server for the home page’s library statistics.',
+      handler: async () => {
+        const { servers, libraries, failed } = await deps.libraryStats.refresh();
+        const summary = `Counted ${libraries} ${libraries === 1 ? 'library' : 'libraries'} on ${plural(servers, 'server')}.`;
+        if (failed.length > 0) throw new Error(`${summary} Failed: ${failed.map((f) => `${f.serverName} (${f.error})`).join('; ')}`);
+        return summary;
       },
     },
     {

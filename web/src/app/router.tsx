@@ -86,6 +86,8 @@ export const routes: RouteObject[] = [
         element: <PublicLayout />,
         children: [
           { index: true, element: <HomePage /> },
+          { path: 'faq', ...lazyPage(() => import('../features/public/FaqPage'), (m) => m.FaqPage) },
+          { path: 'contact', ...lazyPage(() => import('../features/public/ContactPage'), (m) => m.ContactPage) },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

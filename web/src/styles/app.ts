@@ -1,6 +1,5 @@
 // Mantine's CSS for the components only the portal and the admin use; it arrives with their code,
 // after public.ts, so the login page does not download it. Order as in @mantine/core/styles.css.
-import '@mantine/core/styles/Accordion.css';
 import '@mantine/core/styles/Affix.css';
 import '@mantine/core/styles/AngleSlider.css';
 import '@mantine/core/styles/AspectRatio.css';
@@ -10,12 +9,9 @@ import '@mantine/core/styles/Checkbox.css';
 import '@mantine/core/styles/CheckboxCard.css';
 import '@mantine/core/styles/CheckboxIndicator.css';
 import '@mantine/core/styles/Avatar.css';
-import '@mantine/core/styles/BackgroundImage.css';
-import '@mantine/core/styles/Badge.css';
 import '@mantine/core/styles/Blockquote.css';
 import '@mantine/core/styles/Breadcrumbs.css';
 import '@mantine/core/styles/Burger.css';
-import '@mantine/core/styles/Card.css';
 import '@mantine/core/styles/Chip.css';
 import '@mantine/core/styles/ColorSwatch.css';
 import '@mantine/core/styles/ColorPicker.css';
@@ -26,10 +22,8 @@ import '@mantine/core/styles/Drawer.css';
 import '@mantine/core/styles/Fieldset.css';
 import '@mantine/core/styles/Grid.css';
 import '@mantine/core/styles/Mark.css';
-import '@mantine/core/styles/Image.css';
 import '@mantine/core/styles/Indicator.css';
 import '@mantine/core/styles/Kbd.css';
-import '@mantine/core/styles/List.css';
 import '@mantine/core/styles/LoadingOverlay.css';
 import '@mantine/core/styles/Menu.css';
 import '@mantine/core/styles/Modal.css';
@@ -56,4 +50,3 @@ import '@mantine/core/styles/TableOfContents.css';
 import '@mantine/core/styles/Tabs.css';
 import '@mantine/core/styles/Timeline.css';
 import '@mantine/core/styles/Tree.css';
-import '@mantine/core/styles/Typography.css';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customCssProblem, MAX_CUSTOM_CSS_LENGTH } from '../../domain/custom-css.js';
 import { isIsoCurrency } from '../../domain/money.js';
 
 /**
@@ -13,6 +14,12 @@ const optionalUrl = z
   .trim()
   .max(500)
   .refine((value) => value === '' || isHttpUrl(value), 'Enter a full address starting with http:// or https://');
+// Images shown on the public pages: https only, or the browser warns about mixed content.
+const optionalHttpsUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .refine((value) => value === '' || (isHttpUrl(value) && value.toLowerCase().startsWith('https://')), 'Enter a full address starting with https://');
 const optionalEmail = z.union([z.email(), z.literal('')], { error: 'a valid email address' });
 const snowflake = z.union([z.string().regex(/^\d{15,21}$/, 'a numeric Discord ID'), z.literal('')]);
 
@@ -239,16 +246,35 @@ export const settingsSections = {
   },
   content: {
     title: 'Custom content',
-    live: false,
+    live: true,
     secrets: [] as const,
+    // Markdown fields are rendered to sanitised HTML by the public site (domain/markdown.ts).
     schema: z.object({
       primaryColor: z
         .string()
         .regex(/^#[0-9a-fA-F]{6}$/)
         .default('#7048e8'),
       defaultColorScheme: z.enum(['light', 'dark', 'auto']).default('auto'),
+      /** Addresses, not uploads: nothing to store or scan, and the image host does the serving. */
+      logoUrl: optionalHttpsUrl.default(''),
+      wallpaperUrl: optionalHttpsUrl.default(''),
       homeSection1: z.string().max(20000).default(''),
       homeSection2: z.string().max(20000).default(''),
+      pricingText: z.string().max(5000).default(''),
+      showLibraryStats: z.boolean().default(true),
+      libraryStatsText: z.string().max(5000).default(''),
+      faq: z
+        .array(z.object({ question: z.string().trim().min(1).max(300), answer: z.string().max(10000) }))
+        .max(100)
+        .default([]),
+      extraCss: z
+        .string()
+        .max(MAX_CUSTOM_CSS_LENGTH)
+        .superRefine((css, ctx) => {
+          const problem = customCssProblem(css);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .default(''),
     }),
   },
   onboarding: {

@@ -4,6 +4,7 @@ import { Navigate, useNavigate, useParams } from 'react-router';
 import { api, unwrap } from '../../../api/client';
 import { PageHeader } from '../../../components/PageHeader';
 import { QueryError } from '../../../components/QueryError';
+import { CustomContentForm } from './CustomContentForm';
 import { SectionForm, SETTINGS_KEY } from './SectionForm';
 
 export function SettingsPage() {
@@ -32,7 +33,8 @@ export function SettingsPage() {
           </Tabs.List>
           {live.map((s) => (
             <Tabs.Panel key={s.section} value={s.section}>
-              {s.section === current.section && <SectionForm key={current.section} section={current} />}
+              {s.section === current.section &&
+                (current.section === 'content' ? <CustomContentForm key="content" section={current} /> : <SectionForm key={current.section} section={current} />)}
             </Tabs.Panel>
           ))}
         </Tabs>
