@@ -180,6 +180,7 @@ describeEachDb('settings storage', (dialect) => {
       'plisio',
       'subscriptions',
       'mediaServer',
+      'enforcement',
       'content',
     ]);
     for (const testable of ['email', 'stripe', 'paypal', 'paypalSecondary', 'plisio']) {
