@@ -1,4 +1,5 @@
-import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { setupAdminApi, type AdminApi } from '../support/admin-api';
 import { demoSeed, startJellyfinFake, startStripeFake, type MediaBrowserFake, type StripeFake } from '../../fakes/src/index.js';
 import { screenshot, watchConsole } from '../support/browser';
 import { startUsher, type RunningUsher } from '../support/usher';
@@ -11,18 +12,13 @@ const CUSTOMER = { email: 'buyer@example.com', password: 'Buyer-Pass-42!' };
 let jellyfin: MediaBrowserFake;
 let stripe: StripeFake;
 let usher: RunningUsher;
-let adminApi: APIRequestContext;
+let adminApi: AdminApi;
 let page: Page;
 let consoleErrors: string[] = [];
-let csrf = '';
 
 test.describe.configure({ mode: 'serial' });
 
-async function call(method: 'get' | 'post' | 'put' | 'patch', path: string, data?: unknown) {
-  const res = await adminApi[method](path, { headers: { 'X-CSRF-Token': csrf }, ...(data === undefined ? {} : { data }) });
-  expect(res.ok(), `${method.toUpperCase()} ${path}: ${await res.text()}`).toBe(true);
-  return res.json();
-}
+const call: AdminApi['call'] = (method, path, data) => adminApi.call(method, path, data);
 
 test.beforeAll(async ({ browser }) => {
   jellyfin = await startJellyfinFake({ serverName: 'Jellyfin Den' });
@@ -30,9 +26,7 @@ test.beforeAll(async ({ browser }) => {
   stripe = await startStripeFake();
   const { host, port, protocol } = stripe.endpoint;
   usher = await startUsher({ STRIPE_API_HOST: host, STRIPE_API_PORT: String(port), STRIPE_API_PROTOCOL: protocol });
-  adminApi = await playwrightRequest.newContext({ baseURL: usher.url });
-  expect((await adminApi.post('/api/setup', { data: { token: usher.setupToken, ...ADMIN } })).status()).toBe(200);
-  csrf = (await adminApi.storageState()).cookies.find((c) => c.name === 'usher_csrf')!.value;
+  adminApi = await setupAdminApi(usher, ADMIN);
 
   const serverId = (await call('post', '/api/admin/servers', { kind: 'jellyfin', url: jellyfin.url, apiKey: jellyfin.apiKey, enabled: true })).id as string;
   await call('post', `/api/admin/servers/${serverId}/sync`);

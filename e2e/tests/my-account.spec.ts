@@ -1,4 +1,5 @@
-import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { setupAdminApi, type AdminApi } from '../support/admin-api';
 import { demoSeed, startJellyfinFake, TEMPLATE_USER_NAME, type MediaBrowserFake } from '../../fakes/src/index.js';
 import { screenshot, watchConsole } from '../support/browser';
 import { startUsher, type RunningUsher } from '../support/usher';
@@ -10,20 +11,15 @@ const SERVER = 'Jellyfin Den';
 
 let jellyfin: MediaBrowserFake;
 let usher: RunningUsher;
-let adminApi: APIRequestContext;
+let adminApi: AdminApi;
 let page: Page;
 let consoleErrors: string[] = [];
 
 test.describe.configure({ mode: 'serial' });
 
-let csrf = '';
 
 /** The admin API, as the test's seeding tool: the setup call logged this context in; writes echo the CSRF cookie. */
-async function call(method: 'get' | 'post' | 'put' | 'patch', path: string, data?: unknown) {
-  const res = await adminApi[method](path, { headers: { 'X-CSRF-Token': csrf }, ...(data === undefined ? {} : { data }) });
-  expect(res.ok(), `${method.toUpperCase()} ${path}: ${await res.text()}`).toBe(true);
-  return res.json();
-}
+const call: AdminApi['call'] = (method, path, data) => adminApi.call(method, path, data);
 
 const policy = () => jellyfin.state.findUser('jf-0001')!.policy;
 
@@ -31,9 +27,7 @@ test.beforeAll(async ({ browser }) => {
   jellyfin = await startJellyfinFake({ serverName: SERVER });
   jellyfin.seed(demoSeed({ users: 2, items: false, userPrefix: 'jf-' }));
   usher = await startUsher();
-  adminApi = await playwrightRequest.newContext({ baseURL: usher.url });
-  expect((await adminApi.post('/api/setup', { data: { token: usher.setupToken, ...ADMIN } })).status()).toBe(200);
-  csrf = (await adminApi.storageState()).cookies.find((c) => c.name === 'usher_csrf')!.value;
+  adminApi = await setupAdminApi(usher, ADMIN);
 
   page = await browser.newPage({ baseURL: usher.url });
   consoleErrors = watchConsole(page);

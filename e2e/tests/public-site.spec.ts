@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { setupAdminApi, type AdminApi } from '../support/admin-api';
 import { demoSeed, startJellyfinFake, type MediaBrowserFake } from '../../fakes/src/index.js';
 import { screenshot, watchConsole } from '../support/browser';
 import { startUsher, type RunningUsher } from '../support/usher';
@@ -10,26 +11,19 @@ const ADMIN = { email: 'operator@example.com', password: 'Public-Site-42!' };
 
 let jellyfin: MediaBrowserFake;
 let usher: RunningUsher;
-let adminApi: APIRequestContext;
+let adminApi: AdminApi;
 let page: Page;
 let consoleErrors: string[] = [];
-let csrf = '';
 
 test.describe.configure({ mode: 'serial' });
 
-async function call(method: 'get' | 'post' | 'put' | 'patch', path: string, data?: unknown) {
-  const res = await adminApi[method](path, { headers: { 'X-CSRF-Token': csrf }, ...(data === undefined ? {} : { data }) });
-  expect(res.ok(), `${method.toUpperCase()} ${path}: ${await res.text()}`).toBe(true);
-  return res.json();
-}
+const call: AdminApi['call'] = (method, path, data) => adminApi.call(method, path, data);
 
 test.beforeAll(async ({ browser }) => {
   jellyfin = await startJellyfinFake({ serverName: 'Cinema Den' });
   jellyfin.seed(demoSeed({ users: 0, items: true }));
   usher = await startUsher();
-  adminApi = await playwrightRequest.newContext({ baseURL: usher.url });
-  expect((await adminApi.post('/api/setup', { data: { token: usher.setupToken, ...ADMIN } })).status()).toBe(200);
-  csrf = (await adminApi.storageState()).cookies.find((c) => c.name === 'usher_csrf')!.value;
+  adminApi = await setupAdminApi(usher, ADMIN);
 
   await call('put', '/api/admin/settings/general', { values: { siteName: 'Moonlight Media', contactPageEnabled: true, adminEmail: 'operator@example.com' } });
   await call('put', '/api/admin/settings/content', {
