@@ -1,5 +1,6 @@
 import { ConfigError, loadEnv } from './config/env.js';
 import { createLogger } from './http/logger.js';
+import { applyMemoryProfile } from './platform/memory-profile.js';
 import { startUsher } from './server.js';
 
 async function main(): Promise<void> {
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  applyMemoryProfile(env.USHER_MEMORY_PROFILE);
   const log = createLogger(env.LOG_LEVEL);
   const usher = await startUsher(env, log);
   const shutdown = (signal: string) => {

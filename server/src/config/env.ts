@@ -39,6 +39,8 @@ const envSchema = z.object({
   STRIPE_API_PROTOCOL: z.enum(['http', 'https']).optional(),
   // Unset means https://api.plisio.net.
   PLISIO_API_URL: z.url().optional(),
+  // `small` (default) asks V8 to collect garbage sooner; `fast` keeps its defaults (platform/memory-profile.ts).
+  USHER_MEMORY_PROFILE: z.enum(['small', 'fast']).default('small'),
   USHER_DISABLE_JOBS: z
     .enum(['0', '1', 'true', 'false'])
     .optional()

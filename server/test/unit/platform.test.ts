@@ -79,6 +79,12 @@ describe('loadEnv', () => {
     expect(env.HOST).toBe('0.0.0.0');
     expect(env.dataDir).toMatch(/data$/);
     expect(env.TRUST_PROXY).toBe(false);
+    expect(env.USHER_MEMORY_PROFILE).toBe('small');
+  });
+
+  it('accepts only the two memory profiles', () => {
+    expect(loadEnv({ USHER_MEMORY_PROFILE: 'fast' }).USHER_MEMORY_PROFILE).toBe('fast');
+    expect(() => loadEnv({ USHER_MEMORY_PROFILE: 'tiny' })).toThrow(/USHER_MEMORY_PROFILE/);
   });
 
   it('lists every problem at once', () => {

@@ -1,4 +1,5 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { loadStripe } from './stripe-sdk.js';
 import { IntegrationError, type IntegrationErrorKind } from '../../http/integration-error.js';
 
 export const STRIPE_SERVICE = 'Stripe';
@@ -9,11 +10,11 @@ export type StripeResource = 'key' | 'checkout' | 'price' | 'customer' | 'refund
 const MODE_HINT = 'Test keys (sk_test_…) see only test-mode objects and live keys only live ones.';
 
 function fixFor(error: InstanceType<typeof Stripe.errors.StripeError>, resource: StripeResource): string | undefined {
-  if (error instanceof Stripe.errors.StripeAuthenticationError)
+  if (error instanceof loadStripe().errors.StripeAuthenticationError)
     return `Stripe refused the secret key: copy it again from dashboard.stripe.com → Developers → API keys. ${MODE_HINT}`;
-  if (error instanceof Stripe.errors.StripePermissionError)
+  if (error instanceof loadStripe().errors.StripePermissionError)
     return 'This restricted key lacks a permission Usher needs (Checkout Sessions, Customer portal, Refunds, Charges and Invoices read): edit the key in the Stripe dashboard.';
-  if (error instanceof Stripe.errors.StripeRateLimitError) return 'Stripe is rate limiting this account; Usher retries later.';
+  if (error instanceof loadStripe().errors.StripeRateLimitError) return 'Stripe is rate limiting this account; Usher retries later.';
   if (error.code === 'resource_missing') {
     if (resource === 'price' || error.param?.includes('price'))
       return `Test/live mismatch or wrong price id: the plan's Stripe price id must exist in the same mode as the secret key. ${MODE_HINT}`;
@@ -38,11 +39,11 @@ function fixFor(error: InstanceType<typeof Stripe.errors.StripeError>, resource:
 }
 
 function kindOf(error: InstanceType<typeof Stripe.errors.StripeError>): { kind: IntegrationErrorKind; retryable: boolean } {
-  if (error instanceof Stripe.errors.StripeAuthenticationError) return { kind: 'unauthorized', retryable: false };
-  if (error instanceof Stripe.errors.StripePermissionError) return { kind: 'unauthorized', retryable: false };
-  if (error instanceof Stripe.errors.StripeRateLimitError) return { kind: 'rate_limited', retryable: true };
-  if (error instanceof Stripe.errors.StripeConnectionError) return { kind: 'unavailable', retryable: true };
-  if (error instanceof Stripe.errors.StripeAPIError) return { kind: 'unavailable', retryable: true };
+  if (error instanceof loadStripe().errors.StripeAuthenticationError) return { kind: 'unauthorized', retryable: false };
+  if (error instanceof loadStripe().errors.StripePermissionError) return { kind: 'unauthorized', retryable: false };
+  if (error instanceof loadStripe().errors.StripeRateLimitError) return { kind: 'rate_limited', retryable: true };
+  if (error instanceof loadStripe().errors.StripeConnectionError) return { kind: 'unavailable', retryable: true };
+  if (error instanceof loadStripe().errors.StripeAPIError) return { kind: 'unavailable', retryable: true };
   if (error.code === 'resource_missing') return { kind: 'not_found', retryable: false };
   // Stripe's own advice on 409 / lock_timeout is to retry with the same idempotency key.
   if (error.statusCode === 409 || error.code === 'lock_timeout') return { kind: 'rejected', retryable: true };
@@ -54,7 +55,7 @@ function kindOf(error: InstanceType<typeof Stripe.errors.StripeError>): { kind: 
  * and a fix; `reason` is `stripe_<code or type>`. Other errors pass through unchanged.
  */
 export function explainStripeError(error: unknown, resource: StripeResource, what: string): unknown {
-  if (!(error instanceof Stripe.errors.StripeError)) return error;
+  if (!(error instanceof loadStripe().errors.StripeError)) return error;
   const { kind, retryable } = kindOf(error);
   const label = [error.type, error.code, error.param ? `param ${error.param}` : undefined].filter(Boolean).join(' / ');
   const status = error.statusCode;

@@ -1,4 +1,4 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { systemClock, type Clock } from '../../../platform/clock.js';
 import {
   gatewayEvent,
@@ -15,6 +15,7 @@ import {
   type WebhookVerification,
 } from '../../../ports/payment-gateway.js';
 import { fromStripeAmount, toStripeAmount } from './stripe-amounts.js';
+import { loadStripe } from './stripe-sdk.js';
 import { explainStripeError, type StripeResource } from './stripe-errors.js';
 
 /**
@@ -22,7 +23,7 @@ import { explainStripeError, type StripeResource } from './stripe-errors.js';
  * depend on it). The SDK's type only admits its own version, so this moves with the pinned
  * `stripe` package and nothing else: bump both together and re-read the shapes below.
  */
-export const STRIPE_API_VERSION = Stripe.API_VERSION;
+export const STRIPE_API_VERSION: Stripe.LatestApiVersion = '2026-11-18.endive';
 
 /** Where the Stripe API lives: unset is api.stripe.com; tests and the demo point it at the fake. */
 export interface StripeEndpoint {
@@ -98,7 +99,8 @@ export class StripeGateway implements PaymentGateway {
   constructor(private readonly options: StripeGatewayOptions) {
     this.clock = options.clock ?? systemClock;
     // host/port/protocol redirect every base address (api, files, connect) — how the fake is reached.
-    this.stripe = new Stripe(options.secretKey, {
+    const StripeSdk = loadStripe();
+    this.stripe = new StripeSdk(options.secretKey, {
       apiVersion: STRIPE_API_VERSION,
       ...options.endpoint,
       maxNetworkRetries: options.maxNetworkRetries ?? 2,
@@ -179,7 +181,7 @@ export class StripeGateway implements PaymentGateway {
         this.clock.now().getTime(),
       );
     } catch (error) {
-      if (error instanceof Stripe.errors.StripeSignatureVerificationError) return { ok: false, reason: error.message };
+      if (error instanceof loadStripe().errors.StripeSignatureVerificationError) return { ok: false, reason: error.message };
       return { ok: false, reason: `unreadable delivery: ${(error as Error).message}` };
     }
     return { ok: true, events: [await this.normalize(event)] };
