@@ -47,8 +47,8 @@ export class PlacementService {
     return this.repo.find(memberId);
   }
 
-  seats(): Promise<PlacementServer[]> {
-    return this.repo.servers();
+  seats(db?: Parameters<PlacementRepository['servers']>[0]): Promise<PlacementServer[]> {
+    return this.repo.servers(db);
   }
 
   /**
