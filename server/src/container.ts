@@ -11,6 +11,7 @@ import { ApiKeysService } from './modules/api-keys/api-keys.service.js';
 import { AuditRepository } from './modules/audit/audit.repository.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { CronJobRunner } from './jobs/cron-runner.js';
+import { EmbyDevicesService } from './modules/enforcement/emby-devices.service.js';
 import { registerUsherJobs } from './jobs/schedule.js';
 import { AuthCleanupService } from './modules/auth/auth-cleanup.service.js';
 import { AuthRepository } from './modules/auth/auth.repository.js';
@@ -316,6 +317,7 @@ export function createContainer(options: ContainerOptions) {
     instanceId: jobs.instanceId,
     ...options.sessionMonitor,
   });
+  const embyDevices = new EmbyDevicesService(enforcementRepo, enforcement, serversRepo, connector, audit, log);
   const libraryStats = new LibraryStatsService(new LibraryStatsRepository(db), serversRepo, librariesRepo, connector, clock, log);
   const publicSite = new PublicSiteService(settings, plansRepo, librariesRepo, libraryStats, alerts);
 
@@ -336,6 +338,7 @@ export function createContainer(options: ContainerOptions) {
     bulkInvite,
     activity,
     libraryStats,
+    embyDevices,
   });
 
   return {
@@ -382,6 +385,7 @@ export function createContainer(options: ContainerOptions) {
     invites,
     portal,
     libraryStats,
+    embyDevices,
     publicSite,
     demo,
     enforcement,

@@ -15,6 +15,7 @@ import { loginsRoutes } from './modules/logins/logins.routes.js';
 import { membersRoutes } from './modules/members/members.routes.js';
 import { memberOpsRoutes } from './modules/members/member-ops.routes.js';
 import { inviteRoutes } from './modules/members/invite.routes.js';
+import { embyDevicesRoutes } from './modules/enforcement/emby-devices.routes.js';
 import { memberLifecycleRoutes } from './modules/members/member-lifecycle.routes.js';
 import { checkoutRoutes } from './modules/checkout/checkout.routes.js';
 import { bulkInviteRoutes } from './modules/members/bulk-invite.routes.js';
@@ -62,6 +63,7 @@ const modules: ((container: Container) => RouteModule)[] = [
   accessRoutes,
   demoRoutes,
   enforcementRoutes,
+  embyDevicesRoutes,
 ];
 
 /** Every feature's routes, mounted under /api. */

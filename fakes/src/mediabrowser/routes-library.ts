@@ -95,6 +95,11 @@ export function registerLibraryRoutes(ctx: RouteContext, localAddress: () => str
     ctx.route('GET', '/Plugins/SecurityInfo', () => json(200, { SupporterKey: premiere() ? 'fake-supporter-key' : '', IsMBSupporter: premiere() }), 'user');
   }
 
+  // Devices are state: a playback start (touchDevice) registers or refreshes one, DELETE removes it and
+  // the user's policy keeps EnableAllDevices/EnabledDevices as posted. Evidence: the Emby SDK's
+  // DeviceServiceApi (MediaBrowser/Emby.SDK, generated from the server) has GetDevices → QueryResult
+  // of DeviceInfo and DeleteDevices(id) "Deletes a device", admin only; EnabledDevices/EnableAllDevices
+  // are UserPolicy fields in fakes/contracts/emby.openapi.json.
   ctx.route('GET', '/Devices', (req) => {
     const userId = q(req, 'userId');
     const items = [...state.devices.values()].filter((d) => !userId || d.lastUserId === userId.replace(/-/g, '').toLowerCase()).map((d) => deviceDto(state, d));

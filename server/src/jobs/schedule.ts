@@ -9,6 +9,7 @@ import type { PlexAccountsService } from '../modules/servers/plex-accounts.servi
 import type { SettingsService } from '../modules/settings/settings.service.js';
 import type { SyncService } from '../modules/sync/sync.service.js';
 import type { LibraryStatsService } from '../modules/public/library-stats.service.js';
+import type { EmbyDevicesService } from '../modules/enforcement/emby-devices.service.js';
 import { idle, type JobHandler } from './job-runner.js';
 
 /**
@@ -34,6 +35,7 @@ export interface UsherJobDeps {
   bulkInvite: BulkInviteService;
   activity: ActivityService;
   libraryStats: LibraryStatsService;
+  embyDevices: EmbyDevicesService;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -91,6 +93,18 @@ export function usherJobs(deps: UsherJobDeps): JobDefinition[] {
       cron: '15 3 * * *',
       description: 'Deletes sent and failed emails older than the outbox retention (Settings → Email).',
       handler: async () => `Deleted ${plural(await deps.notifications.pruneOutbox(), 'old email')}.`,
+    },
+    {
+      // A job rather than the session monitor's cycle: devices change only when someone logs in, the
+      // reference checks every 5 minutes, and the runner already keeps it to one instance.
+      name: 'emby.devices',
+      cron: '*/5 * * * *',
+      description: 'Applies the plans’ Emby device caps: oldest devices over the cap deleted, “Allow all devices” off at the cap, on below it.',
+      handler: async () => {
+        const { servers, deleted, restricted, opened } = await deps.embyDevices.enforceAll();
+        if (servers === 0) return idle('No enabled Emby server.');
+        return `Checked ${plural(servers, 'Emby server')}: ${plural(deleted, 'device')} deleted, ${restricted} members at their cap, ${opened} below it.`;
+      },
     },
     {
       name: 'activity.prune',

@@ -201,6 +201,11 @@ export class PlacementRepository {
     return row?.email ?? null;
   }
 
+  /** The member had an account on some server that is gone now (deleted after expiry, or removed there). */
+  async hadAccountBefore(memberId: string): Promise<boolean> {
+    return !!(await this.db.selectFrom('member_server_history').select('server_id').where('member_id', '=', memberId).executeTakeFirst());
+  }
+
   /** Takes the pending invite email, once: whoever gets it sends the message. */
   async takeInviteEmail(memberId: string): Promise<string | null> {
     const row = await this.db.selectFrom('member_placements').select('invite_email').where('member_id', '=', memberId).executeTakeFirst();

@@ -47,8 +47,8 @@ export class PlacementService {
     return this.repo.find(memberId);
   }
 
-  seats(): Promise<PlacementServer[]> {
-    return this.repo.servers();
+  seats(db?: Parameters<PlacementRepository['servers']>[0]): Promise<PlacementServer[]> {
+    return this.repo.servers(db);
   }
 
   /**
@@ -128,11 +128,21 @@ export class PlacementService {
     this.notifications.kick();
   }
 
+  /**
+   * A Jellyfin/Emby account re-created for a member whose earlier one was deleted (a renewal after
+   * "delete after N days") has a new password the member cannot know: they get the invite email
+   * again, as on the first provision. The operation id keys the email, so it goes out once.
+   */
+  private async recreatedFor(memberId: string, kind: string): Promise<string | null> {
+    if (kind === 'plex' || !(await this.repo.hadAccountBefore(memberId))) return null;
+    return this.repo.memberEmail(memberId);
+  }
+
   /** A provision was applied: link the new account to its member and send the invite email if one is waiting. */
   async provisioned({ operation, server, account, password }: AppliedOperation): Promise<void> {
     if (!account) return;
     await this.repo.recordProvisioned(operation.memberId, server.id, account, this.clock.now().toISOString());
-    const to = await this.repo.takeInviteEmail(operation.memberId);
+    const to = (await this.repo.takeInviteEmail(operation.memberId)) ?? (await this.recreatedFor(operation.memberId, server.kind));
     if (!to) return;
     await this.notifications.enqueueEmail({
       to,

@@ -28,6 +28,8 @@ export interface EnforcementPlan {
   allowTranscoding: boolean;
   streamLimitPolicy: 'newest' | 'all';
   isDefault: boolean;
+  /** null: no limit (reference §2.15). */
+  maxEmbyDevices: number | null;
 }
 
 export interface HistoryInsert {
@@ -105,6 +107,20 @@ export class EnforcementRepository {
     return new Map(rows.map((r) => [r.remote_id, r.member_id!]));
   }
 
+  /** Every account of a live member on this server (remote id → member id); or only this member's. */
+  async managedAccounts(serverId: string, memberId?: string): Promise<Map<string, string>> {
+    let query = this.db
+      .selectFrom('member_accounts')
+      .innerJoin('members', 'members.id', 'member_accounts.member_id')
+      .select(['member_accounts.remote_id', 'member_accounts.member_id'])
+      .where('member_accounts.server_id', '=', serverId)
+      .where('member_accounts.replaced_at', 'is', null)
+      .where('members.deleted_at', 'is', null);
+    if (memberId) query = query.where('member_accounts.member_id', '=', memberId);
+    const rows = await query.execute();
+    return new Map(rows.map((r) => [r.remote_id, r.member_id!]));
+  }
+
   async members(memberIds: readonly string[]): Promise<MemberFacts[]> {
     if (memberIds.length === 0) return [];
     const rows = await this.db
@@ -143,7 +159,7 @@ export class EnforcementRepository {
   async plans(): Promise<EnforcementPlan[]> {
     const rows = await this.db
       .selectFrom('plans')
-      .select(['id', 'name', 'max_streams', 'allow_transcoding', 'stream_limit_policy', 'is_default'])
+      .select(['id', 'name', 'max_streams', 'allow_transcoding', 'stream_limit_policy', 'is_default', 'max_emby_devices'])
       .execute();
     return rows.map((r) => ({
       id: r.id,
@@ -152,6 +168,7 @@ export class EnforcementRepository {
       allowTranscoding: toBool(r.allow_transcoding),
       streamLimitPolicy: r.stream_limit_policy === 'all' ? 'all' : 'newest',
       isDefault: toBool(r.is_default),
+      maxEmbyDevices: r.max_emby_devices,
     }));
   }
 

@@ -95,6 +95,19 @@ export class EnforcementService {
     };
   }
 
+  /** Each member's current plan (a permanent member without payments: the default plan). */
+  async currentPlans(memberIds: readonly string[]): Promise<Map<string, EnforcementPlan | null>> {
+    const facts = await this.repo.members(memberIds);
+    const payments = await this.repo.payments(facts.map((f) => f.payerId));
+    const plans = await this.repo.plans();
+    const planById = new Map(plans.map((p) => [p.id, p]));
+    const defaultPlan = plans.find((p) => p.isDefault) ?? null;
+    const now = this.clock.now();
+    return new Map(
+      facts.map((f) => [f.memberId, currentPlan(payments.filter((p) => p.memberId === f.payerId), planById, now) ?? (f.permanent ? defaultPlan : null)]),
+    );
+  }
+
   /** Each member's permanence and current plan, as the decision needs them. */
   async memberContext(memberIds: readonly string[]): Promise<MemberContext> {
     const facts = await this.repo.members(memberIds);

@@ -68,7 +68,8 @@ export class InviteRepository {
   }
 
   /**
-   * Makes concurrent invites of the same keys wait for each other (migration 0022 says how); call
+   * Makes concurrent invites of the same keys (a person, or the server whose seat they take) wait
+   * for each other (migration 0022 says how); call
    * first in the invite's transaction and `releaseIdentity` before it commits. Sorted, so two
    * invites sharing two keys take them in the same order and cannot deadlock.
    */

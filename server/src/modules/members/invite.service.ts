@@ -1,5 +1,5 @@
 import { periodEnd } from '../../domain/calendar.js';
-import { rejectReasons, type PlacementServer, type RejectReason } from '../../domain/placement.js';
+import { hasRoom, rejectReasons, type PlacementServer, type RejectReason } from '../../domain/placement.js';
 import { AppError, badRequest, conflict, notFound } from '../../http/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
@@ -78,6 +78,16 @@ const identityKeys = (email: string | null, username: string | null) => [
   ...(username ? [`username:${username.toLowerCase()}`] : []),
 ];
 
+/** Looks for another server this many times when others keep taking the chosen one's last seat. */
+const SEAT_ATTEMPTS = 3;
+
+/** The chosen server's last seat went to an invite that committed first. */
+class SeatTaken extends Error {
+  constructor(readonly serverName: string) {
+    super(`${serverName} is full`);
+  }
+}
+
 /** Only these stop the admin's own choice of server; "new subscriptions" and "trials" are storefront rules. */
 const MANUAL_BLOCKERS: readonly RejectReason[] = ['disabled', 'full', 'missing_library_groups'];
 
@@ -138,18 +148,37 @@ export class InviteService {
   }
 
   async invite(input: InviteInput, actor: Actor, options: InviteOptions = {}): Promise<InviteResult> {
+    // Another invite may take the last seat of the chosen server between the check and the write;
+    // automatic placement then looks again with fresh counts, a server the admin chose is refused.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.inviteOnce(input, actor, options);
+      } catch (error) {
+        if (!(error instanceof SeatTaken)) throw error;
+        if (trimmed(input.serverId) || attempt >= SEAT_ATTEMPTS)
+          throw conflict('no_capacity', `${error.serverName} is full; choose another server or raise its maximum.`, { field: 'serverId' });
+      }
+    }
+  }
+
+  private async inviteOnce(input: InviteInput, actor: Actor, options: InviteOptions): Promise<InviteResult> {
     const checked = await this.validate(input, { alert: options.alert ?? true });
     const { email, username, plan, locationId, target } = checked;
     const memberId = newId();
     const payment = { ...checked.payment, memberId };
     const paymentId = newId();
     const now = this.clock.now().toISOString();
-    const keys = identityKeys(email, username);
+    const keys = [...identityKeys(email, username), `server:${target.serverId}`];
     await this.repo.transaction(async (trx) => {
+      // One sorted claim for the person and the server: invites of the same person, or onto the same
+      // server, run one after the other, and in one order, so they cannot deadlock.
       await this.repo.claimIdentity(keys, now, trx);
       // Checked again while holding the claim: an invite of the same person that committed meanwhile is visible now.
       const clash = await this.repo.liveMemberWith(email, username, trx);
       if (clash) throw memberExists(clash);
+      // Likewise the seat: counted again now that no other invite can place onto this server until we commit.
+      const seat = (await this.placement.seats(trx)).find((s) => s.id === target.serverId);
+      if (!seat || !hasRoom(seat)) throw new SeatTaken(target.serverName);
       await this.repo.insertMember(
         { id: memberId, email, username, paypalEmail: trimmed(input.paypalEmail), notes: trimmed(input.notes) },
         now,

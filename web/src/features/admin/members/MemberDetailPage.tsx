@@ -13,6 +13,7 @@ import { DateCell, ShareStateBadge, YesNo } from '../media/badges';
 import { libraryNames, MEMBERS_KEY, refreshMedia, sharedLibraryTitles, useAllLibraries, useServers } from '../media/queries';
 import { memberActions, memberName } from './member-actions';
 import { sourceLabel } from './MembersPage';
+import { DevicesCard } from './DevicesCard';
 import { LinkedMembersCard } from './LinkedMembersCard';
 import { EditMemberDialog, MergeMemberDialog } from './MemberDialogs';
 import { PaymentsCard } from './PaymentsCard';
@@ -151,6 +152,7 @@ export function MemberDetailPage() {
         <ExplainCard memberId={m.id} />
         <PaymentsCard memberId={m.id} />
         <WarningsCard memberId={m.id} />
+        <DevicesCard memberId={m.id} writable={writable} />
         <LinkedMembersCard memberId={m.id} masterMemberId={m.masterMemberId} writable={writable} />
         <Card withBorder padding="lg" radius="md">
           <Title order={3} size="h4" mb="sm">
