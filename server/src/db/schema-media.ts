@@ -122,6 +122,8 @@ export interface MemberAccountsTable {
   updated_at: string;
   /** Set when an identity change replaced this Plex account by another (migration 0015). */
   replaced_at: string | null;
+  /** Usher turned "Allow all devices" off on this Emby account for a device cap (migration 0023). */
+  devices_restricted: Generated<Bool>;
 }
 
 /** What a sync pass held back because it would have removed too much (domain/sync-guard.ts). */

@@ -11,6 +11,7 @@ describeEachDb('Emby device cap: cap 2, three devices → the oldest deleted, on
   let emby: MediaBrowserFake;
   let serverId: string;
   let memberId: string;
+  let planId: string;
 
   const user = () => emby.state.findUser('em-0001')!;
   const addDevice = (name: string, daysAgo: number) => {
@@ -48,6 +49,7 @@ describeEachDb('Emby device cap: cap 2, three devices → the oldest deleted, on
       maxEmbyDevices: 2,
     });
     expect(plan.statusCode).toBe(201);
+    planId = plan.json().id as string;
     await usher.db.handle.db.deleteFrom('payments').where('member_id', '=', memberId).execute();
     const now = usher.clock.now().getTime();
     const paid = await admin.post(`/api/admin/members/${memberId}/payments`, {
@@ -98,5 +100,24 @@ describeEachDb('Emby device cap: cap 2, three devices → the oldest deleted, on
     expect(emby.state.devices.has(phone)).toBe(false);
     await usher.container.embyDevices.enforceAll();
     expect(user().policy.EnableAllDevices).toBe(true);
+  });
+
+  it('the cap is lifted: an account Usher restricted is opened again, one the admin restricted by hand is left alone', async () => {
+    addDevice('Tablet', 3);
+    addDevice('Console', 2);
+    await usher.container.embyDevices.enforceAll();
+    expect(user().policy.EnableAllDevices).toBe(false);
+    // The other member (no cap) was restricted on the server by the admin, not by Usher.
+    emby.state.findUser('em-0002')!.policy.EnableAllDevices = false;
+
+    expect((await admin.patch(`/api/admin/plans/${planId}`, { maxEmbyDevices: null })).statusCode).toBe(200);
+    await usher.container.embyDevices.enforceAll();
+    expect(user().policy.EnableAllDevices).toBe(true);
+    expect(emby.state.findUser('em-0002')!.policy.EnableAllDevices).toBe(false);
+
+    // Opened once: the next run writes nothing.
+    const posts = emby.state.policyPosts.length;
+    await usher.container.embyDevices.enforceAll();
+    expect(emby.state.policyPosts.length).toBe(posts);
   });
 });

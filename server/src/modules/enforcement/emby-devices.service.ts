@@ -62,19 +62,29 @@ export class EmbyDevicesService {
   private async enforceServer(server: ServerRecord, adapter: MediaServerAdapter) {
     const result = { deleted: 0, restricted: 0, opened: 0 };
     if (!adapter.capabilities.devices || !adapter.listDevices || !adapter.setAllowAllDevices || !adapter.deleteDevice) return result;
-    const accounts = await this.repo.managedAccounts(server.id);
+    const accounts = await this.repo.managedAccountStates(server.id);
     if (accounts.size === 0) return result;
-    const plans = await this.enforcement.currentPlans([...new Set(accounts.values())]);
-    const devices = await adapter.listDevices();
-    for (const [remoteId, memberId] of accounts) {
+    const plans = await this.enforcement.currentPlans([...new Set([...accounts.values()].map((a) => a.memberId))]);
+    let devices: readonly RemoteDevice[] | undefined;
+    for (const [remoteId, { memberId, devicesRestricted }] of accounts) {
       const cap = plans.get(memberId)?.maxEmbyDevices ?? null;
-      // Members without a capped plan are left as the admin set them on the server.
-      if (cap === null) continue;
+      if (cap === null) {
+        // No cap now: an account Usher restricted earlier is opened again; any other is left as the
+        // admin set it on the server (and costs nothing).
+        if (devicesRestricted) {
+          await adapter.setAllowAllDevices({ remoteId }, true);
+          await this.repo.markDevicesRestricted(server.id, remoteId, false);
+          result.opened++;
+        }
+        continue;
+      }
+      devices ??= await adapter.listDevices();
       const own = devices.filter((d) => d.lastUserId !== null && sameId(d.lastUserId, remoteId));
       const decision = decideDevices(cap, own.map((d) => ({ id: d.id, lastActiveAt: d.lastActiveAt })));
       for (const id of decision.deleteIds) await adapter.deleteDevice(id);
       // The adapter writes the policy only when it differs, so a compliant member costs one read.
       await adapter.setAllowAllDevices({ remoteId }, decision.allowAll, decision.allowedIds);
+      if (devicesRestricted === decision.allowAll) await this.repo.markDevicesRestricted(server.id, remoteId, !decision.allowAll);
       if (decision.deleteIds.length > 0) {
         result.deleted += decision.deleteIds.length;
         await this.audit.record(systemActor, 'member.devices.trimmed', { type: 'member', id: memberId }, {

@@ -109,16 +109,30 @@ export class EnforcementRepository {
 
   /** Every account of a live member on this server (remote id → member id); or only this member's. */
   async managedAccounts(serverId: string, memberId?: string): Promise<Map<string, string>> {
+    return new Map([...(await this.managedAccountStates(serverId, memberId))].map(([remoteId, a]) => [remoteId, a.memberId]));
+  }
+
+  /** The member accounts on a server with whether Usher restricted their devices (Emby device caps). */
+  async managedAccountStates(serverId: string, memberId?: string): Promise<Map<string, { memberId: string; devicesRestricted: boolean }>> {
     let query = this.db
       .selectFrom('member_accounts')
       .innerJoin('members', 'members.id', 'member_accounts.member_id')
-      .select(['member_accounts.remote_id', 'member_accounts.member_id'])
+      .select(['member_accounts.remote_id', 'member_accounts.member_id', 'member_accounts.devices_restricted'])
       .where('member_accounts.server_id', '=', serverId)
       .where('member_accounts.replaced_at', 'is', null)
       .where('members.deleted_at', 'is', null);
     if (memberId) query = query.where('member_accounts.member_id', '=', memberId);
     const rows = await query.execute();
-    return new Map(rows.map((r) => [r.remote_id, r.member_id!]));
+    return new Map(rows.map((r) => [r.remote_id, { memberId: r.member_id!, devicesRestricted: toBool(r.devices_restricted) }]));
+  }
+
+  async markDevicesRestricted(serverId: string, remoteId: string, restricted: boolean): Promise<void> {
+    await this.db
+      .updateTable('member_accounts')
+      .set({ devices_restricted: restricted })
+      .where('server_id', '=', serverId)
+      .where('remote_id', '=', remoteId)
+      .execute();
   }
 
   async members(memberIds: readonly string[]): Promise<MemberFacts[]> {
