@@ -22,9 +22,9 @@ import * as m0019 from './migrations/0019_checkouts.js';
 import * as m0020 from './migrations/0020_gateway_events.js';
 import * as m0021 from './migrations/0021_payments_gateway_transaction.js';
 import * as m0022 from './migrations/0022_invite_claims.js';
-import * as m0023 from './migrations/0023_account_devices_restricted.js';
 import * as m0024 from './migrations/0024_enforcement.js';
 import * as m0028 from './migrations/0028_library_stats.js';
+import * as m0029 from './migrations/0029_account_devices_restricted.js';
 
 /** Migrations are listed here (not read from disk) so src/ and dist/ behave the same. */
 const migrations: Record<string, Migration> = {
@@ -50,9 +50,9 @@ const migrations: Record<string, Migration> = {
   '0020_gateway_events': m0020,
   '0021_payments_gateway_transaction': m0021,
   '0022_invite_claims': m0022,
-  '0023_account_devices_restricted': m0023,
   '0024_enforcement': m0024,
   '0028_library_stats': m0028,
+  '0029_account_devices_restricted': m0029,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

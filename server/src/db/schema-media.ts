@@ -122,7 +122,7 @@ export interface MemberAccountsTable {
   updated_at: string;
   /** Set when an identity change replaced this Plex account by another (migration 0015). */
   replaced_at: string | null;
-  /** Usher turned "Allow all devices" off on this Emby account for a device cap (migration 0023). */
+  /** Usher turned "Allow all devices" off on this Emby account for a device cap (migration 0029). */
   devices_restricted: Generated<Bool>;
 }
 
