@@ -97,29 +97,16 @@ export class EnforcementService {
 
   /** Each member's current plan (a permanent member without payments: the default plan). */
   async currentPlans(memberIds: readonly string[]): Promise<Map<string, EnforcementPlan | null>> {
-    const facts = await this.repo.members(memberIds);
-    const payments = await this.repo.payments(facts.map((f) => f.payerId));
-    const plans = await this.repo.plans();
-    const planById = new Map(plans.map((p) => [p.id, p]));
-    const defaultPlan = plans.find((p) => p.isDefault) ?? null;
-    const now = this.clock.now();
-    return new Map(
-      facts.map((f) => [f.memberId, currentPlan(payments.filter((p) => p.memberId === f.payerId), planById, now) ?? (f.permanent ? defaultPlan : null)]),
-    );
+    return (await this.plansOf(memberIds)).plans;
   }
 
   /** Each member's permanence and current plan, as the decision needs them. */
   async memberContext(memberIds: readonly string[]): Promise<MemberContext> {
-    const facts = await this.repo.members(memberIds);
-    const payments = await this.repo.payments(facts.map((f) => f.payerId));
-    const plans = await this.repo.plans();
-    const planById = new Map(plans.map((p) => [p.id, p]));
-    const defaultPlan = plans.find((p) => p.isDefault) ?? null;
-    const now = this.clock.now();
+    const { facts, plans } = await this.plansOf(memberIds);
     const members = new Map<string, EnforcedMember>();
     const planNames = new Map<string, string>();
     for (const f of facts) {
-      const plan = currentPlan(payments.filter((p) => p.memberId === f.payerId), planById, now) ?? (f.permanent ? defaultPlan : null);
+      const plan = plans.get(f.memberId) ?? null;
       members.set(f.memberId, {
         permanent: f.permanent,
         plan: plan ? { maxStreams: plan.maxStreams, allowTranscoding: plan.allowTranscoding, streamLimitPolicy: plan.streamLimitPolicy } : null,
@@ -127,6 +114,19 @@ export class EnforcementService {
       if (plan) planNames.set(f.memberId, plan.name);
     }
     return { members, facts: new Map(facts.map((f) => [f.memberId, f])), planNames };
+  }
+
+  private async plansOf(memberIds: readonly string[]): Promise<{ facts: MemberFacts[]; plans: Map<string, EnforcementPlan | null> }> {
+    const facts = await this.repo.members(memberIds);
+    const payments = await this.repo.payments(facts.map((f) => f.payerId));
+    const all = await this.repo.plans();
+    const planById = new Map(all.map((p) => [p.id, p]));
+    const defaultPlan = all.find((p) => p.isDefault) ?? null;
+    const now = this.clock.now();
+    const plans = new Map(
+      facts.map((f) => [f.memberId, currentPlan(payments.filter((p) => p.memberId === f.payerId), planById, now) ?? (f.permanent ? defaultPlan : null)] as const),
+    );
+    return { facts, plans };
   }
 
   /** The decision over a set of snapshots (sessions of every server, so limits span servers). */
